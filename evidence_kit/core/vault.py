@@ -1,0 +1,1033 @@
+"""The encrypted evidence vault.
+
+Layout of a vault folder (everything but ``vault.json``'s public part is unreadable
+without the passphrase)::
+
+    vault.json      key slots (Argon2id-wrapped master key, recovery slot), public keys, MAC
+    meta.sqlite     metadata: cases, items, custody log; sensitive columns AEAD-sealed
+    meta.seal       MAC over the database file at the last clean close, or "dirty"
+    blobs/ab/…age   evidence, one age v1 file per item, random names
+    staging/        ciphertext being written (deleted on startup)
+    quarantine/     ciphertext found without a record (kept, logged)
+    lock            advisory lock: one process at a time
+
+The write path for an item is: encrypt into ``staging/`` while hashing, fsync, atomic
+rename into ``blobs/``, fsync the directory, then one SQLite transaction inserting the
+item row and its custody-log event. Only after that commit is the item reported saved.
+See docs/design.md for the reasoning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import io
+import logging
+import os
+import secrets
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from . import age
+from .canonical import canonical_json, parse_canonical
+from .clock import Clock, iso_utc
+from .custody import CustodyLog, SignedHead
+from .errors import (
+    CancelledError,
+    EvidenceKitError,
+    InputError,
+    IntegrityError,
+    NotFoundError,
+    VaultBusyError,
+    VaultExistsError,
+    VaultFormatError,
+    VaultNotFoundError,
+    WrongPassphraseError,
+)
+from .fsutil import atomic_write_bytes, ensure_private_dir, fsync_dir
+from .ingest import (
+    LEGACY_INLINE_LIMIT,
+    Cancel,
+    Progress,
+    legacy_digests,
+    never_cancel,
+    no_progress,
+    seal_stream,
+)
+from .keys import (
+    KdfParams,
+    Keyring,
+    b64d,
+    b64e,
+    calibrate_kdf,
+    check_passphrase_strength,
+    hkdf,
+    new_recovery_key,
+    parse_recovery_key,
+    unwrap_key,
+    wrap_key,
+)
+from .metadata import extract
+from .model import POLICIES, POLICY_KEEP, Case, CustodyEvent, Item, Source
+
+log = logging.getLogger(__name__)
+
+VAULT_FORMAT = "evidence-kit-vault"
+VAULT_VERSION = 1
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS cases (
+    id TEXT PRIMARY KEY,
+    ord INTEGER NOT NULL,
+    sealed BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS items (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    exhibit INTEGER NOT NULL,
+    blob TEXT,
+    dedup BLOB NOT NULL,
+    sealed BLOB NOT NULL,
+    UNIQUE (case_id, exhibit)
+);
+CREATE INDEX IF NOT EXISTS items_dedup ON items(case_id, dedup);
+CREATE TABLE IF NOT EXISTS custody_log (
+    seq INTEGER PRIMARY KEY,
+    case_id TEXT,
+    item_id TEXT,
+    leaf BLOB NOT NULL,
+    sealed BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS custody_item ON custody_log(item_id);
+CREATE INDEX IF NOT EXISTS custody_case ON custody_log(case_id);
+CREATE TABLE IF NOT EXISTS log_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    body BLOB NOT NULL,
+    signature BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checkpoints (
+    id INTEGER PRIMARY KEY,
+    size INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    signature BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    sealed BLOB NOT NULL
+);
+"""
+
+
+@dataclass
+class AddResult:
+    item: Item
+    duplicate: bool = False  # the same bytes were already in this case: nothing new stored
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    items_checked: int
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    log_size: int = 0
+
+
+@dataclass
+class ItemInput:
+    """What the caller knows about an item besides its bytes."""
+
+    name: str
+    method: str
+    source: Source = field(default_factory=Source)
+    relative_path: str = ""
+    capture: dict[str, Any] = field(default_factory=dict)
+    notes: str = ""
+    group_id: str | None = None
+    group_part: int | None = None
+
+
+def _read_vault_file(path: Path) -> dict[str, Any]:
+    try:
+        raw = (path / "vault.json").read_bytes()
+    except FileNotFoundError as e:
+        raise VaultNotFoundError(str(path)) from e
+    try:
+        obj: dict[str, Any] = parse_canonical(raw.rstrip(b"\n"))
+        body = obj["body"]
+        if body["format"] != VAULT_FORMAT:
+            raise VaultFormatError("not an Evidence Kit vault")
+        if body["version"] != VAULT_VERSION:
+            raise VaultFormatError(f"vault version {body['version']} is not supported")
+        return obj
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
+        raise VaultFormatError("vault.json") from e
+
+
+def _file_mac(keys: Keyring, body: dict[str, Any]) -> str:
+    return hmac.new(keys.file_mac_key, canonical_json(body), hashlib.sha256).hexdigest()
+
+
+class Vault:
+    """An unlocked vault. Construct with :meth:`create` or :meth:`unlock`."""
+
+    def __init__(self, path: Path, keys: Keyring, body: dict[str, Any], clock: Clock, lock_fd: int) -> None:
+        self.path = path
+        self.keys = keys
+        self._body = body
+        self.clock = clock
+        self._lock_fd: int | None = lock_fd
+        self.vault_id: str = body["vault_id"]
+        self.alerts: list[str] = []
+        self._dirty = False
+        self._conn = self._connect()
+        self.log = CustodyLog(self._conn, keys, clock, self.vault_id)
+
+    # ----------------------------------------------------------------- opening
+
+    @staticmethod
+    def exists(path: Path) -> bool:
+        return (path / "vault.json").is_file()
+
+    @staticmethod
+    def _take_lock(path: Path) -> int:
+        import fcntl
+
+        fd = os.open(path / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            os.close(fd)
+            raise VaultBusyError() from e
+        return fd
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        kdf: KdfParams | None = None,
+        clock: Clock | None = None,
+        role: str = "victim",
+    ) -> Vault:
+        check_passphrase_strength(passphrase)
+        path = Path(path)
+        if cls.exists(path):
+            raise VaultExistsError(str(path))
+        if path.exists() and any(path.iterdir()):
+            raise VaultExistsError(f"{path} is not empty")
+        ensure_private_dir(path)
+        for sub in ("blobs", "staging", "quarantine"):
+            ensure_private_dir(path / sub)
+        lock_fd = cls._take_lock(path)
+        try:
+            params = kdf or calibrate_kdf()
+            params.check_bounds()
+            master = secrets.token_bytes(32)
+            keys = Keyring(master)
+            vault_id = str(uuid.uuid4())
+            slot = {"kind": "passphrase", "kdf": params.to_json()}
+            slot.update(wrap_key(params.derive(passphrase), master, f"{vault_id}/passphrase".encode()))
+            body = {
+                "format": VAULT_FORMAT,
+                "version": VAULT_VERSION,
+                "vault_id": vault_id,
+                "slots": [slot],
+                "public": {
+                    "age_recipient": keys.recipient,
+                    "ed25519": b64e(keys.public_key_raw()),
+                },
+            }
+            cls._write_vault_file(path, keys, body)
+            vault = cls(path, keys, body, clock or Clock(), lock_fd)
+        except BaseException:
+            os.close(lock_fd)
+            raise
+        with vault._write():
+            vault.log.append("create-vault", data={"format": VAULT_FORMAT, "version": VAULT_VERSION})
+            vault._set_setting("role", role)
+        return vault
+
+    @staticmethod
+    def _write_vault_file(path: Path, keys: Keyring, body: dict[str, Any]) -> None:
+        data = canonical_json({"body": body, "mac": _file_mac(keys, body)}) + b"\n"
+        atomic_write_bytes(path / "vault.json", data)
+
+    @classmethod
+    def unlock(cls, path: Path, passphrase: str, *, clock: Clock | None = None) -> Vault:
+        path = Path(path)
+        obj = _read_vault_file(path)
+        body = obj["body"]
+        slot = next((s for s in body["slots"] if s.get("kind") == "passphrase"), None)
+        if slot is None:
+            raise VaultFormatError("no passphrase slot")
+        params = KdfParams.from_json(slot["kdf"])
+        master = unwrap_key(params.derive(passphrase), slot, f"{body['vault_id']}/passphrase".encode())
+        return cls._open(path, Keyring(master), obj, clock)
+
+    @classmethod
+    def unlock_with_recovery_key(cls, path: Path, recovery_key: str, *, clock: Clock | None = None) -> Vault:
+        path = Path(path)
+        obj = _read_vault_file(path)
+        body = obj["body"]
+        slot = next((s for s in body["slots"] if s.get("kind") == "recovery"), None)
+        if slot is None:
+            raise WrongPassphraseError("this vault has no recovery key")
+        raw = parse_recovery_key(recovery_key)
+        kek = hkdf(raw, "evidence-kit/v1/recovery-slot")
+        master = unwrap_key(kek, slot, f"{body['vault_id']}/recovery".encode())
+        return cls._open(path, Keyring(master), obj, clock)
+
+    @classmethod
+    def open_with_keyring(cls, path: Path, keys: Keyring, *, clock: Clock | None = None) -> Vault:
+        """Re-open with keys already in memory (the app after a re-lock check; tests)."""
+        path = Path(path)
+        return cls._open(path, keys, _read_vault_file(path), clock)
+
+    @classmethod
+    def _open(cls, path: Path, keys: Keyring, obj: dict[str, Any], clock: Clock | None) -> Vault:
+        body = obj["body"]
+        if not hmac.compare_digest(str(obj.get("mac", "")), _file_mac(keys, body)):
+            raise IntegrityError("vault.json was changed outside the app")
+        if body["public"]["age_recipient"] != keys.recipient or b64d(body["public"]["ed25519"]) != (
+            keys.public_key_raw()
+        ):
+            raise IntegrityError("vault public keys do not match")
+        lock_fd = cls._take_lock(path)
+        try:
+            seal_state = cls._check_seal(path, keys)
+            vault = cls(path, keys, body, clock or Clock(), lock_fd)
+        except sqlite3.DatabaseError as e:
+            os.close(lock_fd)
+            raise IntegrityError("the metadata database is damaged") from e
+        except BaseException:
+            os.close(lock_fd)
+            raise
+        try:
+            vault._startup(seal_state)
+        except sqlite3.DatabaseError as e:
+            vault.lock()
+            raise IntegrityError("the metadata database is damaged") from e
+        except BaseException:
+            vault.lock()
+            raise
+        return vault
+
+    # ------------------------------------------------------------ database seal
+    #
+    # A MAC over the whole database file detects any byte changed while the app was
+    # closed, including bytes no query would read. It is written at each clean close
+    # point; before the first write of a session the seal is set to "dirty" so that a
+    # crash is told apart from tampering: a dirty seal triggers recovery checks instead.
+
+    @staticmethod
+    def _db_mac(path: Path, keys: Keyring) -> str:
+        mac = hmac.new(keys.db_mac_key, b"evidence-kit db v1", hashlib.sha256)
+        for name in ("meta.sqlite", "meta.sqlite-wal"):
+            p = path / name
+            mac.update(name.encode() + b"\x00")
+            if p.exists():
+                with p.open("rb") as f:
+                    while block := f.read(1 << 20):
+                        mac.update(block)
+        return mac.hexdigest()
+
+    @staticmethod
+    def _seal_body_mac(keys: Keyring, body: dict[str, Any]) -> str:
+        return hmac.new(keys.db_mac_key, canonical_json(body), hashlib.sha256).hexdigest()
+
+    @classmethod
+    def _check_seal(cls, path: Path, keys: Keyring) -> str:
+        """'clean', 'dirty', or 'tampered' (with the reason logged by the caller)."""
+        try:
+            obj = parse_canonical((path / "meta.seal").read_bytes())
+            body = obj["body"]
+            if not hmac.compare_digest(obj["mac"], cls._seal_body_mac(keys, body)):
+                return "tampered:seal"
+        except FileNotFoundError:
+            return "tampered:missing-seal"
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            return "tampered:seal"
+        if body.get("state") == "dirty":
+            return "dirty"
+        if body.get("state") != "clean":
+            return "tampered:seal"
+        if not hmac.compare_digest(body.get("db", ""), cls._db_mac(path, keys)):
+            return "tampered:database"
+        return "clean"
+
+    def _write_seal(self, state: str) -> None:
+        body: dict[str, Any] = {"state": state, "log_size": self.log.size}
+        if state == "clean":
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            body["db"] = self._db_mac(self.path, self.keys)
+        data = canonical_json({"body": body, "mac": self._seal_body_mac(self.keys, body)})
+        atomic_write_bytes(self.path / "meta.seal", data)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path / "meta.sqlite", isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA temp_store=MEMORY")
+        conn.execute("PRAGMA foreign_keys=ON")
+        # Our own seal decides when the WAL is folded back; keep SQLite from doing it
+        # between our MAC computations at odd moments.
+        conn.execute("PRAGMA wal_autocheckpoint=0")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            conn.executescript(_SCHEMA)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        elif version > SCHEMA_VERSION:
+            raise VaultFormatError(f"database schema {version} is newer than this app")
+        return conn
+
+    def _startup(self, seal_state: str) -> None:
+        if seal_state.startswith("tampered"):
+            what = seal_state.split(":", 1)[1]
+            self.alerts.append(
+                {
+                    "database": "the metadata database was changed outside the app",
+                    "seal": "the database seal file was changed outside the app",
+                    "missing-seal": "the database seal file is missing",
+                }.get(what, what)
+            )
+        problems = self.log.verify()
+        self.alerts.extend(problems)
+        self._recover(seal_state == "dirty")
+
+    def _recover(self, after_crash: bool) -> None:
+        """Clean up after a crash: staging leftovers, blobs without records."""
+        staging = self.path / "staging"
+        leftovers = [p for p in staging.iterdir() if p.is_file()] if staging.exists() else []
+        for p in leftovers:
+            p.unlink()  # ciphertext only: plaintext is never written anywhere
+        known = {r[0] for r in self._conn.execute("SELECT blob FROM items WHERE blob IS NOT NULL")}
+        on_disk = {p.name: p for p in (self.path / "blobs").glob("*/*.age")}
+        orphans = sorted(set(on_disk) - known)
+        missing = sorted(known - set(on_disk))
+        for name in missing:
+            self.alerts.append(f"evidence file {name} is missing")
+        if not (orphans or leftovers or after_crash or self.alerts):
+            return
+        with self._write():
+            for msg in self.alerts:
+                self.log.append("integrity-alert", data={"problem": msg})
+            for name in orphans:
+                ensure_private_dir(self.path / "quarantine")
+                os.replace(on_disk[name], self.path / "quarantine" / name)
+                self.log.append("recover", data={"quarantined": name})
+            if leftovers or after_crash:
+                self.log.append(
+                    "recover",
+                    data={"after_crash": after_crash, "staging_removed": len(leftovers)},
+                )
+        fsync_dir(self.path / "quarantine")
+
+    # ------------------------------------------------------------- write scope
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """One SQLite transaction that also appends to the custody log; commit = saved."""
+        self._require_open()
+        if not self._dirty:
+            self._write_seal("dirty")
+            self._dirty = True
+        self.log.snapshot()
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            self.log.restore()
+            raise
+        self._conn.execute("COMMIT")
+        self.log._snapshot = None
+
+    def flush(self) -> None:
+        """A clean point: fold the WAL and write the database seal."""
+        if self._dirty and self._lock_fd is not None:
+            self._write_seal("clean")
+            self._dirty = False
+
+    def lock(self) -> None:
+        """Seal, close the database and forget the keys."""
+        if self._lock_fd is None:
+            return
+        try:
+            self.flush()
+        finally:
+            self._conn.close()
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def _require_open(self) -> None:
+        if self._lock_fd is None:
+            from .errors import VaultLockedError
+
+            raise VaultLockedError()
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock()
+
+    # ------------------------------------------------------------- key changes
+
+    def change_passphrase(self, old: str, new: str, *, kdf: KdfParams | None = None) -> None:
+        check_passphrase_strength(new)
+        body = self._body
+        slot = next(s for s in body["slots"] if s["kind"] == "passphrase")
+        aad = f"{self.vault_id}/passphrase".encode()
+        unwrap_key(KdfParams.from_json(slot["kdf"]).derive(old), slot, aad)  # proves the old one
+        params = kdf or calibrate_kdf()
+        new_slot: dict[str, Any] = {"kind": "passphrase", "kdf": params.to_json()}
+        new_slot.update(wrap_key(params.derive(new), self.keys.master, aad))
+        self._replace_slot(new_slot, "rekey")
+
+    def add_recovery_key(self) -> str:
+        """Create (or replace) the recovery slot; returns the key to print once."""
+        text, raw = new_recovery_key()
+        slot: dict[str, Any] = {"kind": "recovery", "kdf": {"alg": "hkdf-sha256"}}
+        slot.update(
+            wrap_key(hkdf(raw, "evidence-kit/v1/recovery-slot"), self.keys.master, f"{self.vault_id}/recovery".encode())
+        )
+        self._replace_slot(slot, "recovery-key")
+        return text
+
+    def _replace_slot(self, slot: dict[str, Any], action: str) -> None:
+        body = dict(self._body)
+        body["slots"] = [s for s in body["slots"] if s["kind"] != slot["kind"]] + [slot]
+        with self._write():
+            self.log.append(action, data={"slot": slot["kind"]})
+            # Written inside the transaction: if it fails, the event rolls back too.
+            self._write_vault_file(self.path, self.keys, body)
+        self._body = body
+        self.flush()
+
+    @property
+    def has_recovery_key(self) -> bool:
+        return any(s["kind"] == "recovery" for s in self._body["slots"])
+
+    def export_identity(self, out: Path, passphrase: str, *, work_factor: int = 18) -> None:
+        """Write the age identity, encrypted to a passphrase (stock ``age -d`` opens it)."""
+        check_passphrase_strength(passphrase)
+        text = (
+            "# Evidence Kit vault identity: decrypt evidence blobs with `age -d -i`\n"
+            f"# public key: {self.keys.recipient}\n"
+            f"{self.keys.identity.to_bech32()}\n"
+        ).encode()
+        data = age.encrypt_bytes(text, [age.ScryptRecipient(passphrase, work_factor=work_factor)])
+        atomic_write_bytes(out, data)
+        with self._write():
+            self.log.append("export-identity", data={"recipient": self.keys.recipient})
+        self.flush()
+
+    # ---------------------------------------------------------------- settings
+
+    def _set_setting(self, key: str, value: Any) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO settings(key, sealed) VALUES (?, ?)",
+            (key, self.keys.seal(canonical_json(value), f"settings\x00{key}")),
+        )
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self._conn.execute("SELECT sealed FROM settings WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return default
+        return parse_canonical(self.keys.open(bytes(row[0]), f"settings\x00{key}"))
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self._write():
+            self._set_setting(key, value)
+        self.flush()
+
+    # ------------------------------------------------------------------- cases
+
+    def create_case(self, name: str, **fields: Any) -> Case:
+        name = name.strip()
+        if not name:
+            raise InputError("case name is empty", ko="사건 이름을 입력해 주세요.", en="Please give the case a name.")
+        role = fields.pop("role", None) or self.get_setting("role", "victim")
+        if "policy" not in fields:
+            fields["policy"] = POLICY_KEEP if role != "counselor" else "record_only"
+        if fields["policy"] not in POLICIES:
+            raise InputError(f"unknown policy {fields['policy']}")
+        case = Case(id=str(uuid.uuid4()), name=name, created_utc=iso_utc(self.clock.now()), role=role, **fields)
+        with self._write():
+            ordinal = self._conn.execute("SELECT COALESCE(MAX(ord), 0) + 1 FROM cases").fetchone()[0]
+            self._conn.execute(
+                "INSERT INTO cases(id, ord, sealed) VALUES (?,?,?)",
+                (case.id, ordinal, self.keys.seal(canonical_json(case.to_json()), f"cases\x00{case.id}")),
+            )
+            self.log.append("create-case", case_id=case.id, data={"name": name, "policy": case.policy})
+        self.flush()
+        return case
+
+    def _case_from_row(self, case_id: str, sealed: bytes) -> Case:
+        return Case.from_json(case_id, parse_canonical(self.keys.open(sealed, f"cases\x00{case_id}")))
+
+    def list_cases(self) -> list[Case]:
+        rows = self._conn.execute("SELECT id, sealed FROM cases ORDER BY ord").fetchall()
+        return [self._case_from_row(r[0], bytes(r[1])) for r in rows]
+
+    def get_case(self, case_id: str) -> Case:
+        row = self._conn.execute("SELECT id, sealed FROM cases WHERE id = ?", (case_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"case {case_id}")
+        return self._case_from_row(row[0], bytes(row[1]))
+
+    def find_case(self, ref: str) -> Case:
+        """A case by id, id prefix, or exact name."""
+        cases = self.list_cases()
+        hits = [c for c in cases if c.id == ref or c.name == ref] or [c for c in cases if c.id.startswith(ref)]
+        if len(hits) != 1:
+            raise NotFoundError(f"case {ref}", ko="그런 사건이 없습니다.", en="No such case.")
+        return hits[0]
+
+    def update_case(self, case_id: str, **changes: Any) -> Case:
+        case = self.get_case(case_id)
+        old = case.to_json()
+        for k, v in changes.items():
+            if not hasattr(case, k) or k in ("id", "created_utc"):
+                raise InputError(f"unknown case field {k}")
+            setattr(case, k, v)
+        if case.policy not in POLICIES:
+            raise InputError(f"unknown policy {case.policy}")
+        new = case.to_json()
+        diff = {k: {"old": old.get(k), "new": new[k]} for k in new if old.get(k) != new[k]}
+        if not diff:
+            return case
+        with self._write():
+            self._conn.execute(
+                "UPDATE cases SET sealed = ? WHERE id = ?",
+                (self.keys.seal(canonical_json(new), f"cases\x00{case.id}"), case.id),
+            )
+            action = "policy" if set(diff) == {"policy"} else "edit-case"
+            self.log.append(action, case_id=case.id, data={"changes": diff})
+        self.flush()
+        return case
+
+    # ------------------------------------------------------------------- items
+
+    def _item_aad(self, item_id: str, case_id: str, exhibit: int, blob: str | None) -> str:
+        # Binds the clear columns into the seal: moving a record to another row, case,
+        # exhibit number or blob makes it fail to open.
+        return f"items\x00{item_id}\x00{case_id}\x00{exhibit}\x00{blob or ''}"
+
+    def _item_from_row(self, row: tuple[Any, ...]) -> Item:
+        item_id, case_id, exhibit, blob, sealed = row
+        obj = parse_canonical(self.keys.open(bytes(sealed), self._item_aad(item_id, case_id, exhibit, blob)))
+        return Item.from_json(item_id, case_id, int(exhibit), obj)
+
+    _ITEM_COLS = "id, case_id, exhibit, blob, sealed"
+
+    def list_items(self, case_id: str) -> list[Item]:
+        rows = self._conn.execute(
+            f"SELECT {self._ITEM_COLS} FROM items WHERE case_id = ? ORDER BY exhibit", (case_id,)  # noqa: S608
+        ).fetchall()
+        return [self._item_from_row(tuple(r)) for r in rows]
+
+    def get_item(self, item_id: str) -> Item:
+        row = self._conn.execute(
+            f"SELECT {self._ITEM_COLS} FROM items WHERE id = ?", (item_id,)  # noqa: S608
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"item {item_id}", ko="그런 증거 항목이 없습니다.", en="No such evidence item.")
+        return self._item_from_row(tuple(row))
+
+    def find_item(self, case_id: str, ref: str) -> Item:
+        """An item by exhibit number, id or id prefix."""
+        items = self.list_items(case_id)
+        hits = [i for i in items if str(i.exhibit) == ref or i.id == ref] or [
+            i for i in items if i.id.startswith(ref)
+        ]
+        if len(hits) != 1:
+            raise NotFoundError(f"item {ref}", ko="그런 증거 항목이 없습니다.", en="No such evidence item.")
+        return hits[0]
+
+    def _find_duplicate(self, case_id: str, dedup: bytes) -> Item | None:
+        row = self._conn.execute(
+            f"SELECT {self._ITEM_COLS} FROM items WHERE case_id = ? AND dedup = ?",  # noqa: S608
+            (case_id, dedup),
+        ).fetchone()
+        return self._item_from_row(tuple(row)) if row else None
+
+    def _blob_path(self, name: str) -> Path:
+        return self.path / "blobs" / name[:2] / name
+
+    def add_stream(
+        self,
+        case_id: str,
+        src: BinaryIO,
+        info: ItemInput,
+        *,
+        total: int = 0,
+        progress: Progress = no_progress,
+        cancel: Cancel = never_cancel,
+    ) -> AddResult:
+        """Hash and seal one stream into the case. Returns only after the item is durable."""
+        self._require_open()
+        self.get_case(case_id)
+        blob = secrets.token_hex(16) + ".age"
+        staging = self.path / "staging" / f"{secrets.token_hex(8)}.part"
+        legacy = total <= LEGACY_INLINE_LIMIT
+        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb", buffering=0) as raw:
+                f = io.BufferedWriter(raw, buffer_size=1 << 20)
+                writer = age.AgeWriter(f, [self.keys.identity.recipient()])
+                digests = seal_stream(src, writer, total=total, legacy=legacy, progress=progress, cancel=cancel)
+                writer.close()
+                f.flush()
+                os.fsync(raw.fileno())
+            stored_size = staging.stat().st_size
+            dedup = self.keys.index_tag("sha256", case_id, digests.sha256)
+            existing = self._find_duplicate(case_id, dedup)
+            if existing is not None:
+                staging.unlink()
+                with self._write():
+                    self.log.append(
+                        "duplicate",
+                        case_id=case_id,
+                        item_id=existing.id,
+                        data={"name": info.name, "sha256": digests.sha256, "same_as_exhibit": existing.exhibit},
+                    )
+                return AddResult(existing, duplicate=True)
+            if cancel():
+                raise CancelledError()
+            final = self._blob_path(blob)
+            ensure_private_dir(final.parent)
+            os.replace(staging, final)
+            fsync_dir(final.parent)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                staging.unlink()
+            raise
+        media_type, facts, exif, note = extract(digests.head, info.name)
+        now = self.clock.now()
+        item = Item(
+            id=str(uuid.uuid4()),
+            case_id=case_id,
+            exhibit=0,
+            original_name=info.name,
+            size=digests.size,
+            sha256=digests.sha256,
+            md5=digests.md5,
+            sha1=digests.sha1,
+            acquired_utc=iso_utc(now),
+            tz_offset=self.clock.local_offset(),
+            method=info.method,
+            media_type=media_type,
+            relative_path=info.relative_path,
+            source=info.source,
+            image=facts,
+            exif=exif,
+            metadata_note=note,
+            capture=info.capture,
+            notes=info.notes,
+            group_id=info.group_id,
+            group_part=info.group_part,
+            stored_size=stored_size,
+        )
+        try:
+            with self._write():
+                self._insert_item(item, blob, dedup)
+        except BaseException:
+            # The record did not commit: the blob is an orphan now. Quarantine it at once
+            # rather than waiting for the next start.
+            with contextlib.suppress(OSError):
+                os.replace(final, self.path / "quarantine" / blob)
+            raise
+        return AddResult(item)
+
+    def _insert_item(self, item: Item, blob: str | None, dedup: bytes) -> None:
+        item.exhibit = self._conn.execute(
+            "SELECT COALESCE(MAX(exhibit), 0) + 1 FROM items WHERE case_id = ?", (item.case_id,)
+        ).fetchone()[0]
+        action = "capture" if item.method == "screen-capture" else "import"
+        item.log_index = self.log.size
+        self._conn.execute(
+            "INSERT INTO items(id, case_id, exhibit, blob, dedup, sealed) VALUES (?,?,?,?,?,?)",
+            (
+                item.id,
+                item.case_id,
+                item.exhibit,
+                blob,
+                dedup,
+                self.keys.seal(
+                    canonical_json(item.to_json()), self._item_aad(item.id, item.case_id, item.exhibit, blob)
+                ),
+            ),
+        )
+        self.log.append(
+            action,
+            case_id=item.case_id,
+            item_id=item.id,
+            data={
+                "exhibit": item.exhibit,
+                "name": item.original_name,
+                "size": item.size,
+                "sha256": item.sha256,
+                "md5": item.md5,
+                "sha1": item.sha1,
+                "method": item.method,
+                "retained": item.retained,
+                "blob_sha256_of": "plaintext",
+            },
+        )
+
+    def add_bytes(self, case_id: str, data: bytes, info: ItemInput) -> AddResult:
+        """Screenshots and pasted images: bytes that never touched the disk in the clear."""
+        return self.add_stream(case_id, io.BytesIO(data), info, total=len(data))
+
+    def add_file(
+        self,
+        case_id: str,
+        path: Path,
+        info: ItemInput | None = None,
+        *,
+        progress: Progress = no_progress,
+        cancel: Cancel = never_cancel,
+    ) -> AddResult:
+        path = Path(path)
+        try:
+            flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(path, flags)
+        except FileNotFoundError as e:
+            raise InputError(str(path), ko="파일을 찾을 수 없습니다.", en="The file was not found.") from e
+        except IsADirectoryError as e:
+            raise InputError(str(path), ko="폴더입니다.", en="That is a folder.") from e
+        except OSError as e:
+            raise InputError(
+                f"{path}: {e.strerror}", ko="파일을 열 수 없습니다.", en="The file could not be opened."
+            ) from e
+        with os.fdopen(fd, "rb", buffering=0) as f:
+            import stat
+
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError(str(path), ko="일반 파일이 아닙니다.", en="That is not a regular file.")
+            info = info or ItemInput(name=path.name, method="import-file")
+            return self.add_stream(case_id, f, info, total=st.st_size, progress=progress, cancel=cancel)
+
+    def complete_legacy_hashes(
+        self, item_id: str, *, progress: Progress = no_progress, cancel: Cancel = never_cancel
+    ) -> Item:
+        """Fill MD5/SHA-1 of a large item from its sealed copy (SHA-256 checked in the same pass)."""
+        item = self.get_item(item_id)
+        if item.md5 and item.sha1:
+            return item
+        sha256, md5, sha1, size = legacy_digests(
+            self.iter_plaintext(item_id), progress=progress, total=item.size, cancel=cancel
+        )
+        if sha256 != item.sha256 or size != item.size:
+            raise IntegrityError(f"exhibit {item.exhibit}: sealed copy does not match its SHA-256")
+        item.md5, item.sha1 = md5, sha1
+        with self._write():
+            self._update_item(item)
+            self.log.append(
+                "hash",
+                case_id=item.case_id,
+                item_id=item.id,
+                data={"md5": md5, "sha1": sha1, "from": "sealed copy, SHA-256 verified in the same pass"},
+            )
+        self.flush()
+        return item
+
+    def _update_item(self, item: Item) -> None:
+        blob = self._item_blob(item.id)
+        self._conn.execute(
+            "UPDATE items SET sealed = ? WHERE id = ?",
+            (
+                self.keys.seal(
+                    canonical_json(item.to_json()), self._item_aad(item.id, item.case_id, item.exhibit, blob)
+                ),
+                item.id,
+            ),
+        )
+
+    def _item_blob(self, item_id: str) -> str | None:
+        row = self._conn.execute("SELECT blob FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"item {item_id}")
+        return row[0] if row[0] is None else str(row[0])
+
+    def update_source(self, item_id: str, source: Source, notes: str | None = None) -> Item:
+        """Edit where the item came from; the old and new values go into the log."""
+        item = self.get_item(item_id)
+        old, new = item.source.to_json(), source.to_json()
+        changes: dict[str, Any] = {
+            k: {"old": old.get(k, ""), "new": new.get(k, "")}
+            for k in sorted(set(old) | set(new))
+            if old.get(k, "") != new.get(k, "")
+        }
+        if notes is not None and notes != item.notes:
+            changes["notes"] = {"old": item.notes, "new": notes}
+            item.notes = notes
+        if not changes:
+            return item
+        item.source = source
+        with self._write():
+            self._update_item(item)
+            self.log.append("edit", case_id=item.case_id, item_id=item.id, data={"changes": changes})
+        self.flush()
+        return item
+
+    # -------------------------------------------------------------- reading
+
+    def iter_plaintext(self, item_id: str) -> Iterator[bytes]:
+        """Authenticated plaintext chunks of an item (in memory only)."""
+        blob = self._item_blob(item_id)
+        if blob is None:
+            raise NotFoundError(
+                "original not retained",
+                ko="기록 전용 항목이라 원본이 보관되어 있지 않습니다.",
+                en="This is a record-only item: the original is not kept.",
+            )
+        try:
+            f = self._blob_path(blob).open("rb")
+        except FileNotFoundError as e:
+            raise IntegrityError(f"evidence file {blob} is missing") from e
+        with f:
+            try:
+                reader = age.AgeReader(f, [self.keys.identity])
+                yield from reader.chunks()
+            except age.AgeError as e:
+                raise IntegrityError(f"evidence file {blob} was changed: {e}") from e
+
+    def read_item_bytes(self, item_id: str, *, limit: int = 256 * 1024 * 1024, log_view: bool = True) -> bytes:
+        """The whole plaintext in memory (previews); refuses items bigger than ``limit``."""
+        item = self.get_item(item_id)
+        if item.size > limit:
+            raise InputError("too large to preview", ko="미리보기에는 너무 큽니다.", en="Too large to preview.")
+        data = b"".join(self.iter_plaintext(item_id))
+        if hashlib.sha256(data).hexdigest() != item.sha256:
+            raise IntegrityError(f"exhibit {item.exhibit}: content does not match its SHA-256")
+        if log_view:
+            with self._write():
+                self.log.append("view", case_id=item.case_id, item_id=item.id, data={"exhibit": item.exhibit})
+            self.flush()
+        return data
+
+    def export_file(self, item_id: str, out: Path, *, purpose: str = "") -> Item:
+        """Write an exact copy of the original to ``out`` (the user chose to), checked by SHA-256."""
+        item = self.get_item(item_id)
+        out = Path(out)
+        if out.exists():
+            raise InputError(str(out), ko="같은 이름의 파일이 이미 있습니다.", en="A file with that name already exists.")
+        h = hashlib.sha256()
+        tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
+        try:
+            with open(tmp, "xb") as f:
+                for chunk in self.iter_plaintext(item_id):
+                    h.update(chunk)
+                    f.write(chunk)
+                f.flush()
+                os.fsync(f.fileno())
+            if h.hexdigest() != item.sha256:
+                raise IntegrityError(f"exhibit {item.exhibit}: content does not match its SHA-256")
+            os.replace(tmp, out)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            raise
+        with self._write():
+            self.log.append(
+                "export-file",
+                case_id=item.case_id,
+                item_id=item.id,
+                data={"exhibit": item.exhibit, "sha256": item.sha256, "purpose": purpose},
+            )
+        self.flush()
+        return item
+
+    def events(self, *, case_id: str | None = None, item_id: str | None = None) -> list[CustodyEvent]:
+        return self.log.events(case_id=case_id, item_id=item_id)
+
+    def log_event(self, action: str, *, case_id: str | None = None, item_id: str | None = None,
+                  data: dict[str, Any] | None = None) -> CustodyEvent:
+        """Record an action taken outside the vault (report, export) in the custody log."""
+        with self._write():
+            ev = self.log.append(action, case_id=case_id, item_id=item_id, data=data)
+        self.flush()
+        return ev
+
+    def checkpoint(self) -> tuple[int, SignedHead]:
+        with self._write():
+            self.log.append("checkpoint", data={"size": self.log.size + 1})
+            cp = self.log.checkpoint()
+        self.flush()
+        return cp
+
+    # ---------------------------------------------------------------- verify
+
+    def verify(self, *, progress: Progress = no_progress, cancel: Cancel = never_cancel) -> VerifyResult:
+        """Check every blob against its record, every record against the log, the log
+        against its signed head, and the database file against its seal."""
+        problems = list(self.alerts)
+        warnings: list[str] = []
+        try:
+            problems += self.log.verify()
+            events = self.log.events()
+        except (EvidenceKitError, sqlite3.DatabaseError) as e:
+            problems.append(f"custody log: {e}")
+            events = []
+        acquired: dict[str, dict[str, Any]] = {}
+        for ev in events:
+            if ev.action in ("import", "capture") and ev.item_id:
+                acquired[ev.item_id] = ev.data
+            if ev.action == "integrity-alert":
+                warnings.append(f"{ev.time_utc}: an integrity alert was recorded: {ev.data.get('problem')}")
+        try:
+            rows = self._conn.execute(f"SELECT {self._ITEM_COLS} FROM items").fetchall()  # noqa: S608
+        except sqlite3.DatabaseError as e:
+            problems.append(f"database: {e}")
+            rows = []
+        total = sum(1 for _ in rows)
+        checked = 0
+        seen: set[str] = set()
+        for i, row in enumerate(rows):
+            if cancel():
+                raise CancelledError()
+            try:
+                item = self._item_from_row(tuple(row))
+            except EvidenceKitError as e:
+                problems.append(f"item {row[0]}: record {e.detail or e}")
+                continue
+            seen.add(item.id)
+            logged = acquired.get(item.id)
+            if logged is None:
+                problems.append(f"{item.exhibit_label_en}: not found in the custody log")
+            elif logged.get("sha256") != item.sha256 or logged.get("size") != item.size:
+                problems.append(f"{item.exhibit_label_en}: record differs from the custody log")
+            if row[3] is not None:
+                try:
+                    h = hashlib.sha256()
+                    n = 0
+                    for chunk in self.iter_plaintext(item.id):
+                        h.update(chunk)
+                        n += len(chunk)
+                    if h.hexdigest() != item.sha256 or n != item.size:
+                        problems.append(f"{item.exhibit_label_en}: content does not match its SHA-256")
+                except EvidenceKitError as e:
+                    problems.append(f"{item.exhibit_label_en}: {e.detail or e}")
+            checked += 1
+            progress(i + 1, total)
+        for item_id in sorted(set(acquired) - seen):
+            problems.append(f"item {item_id} is in the custody log but its record is gone")
+        try:
+            res = self._conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if res != "ok":
+                problems.append(f"database structure: {res}")
+        except sqlite3.DatabaseError as e:
+            problems.append(f"database structure: {e}")
+        return VerifyResult(not problems, checked, problems, warnings, self.log.size)
+

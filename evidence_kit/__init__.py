@@ -1,3 +1,3 @@
-"""Evidence Kit: preserve evidence of digital sex crimes privately and hand police something they can trust."""
+"""Evidence Kit: preserve evidence of digital sex crimes privately; hand police evidence they can trust."""
 
 __version__ = "0.1.0"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .core.errors import EvidenceKitError, UsageError, WrongPassphraseError
+from .core.errors import EvidenceKitError, UsageError
 from .core.fsutil import private_umask
 from .core.i18n import system_lang, tr
 from .core.model import SOURCE_FIELDS, Case, Item, Source
@@ -34,9 +34,9 @@ class Ctx:
         self.json: bool = args.json
         self.service = EvidenceService(Path(args.vault) if args.vault else None)
 
-    def say(self, key: str, **kw: Any) -> None:
+    def say(self, msg_key: str, **kw: Any) -> None:
         if not self.json:
-            print(tr(key, self.lang, **kw))
+            print(tr(msg_key, self.lang, **kw))
 
     def emit(self, obj: Any) -> None:
         if self.json:
@@ -67,11 +67,15 @@ class Ctx:
             if self.args.command == "init":
                 return self.passphrase()
         if not sys.stdin.isatty():
-            raise UsageError("no new passphrase", ko="새 암호가 필요합니다.", en="A new passphrase is needed.")
+            raise UsageError(
+                "no new passphrase", ko="새 암호가 필요합니다.", en="A new passphrase is needed."
+            )
         a = getpass.getpass(tr("passphrase_new", self.lang))
         b = getpass.getpass(tr("passphrase_again", self.lang))
         if a != b:
-            raise UsageError("mismatch", ko=tr("passphrase_mismatch", "ko"), en=tr("passphrase_mismatch", "en"))
+            raise UsageError(
+                "mismatch", ko=tr("passphrase_mismatch", "ko"), en=tr("passphrase_mismatch", "en")
+            )
         return a
 
     def unlock(self) -> EvidenceService:
@@ -94,7 +98,14 @@ class Ctx:
 
 def item_json(item: Item) -> dict[str, Any]:
     d = item.to_json()
-    d.update({"id": item.id, "case_id": item.case_id, "exhibit": item.exhibit, "exhibit_label": item.exhibit_label_ko})
+    d.update(
+        {
+            "id": item.id,
+            "case_id": item.case_id,
+            "exhibit": item.exhibit,
+            "exhibit_label": item.exhibit_label_ko,
+        }
+    )
     return d
 
 
@@ -207,11 +218,20 @@ def cmd_add(ctx: Ctx) -> int:
             ctx.say("saved", exhibit=label, name=it.relative_path or it.original_name, sha256=it.sha256)
 
     summary = svc.import_paths(
-        case.id, [Path(p) for p in ctx.args.paths], source_from_args(ctx.args), progress=progress, on_item=on_item
+        case.id,
+        [Path(p) for p in ctx.args.paths],
+        source_from_args(ctx.args),
+        progress=progress,
+        on_item=on_item,
     )
     for p in summary.problems:
         print(tr("skipped", ctx.lang, name=p.path, reason=p.error.message(ctx.lang)), file=sys.stderr)
-    ctx.say("import_summary", added=len(summary.added), duplicates=len(summary.duplicates), failed=len(summary.problems))
+    ctx.say(
+        "import_summary",
+        added=len(summary.added),
+        duplicates=len(summary.duplicates),
+        failed=len(summary.problems),
+    )
     ctx.emit(
         {
             "added": [item_json(i) for i in summary.added],
@@ -233,7 +253,8 @@ def cmd_list(ctx: Ctx) -> int:
         ctx.say("no_items")
     for i in items:
         label = i.exhibit_label_ko if ctx.lang == "ko" else i.exhibit_label_en
-        print(f"{label}\t{i.sha256}\t{i.size}\t{i.acquired_utc}\t{i.source.platform}\t{i.relative_path or i.original_name}")
+        name = i.relative_path or i.original_name
+        print(f"{label}\t{i.sha256}\t{i.size}\t{i.acquired_utc}\t{i.source.platform}\t{name}")
     return 0
 
 
@@ -246,8 +267,20 @@ def cmd_show(ctx: Ctx) -> int:
         ctx.emit(item_json(item) | {"events": [json.loads(e.line) for e in events]})
         return 0
     d = item_json(item)
-    for k in ("exhibit_label", "original_name", "relative_path", "size", "media_type", "sha256", "md5", "sha1",
-              "acquired_utc", "tz_offset", "method", "metadata_note"):
+    for k in (
+        "exhibit_label",
+        "original_name",
+        "relative_path",
+        "size",
+        "media_type",
+        "sha256",
+        "md5",
+        "sha1",
+        "acquired_utc",
+        "tz_offset",
+        "method",
+        "metadata_note",
+    ):
         if d.get(k) not in (None, ""):
             print(f"{k:15} {d[k]}")
     for k, v in item.source.to_json().items():
@@ -302,7 +335,9 @@ def cmd_log(ctx: Ctx) -> int:
     case_id = ctx.case().id if ctx.args.case else None
     events = svc.vault.events(case_id=case_id)
     if ctx.json:
-        ctx.emit({"events": [json.loads(e.line) for e in events], "head": json.loads(svc.vault.log.head().body)})
+        ctx.emit(
+            {"events": [json.loads(e.line) for e in events], "head": json.loads(svc.vault.log.head().body)}
+        )
         return 0
     for e in events:
         print(e.line.decode("utf-8"))
@@ -319,20 +354,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vault", help="vault folder (default: EVIDENCE_KIT_VAULT or the user data folder)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--lang", choices=["ko", "en"], help="message language (default: system locale)")
-    p.add_argument("--passphrase-file", help="read the passphrase from this file (else EVIDENCE_KIT_PASSPHRASE or a prompt)")
-    p.add_argument("--new-passphrase-file", help="new passphrase for init/passwd (else EVIDENCE_KIT_NEW_PASSPHRASE)")
+    p.add_argument(
+        "--passphrase-file",
+        help="read the passphrase from this file (else EVIDENCE_KIT_PASSPHRASE or a prompt)",
+    )
+    p.add_argument(
+        "--new-passphrase-file", help="new passphrase for init/passwd (else EVIDENCE_KIT_NEW_PASSPHRASE)"
+    )
     p.add_argument("-v", "--verbose", action="store_true")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("init", help="create a new vault")
     s.add_argument("--role", choices=["victim", "counselor"], default="victim")
     s.set_defaults(fn=cmd_init)
-    sub.add_parser("unlock-check", help="check the passphrase and open the vault").set_defaults(fn=cmd_unlock_check)
+    sub.add_parser("unlock-check", help="check the passphrase and open the vault").set_defaults(
+        fn=cmd_unlock_check
+    )
     sub.add_parser("passwd", help="change the passphrase").set_defaults(fn=cmd_passwd)
     sub.add_parser("recovery-key", help="create a printable recovery key").set_defaults(fn=cmd_recovery_key)
     s = sub.add_parser("export-identity", help="save the vault's age identity, passphrase-protected")
     s.add_argument("out")
-    s.add_argument("--separate", action="store_true", help="protect it with a new passphrase instead of the vault's")
+    s.add_argument(
+        "--separate", action="store_true", help="protect it with a new passphrase instead of the vault's"
+    )
     s.set_defaults(fn=cmd_export_identity)
 
     c = sub.add_parser("case", help="cases").add_subparsers(dest="case_command", required=True)
@@ -393,8 +437,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return rc
     except EvidenceKitError as e:
         if ctx.json:
-            print(json.dumps({"ok": False, "error": type(e).__name__, "message": e.message(ctx.lang)},
-                             ensure_ascii=False))
+            print(
+                json.dumps(
+                    {"ok": False, "error": type(e).__name__, "message": e.message(ctx.lang)},
+                    ensure_ascii=False,
+                )
+            )
         else:
             print(e.message(ctx.lang), file=sys.stderr)
         return e.exit_code
@@ -405,6 +453,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Disk full, permissions: explain, never a traceback.
         msg = f"{e.strerror or e}: {e.filename or ''}".strip()
         print(msg, file=sys.stderr)
+        return 1
+    except Exception as e:  # a bug of ours: say so plainly; details only with -v
+        err = EvidenceKitError(type(e).__name__)
+        print(err.message(ctx.lang), file=sys.stderr)
+        log.debug("unexpected error", exc_info=True)
+        if args.verbose:
+            raise
         return 1
     finally:
         if ctx.service.is_unlocked:

@@ -476,7 +476,11 @@ class ScryptIdentity:
             # Checked before the (expensive) key derivation.
             if len(stanza.body) != _WRAPPED_KEY_SIZE:
                 raise AgeHeaderError("invalid scrypt stanza: wrapped file key is not 32 bytes")
-            file_key = _unwrap_key(_scrypt_key(self._passphrase, salt, log_n), stanza.body)
+            try:
+                wrap_key = _scrypt_key(self._passphrase, salt, log_n)
+            except MemoryError:  # log2 N = 22 needs 4 GiB; report it like any too-large factor
+                raise AgeHeaderError("scrypt work factor needs more memory than available") from None
+            file_key = _unwrap_key(wrap_key, stanza.body)
             if file_key is not None:
                 return file_key
         return None
@@ -646,8 +650,20 @@ class AgeWriter:
             self._closed = True  # abandon: no final chunk, see class docstring
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
+        """Encrypts ``data``; whole chunks are written at once, the rest is buffered.
+
+        If this raises (e.g. ``dst`` is full), the writer is unusable afterwards: part of the
+        data may or may not have reached ``dst``, so continuing would corrupt the stream.
+        """
         if self._closed:
             raise ValueError("write to a closed AgeWriter")
+        try:
+            self._write(data)
+        except BaseException:
+            self._closed = True
+            raise
+
+    def _write(self, data: bytes | bytearray | memoryview) -> None:
         view = memoryview(data).cast("B")  # also flattens e.g. memoryviews of other formats
         total = len(view)
         if total == 0:

@@ -152,7 +152,7 @@ class CustodyLog:
             "INSERT OR REPLACE INTO log_head(id, body, signature) VALUES (1, ?, ?)",
             (head.body, head.signature),
         )
-        return CustodyEvent(seq, now, tz, action, case_id, item_id, obj["data"], line)
+        return CustodyEvent(seq, now, tz, action, case_id, item_id, data or {}, line)
 
     def _sign_head(self, now: str) -> SignedHead:
         body = canonical_json(
@@ -187,7 +187,7 @@ class CustodyLog:
         if merkle.leaf_hash(line) != leaf:
             raise IntegrityError(f"custody log line {seq} does not match its hash")
         try:
-            obj = parse_canonical(line)
+            obj: dict[str, Any] = parse_canonical(line)
         except ValueError as e:
             raise IntegrityError(f"custody log line {seq}") from e
         if obj.get("seq") != seq:

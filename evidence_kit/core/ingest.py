@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from .errors import CancelledError
 from .metadata import HEAD_BYTES
@@ -29,6 +29,10 @@ LEGACY_INLINE_LIMIT = 64 * 1024 * 1024
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total or 0 when unknown)
 Cancel = Callable[[], bool]
+
+
+class Readable(Protocol):
+    def readinto(self, buffer: bytearray | memoryview, /) -> int | None: ...
 
 
 class ChunkSink(Protocol):
@@ -53,7 +57,7 @@ def never_cancel() -> bool:
 
 
 def seal_stream(
-    src: BinaryIO,
+    src: Readable,
     sink: ChunkSink,
     *,
     total: int = 0,
@@ -101,8 +105,9 @@ def seal_stream(
     )
 
 
-def legacy_digests(chunks: Iterable[bytes], progress: Progress = no_progress, total: int = 0,
-                   cancel: Cancel = never_cancel) -> tuple[str, str, str, int]:
+def legacy_digests(
+    chunks: Iterable[bytes], progress: Progress = no_progress, total: int = 0, cancel: Cancel = never_cancel
+) -> tuple[str, str, str, int]:
     """(sha256, md5, sha1, size) over decrypted chunks, for deferred legacy hashes."""
     sha256 = hashlib.sha256()
     md5 = hashlib.md5(usedforsecurity=False)
@@ -120,5 +125,3 @@ def legacy_digests(chunks: Iterable[bytes], progress: Progress = no_progress, to
             size += len(chunk)
             progress(size, total)
     return sha256.hexdigest(), md5.hexdigest(), sha1.hexdigest(), size
-
-

@@ -161,7 +161,6 @@ def unwrap_key(kek: bytes, slot: dict[str, Any], aad: bytes) -> bytes:
 # plus a 4-character check so a typo is caught before an expensive unlock attempt.
 
 
-
 def new_recovery_key() -> tuple[str, bytes]:
     raw = secrets.token_bytes(32)
     return format_recovery_key(raw), raw
@@ -201,7 +200,9 @@ class Keyring:
         self.db_mac_key = hkdf(self.master, "evidence-kit/v1/database-seal")
         self.file_mac_key = hkdf(self.master, "evidence-kit/v1/vault-file")
         self.identity = X25519Identity.from_private_bytes(hkdf(self.master, "evidence-kit/v1/age-identity"))
-        self.signing_key = Ed25519PrivateKey.from_private_bytes(hkdf(self.master, "evidence-kit/v1/log-signing"))
+        self.signing_key = Ed25519PrivateKey.from_private_bytes(
+            hkdf(self.master, "evidence-kit/v1/log-signing")
+        )
         self._aead = AESGCM(self.meta_key)
 
     @property

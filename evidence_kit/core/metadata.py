@@ -66,6 +66,7 @@ def image_facts(head: bytes) -> dict[str, Any]:
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Corrupt EXIF" and friends: hostile input is expected
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(io.BytesIO(head)) as im:
             return {

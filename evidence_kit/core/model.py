@@ -142,7 +142,9 @@ class Item:
     def from_json(cls, item_id: str, case_id: str, exhibit: int, obj: dict[str, Any]) -> Item:
         known = {f.name for f in dataclasses.fields(cls)} - {"id", "case_id", "exhibit", "source"}
         kw = {k: v for k, v in obj.items() if k in known}
-        return cls(id=item_id, case_id=case_id, exhibit=exhibit, source=Source.from_json(obj.get("source")), **kw)
+        return cls(
+            id=item_id, case_id=case_id, exhibit=exhibit, source=Source.from_json(obj.get("source")), **kw
+        )
 
 
 @dataclass

@@ -113,8 +113,12 @@ class EvidenceService:
                 st = os.lstat(p)
             except OSError as e:
                 summary.problems.append(
-                    ImportProblem(str(p), InputError(e.strerror or "", ko="파일을 찾을 수 없습니다.",
-                                                     en="The file was not found."))
+                    ImportProblem(
+                        str(p),
+                        InputError(
+                            e.strerror or "", ko="파일을 찾을 수 없습니다.", en="The file was not found."
+                        ),
+                    )
                 )
                 continue
             if stat.S_ISLNK(st.st_mode):
@@ -122,7 +126,9 @@ class EvidenceService:
             elif stat.S_ISDIR(st.st_mode):
                 for root, dirs, files in os.walk(p, followlinks=False):
                     dirs.sort()
-                    for name in sorted(files) + sorted(d for d in dirs if os.path.islink(os.path.join(root, d))):
+                    for name in sorted(files) + sorted(
+                        d for d in dirs if os.path.islink(os.path.join(root, d))
+                    ):
                         fp = Path(root) / name
                         rel = str(fp.relative_to(p.parent))
                         try:
@@ -159,6 +165,7 @@ class EvidenceService:
         total = sum(p.size for p in planned)
         done_before = 0
         for plan in planned:
+
             def file_progress(done: int, _total: int, base: int = done_before) -> None:
                 progress(base + done, total)
 
@@ -169,7 +176,9 @@ class EvidenceService:
                 relative_path=plan.relative,
             )
             try:
-                res: AddResult = vault.add_file(case_id, plan.path, info, progress=file_progress, cancel=cancel)
+                res: AddResult = vault.add_file(
+                    case_id, plan.path, info, progress=file_progress, cancel=cancel
+                )
             except InputError as e:
                 summary.problems.append(ImportProblem(plan.relative or str(plan.path), e))
                 continue
@@ -206,7 +215,9 @@ class EvidenceService:
     def export_file(self, item_id: str, out: Path) -> Item:
         return self.vault.export_file(item_id, out)
 
-    def verify_vault(self, *, progress: Progress = no_progress, cancel: Cancel = never_cancel) -> VerifyResult:
+    def verify_vault(
+        self, *, progress: Progress = no_progress, cancel: Cancel = never_cancel
+    ) -> VerifyResult:
         res = self.vault.verify(progress=progress, cancel=cancel)
         self.vault.log_event(
             "verify", data={"ok": res.ok, "items": res.items_checked, "problems": len(res.problems)}

@@ -31,7 +31,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from . import age
 from .canonical import canonical_json, parse_canonical
@@ -54,6 +54,7 @@ from .ingest import (
     LEGACY_INLINE_LIMIT,
     Cancel,
     Progress,
+    Readable,
     legacy_digests,
     never_cancel,
     no_progress,
@@ -497,7 +498,11 @@ class Vault:
         text, raw = new_recovery_key()
         slot: dict[str, Any] = {"kind": "recovery", "kdf": {"alg": "hkdf-sha256"}}
         slot.update(
-            wrap_key(hkdf(raw, "evidence-kit/v1/recovery-slot"), self.keys.master, f"{self.vault_id}/recovery".encode())
+            wrap_key(
+                hkdf(raw, "evidence-kit/v1/recovery-slot"),
+                self.keys.master,
+                f"{self.vault_id}/recovery".encode(),
+            )
         )
         self._replace_slot(slot, "recovery-key")
         return text
@@ -554,13 +559,17 @@ class Vault:
     def create_case(self, name: str, **fields: Any) -> Case:
         name = name.strip()
         if not name:
-            raise InputError("case name is empty", ko="사건 이름을 입력해 주세요.", en="Please give the case a name.")
+            raise InputError(
+                "case name is empty", ko="사건 이름을 입력해 주세요.", en="Please give the case a name."
+            )
         role = fields.pop("role", None) or self.get_setting("role", "victim")
         if "policy" not in fields:
             fields["policy"] = POLICY_KEEP if role != "counselor" else "record_only"
         if fields["policy"] not in POLICIES:
             raise InputError(f"unknown policy {fields['policy']}")
-        case = Case(id=str(uuid.uuid4()), name=name, created_utc=iso_utc(self.clock.now()), role=role, **fields)
+        case = Case(
+            id=str(uuid.uuid4()), name=name, created_utc=iso_utc(self.clock.now()), role=role, **fields
+        )
         with self._write():
             ordinal = self._conn.execute("SELECT COALESCE(MAX(ord), 0) + 1 FROM cases").fetchone()[0]
             self._conn.execute(
@@ -587,7 +596,9 @@ class Vault:
     def find_case(self, ref: str) -> Case:
         """A case by id, id prefix, or exact name."""
         cases = self.list_cases()
-        hits = [c for c in cases if c.id == ref or c.name == ref] or [c for c in cases if c.id.startswith(ref)]
+        hits = [c for c in cases if c.id == ref or c.name == ref] or [
+            c for c in cases if c.id.startswith(ref)
+        ]
         if len(hits) != 1:
             raise NotFoundError(f"case {ref}", ko="그런 사건이 없습니다.", en="No such case.")
         return hits[0]
@@ -631,16 +642,20 @@ class Vault:
 
     def list_items(self, case_id: str) -> list[Item]:
         rows = self._conn.execute(
-            f"SELECT {self._ITEM_COLS} FROM items WHERE case_id = ? ORDER BY exhibit", (case_id,)  # noqa: S608
+            f"SELECT {self._ITEM_COLS} FROM items WHERE case_id = ? ORDER BY exhibit",  # noqa: S608
+            (case_id,),
         ).fetchall()
         return [self._item_from_row(tuple(r)) for r in rows]
 
     def get_item(self, item_id: str) -> Item:
         row = self._conn.execute(
-            f"SELECT {self._ITEM_COLS} FROM items WHERE id = ?", (item_id,)  # noqa: S608
+            f"SELECT {self._ITEM_COLS} FROM items WHERE id = ?",  # noqa: S608
+            (item_id,),
         ).fetchone()
         if row is None:
-            raise NotFoundError(f"item {item_id}", ko="그런 증거 항목이 없습니다.", en="No such evidence item.")
+            raise NotFoundError(
+                f"item {item_id}", ko="그런 증거 항목이 없습니다.", en="No such evidence item."
+            )
         return self._item_from_row(tuple(row))
 
     def find_item(self, case_id: str, ref: str) -> Item:
@@ -666,7 +681,7 @@ class Vault:
     def add_stream(
         self,
         case_id: str,
-        src: BinaryIO,
+        src: Readable,
         info: ItemInput,
         *,
         total: int = 0,
@@ -684,7 +699,9 @@ class Vault:
             with os.fdopen(fd, "wb", buffering=0) as raw:
                 f = io.BufferedWriter(raw, buffer_size=1 << 20)
                 writer = age.AgeWriter(f, [self.keys.identity.recipient()])
-                digests = seal_stream(src, writer, total=total, legacy=legacy, progress=progress, cancel=cancel)
+                digests = seal_stream(
+                    src, writer, total=total, legacy=legacy, progress=progress, cancel=cancel
+                )
                 writer.close()
                 f.flush()
                 os.fsync(raw.fileno())
@@ -698,7 +715,11 @@ class Vault:
                         "duplicate",
                         case_id=case_id,
                         item_id=existing.id,
-                        data={"name": info.name, "sha256": digests.sha256, "same_as_exhibit": existing.exhibit},
+                        data={
+                            "name": info.name,
+                            "sha256": digests.sha256,
+                            "same_as_exhibit": existing.exhibit,
+                        },
                     )
                 return AddResult(existing, duplicate=True)
             if cancel():
@@ -903,11 +924,15 @@ class Vault:
             except age.AgeError as e:
                 raise IntegrityError(f"evidence file {blob} was changed: {e}") from e
 
-    def read_item_bytes(self, item_id: str, *, limit: int = 256 * 1024 * 1024, log_view: bool = True) -> bytes:
+    def read_item_bytes(
+        self, item_id: str, *, limit: int = 256 * 1024 * 1024, log_view: bool = True
+    ) -> bytes:
         """The whole plaintext in memory (previews); refuses items bigger than ``limit``."""
         item = self.get_item(item_id)
         if item.size > limit:
-            raise InputError("too large to preview", ko="미리보기에는 너무 큽니다.", en="Too large to preview.")
+            raise InputError(
+                "too large to preview", ko="미리보기에는 너무 큽니다.", en="Too large to preview."
+            )
         data = b"".join(self.iter_plaintext(item_id))
         if hashlib.sha256(data).hexdigest() != item.sha256:
             raise IntegrityError(f"exhibit {item.exhibit}: content does not match its SHA-256")
@@ -922,7 +947,9 @@ class Vault:
         item = self.get_item(item_id)
         out = Path(out)
         if out.exists():
-            raise InputError(str(out), ko="같은 이름의 파일이 이미 있습니다.", en="A file with that name already exists.")
+            raise InputError(
+                str(out), ko="같은 이름의 파일이 이미 있습니다.", en="A file with that name already exists."
+            )
         h = hashlib.sha256()
         tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
         try:
@@ -952,8 +979,14 @@ class Vault:
     def events(self, *, case_id: str | None = None, item_id: str | None = None) -> list[CustodyEvent]:
         return self.log.events(case_id=case_id, item_id=item_id)
 
-    def log_event(self, action: str, *, case_id: str | None = None, item_id: str | None = None,
-                  data: dict[str, Any] | None = None) -> CustodyEvent:
+    def log_event(
+        self,
+        action: str,
+        *,
+        case_id: str | None = None,
+        item_id: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> CustodyEvent:
         """Record an action taken outside the vault (report, export) in the custody log."""
         with self._write():
             ev = self.log.append(action, case_id=case_id, item_id=item_id, data=data)
@@ -1030,4 +1063,3 @@ class Vault:
         except sqlite3.DatabaseError as e:
             problems.append(f"database structure: {e}")
         return VerifyResult(not problems, checked, problems, warnings, self.log.size)
-

@@ -32,7 +32,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from types import TracebackType
-from typing import BinaryIO, Final, TypeAlias
+from typing import BinaryIO, Final, Protocol, TypeAlias
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -590,7 +590,13 @@ def _encode_header(stanzas: Sequence[_Stanza], file_key: bytes) -> bytes:
 # --------------------------------------------------------------------------------------------
 
 
-def _write_all(dst: BinaryIO, data: bytes | memoryview) -> None:
+class Writable(Protocol):
+    """Anything with a binary ``write`` (a file, or a wrapper such as fsutil.EarlyWriteback)."""
+
+    def write(self, data: bytes | bytearray | memoryview, /) -> int | None: ...
+
+
+def _write_all(dst: Writable, data: bytes | memoryview) -> None:
     """dst.write, tolerating raw streams that accept only part of the buffer."""
     view = memoryview(data)
     while view:
@@ -610,7 +616,7 @@ class AgeWriter:
     """
 
     def __init__(
-        self, dst: BinaryIO, recipients: Sequence[Recipient], *, file_key: bytes | None = None
+        self, dst: Writable, recipients: Sequence[Recipient], *, file_key: bytes | None = None
     ) -> None:
         if not recipients:
             raise ValueError("at least one recipient is required")

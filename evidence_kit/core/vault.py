@@ -49,7 +49,7 @@ from .errors import (
     VaultNotFoundError,
     WrongPassphraseError,
 )
-from .fsutil import atomic_write_bytes, ensure_private_dir, fsync_dir
+from .fsutil import EarlyWriteback, atomic_write_bytes, ensure_private_dir, fsync_dir
 from .ingest import (
     LEGACY_INLINE_LIMIT,
     Cancel,
@@ -696,15 +696,18 @@ class Vault:
         legacy = total <= LEGACY_INLINE_LIMIT
         fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with os.fdopen(fd, "wb", buffering=0) as raw:
-                f = io.BufferedWriter(raw, buffer_size=1 << 20)
-                writer = age.AgeWriter(f, [self.keys.identity.recipient()])
-                digests = seal_stream(
-                    src, writer, total=total, legacy=legacy, progress=progress, cancel=cancel
-                )
-                writer.close()
-                f.flush()
-                os.fsync(raw.fileno())
+            with os.fdopen(fd, "wb", buffering=1 << 20) as f:
+                sink = EarlyWriteback(f)
+                try:
+                    writer = age.AgeWriter(sink, [self.keys.identity.recipient()])
+                    digests = seal_stream(
+                        src, writer, total=total, legacy=legacy, progress=progress, cancel=cancel
+                    )
+                    writer.close()
+                    sink.finish()
+                except BaseException:
+                    sink.abort()
+                    raise
             stored_size = staging.stat().st_size
             dedup = self.keys.index_tag("sha256", case_id, digests.sha256)
             existing = self._find_duplicate(case_id, dedup)

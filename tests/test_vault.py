@@ -374,3 +374,25 @@ def test_cancel_leaves_nothing(vault: Vault, tmp_path: Path) -> None:
     assert not list((vault.path / "staging").iterdir())
     assert not list(vault.path.glob("blobs/*/*.age"))
     assert vault.verify().ok
+
+
+def test_schema_migration_on_open_is_not_tampering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence_kit.core import vault as vault_mod
+
+    path = tmp_path / "v"
+    v = Vault.create(path, PASSPHRASE, kdf=fast_kdf())
+    keys = v.keys
+    v.lock()
+    monkeypatch.setitem(vault_mod.MIGRATIONS, 2, "CREATE TABLE future_feature (x INTEGER);")
+    v2 = Vault.open_with_keyring(path, keys)
+    try:
+        assert v2.alerts == []
+        assert v2._conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    finally:
+        v2.lock()
+    v3 = Vault.open_with_keyring(path, keys)
+    try:
+        assert v3.alerts == []
+        assert v3.verify().ok
+    finally:
+        v3.lock()

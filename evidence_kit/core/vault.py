@@ -80,6 +80,9 @@ log = logging.getLogger(__name__)
 
 VAULT_FORMAT = "evidence-kit-vault"
 VAULT_VERSION = 1
+# Schema migrations: version N's statements bring a version N-1 database to N. Add new
+# tables here (never edit an old entry): a vault made by an older app is upgraded on open.
+MIGRATIONS: dict[int, str] = {}
 SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -365,7 +368,8 @@ class Vault:
         return "clean"
 
     def _write_seal(self, state: str) -> None:
-        body: dict[str, Any] = {"state": state, "log_size": self.log.size}
+        log_obj = getattr(self, "log", None)
+        body: dict[str, Any] = {"state": state, "log_size": log_obj.size if log_obj else -1}
         if state == "clean":
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             body["db"] = self._db_mac(self.path, self.keys)
@@ -382,10 +386,19 @@ class Vault:
         # between our MAC computations at odd moments.
         conn.execute("PRAGMA wal_autocheckpoint=0")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        target = max([SCHEMA_VERSION, *MIGRATIONS])
         if version == 0:
             conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        elif version > SCHEMA_VERSION:
+            version = 1
+            conn.execute("PRAGMA user_version=1")
+        if version < target and (self.path / "meta.seal").exists():
+            # Upgrading changes the file: say so in the seal first, or the next start
+            # would take the upgrade for tampering.
+            self._write_seal("dirty")
+            self._dirty = True
+        for v in range(version + 1, target + 1):
+            conn.executescript("BEGIN;\n" + MIGRATIONS[v] + f"\nPRAGMA user_version={v};\nCOMMIT;")
+        if version > target:
             raise VaultFormatError(f"database schema {version} is newer than this app")
         return conn
 

@@ -1,0 +1,796 @@
+"""The signed export bundle police receive (issue 8): a folder or a stored ZIP.
+
+Layout (see docs/bundle.md for every field)::
+
+    evidence/E001_<safe name>    originals, decrypted from the vault, SHA-256 re-checked
+    manifest.json                canonical JSON: case, per-exhibit facts, signer, log head
+    manifest.sig                 raw Ed25519 signature over manifest.json
+    signer.pub.pem               the vault's Ed25519 public key
+    custody.jsonl                the custody log lines 0..size-1 (other cases: hash only)
+    custody-head.json / .sig     the signed log head (body bytes, raw signature)
+    inclusion-proofs.json        per exhibit: RFC 6962 audit path of its acquisition entry
+    report.pdf                   the police-ready report (footer: manifest SHA-256)
+    evidence-list.csv            the evidence list, UTF-8 with BOM for Excel
+    case.jsonld                  the same facts as a CASE/UCO graph
+    README-VERIFY.txt            Korean and English, step by step
+    SHA256SUMS / SHA256SUMS.sig  every file above, and its signature
+
+The manifest names the report but does not hash it (the report prints the manifest's
+hash); SHA256SUMS, which is signed, covers both.
+
+Plaintext is written only to the output the user chose: a folder is assembled in a
+hidden staging folder beside it and renamed into place when complete; a ZIP is written
+to a staging file and renamed; an encrypted bundle streams the ZIP straight into an age
+(scrypt passphrase) writer, so the unencrypted ZIP never exists on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import logging
+import os
+import re
+import secrets
+import shutil
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .. import __version__
+from . import age, merkle
+from .canonical import canonical_json
+from .clock import iso_utc, parse_iso_utc, to_kst
+from .custody import SignedHead
+from .errors import CancelledError, InputError, IntegrityError
+from .ingest import Cancel, Progress, never_cancel, no_progress
+from .keys import key_fingerprint, public_key_pem
+from .model import Case, CustodyEvent, Item
+
+log = logging.getLogger(__name__)
+
+BUNDLE_FORMAT = "evidence-kit-bundle"
+BUNDLE_VERSION = 1
+
+MANIFEST = "manifest.json"
+MANIFEST_SIG = "manifest.sig"
+PUBKEY = "signer.pub.pem"
+SUMS = "SHA256SUMS"
+SUMS_SIG = "SHA256SUMS.sig"
+CUSTODY = "custody.jsonl"
+HEAD = "custody-head.json"
+HEAD_SIG = "custody-head.sig"
+PROOFS = "inclusion-proofs.json"
+REPORT = "report.pdf"
+CSV_FILE = "evidence-list.csv"
+CASE_GRAPH = "case.jsonld"
+README = "README-VERIFY.txt"
+EVIDENCE_DIR = "evidence"
+
+# Entries acquired by these custody actions carry the item's hashes (verified per exhibit).
+ACQUIRE_ACTIONS = ("import", "capture", "derive", "chat-import")
+
+SAFE_NAME_BYTES = 80  # of the part after the exhibit prefix, in UTF-8
+_SAFE_PUNCT = frozenset("-_.()+")
+
+
+# --------------------------------------------------------------------------- names
+
+
+def safe_name(name: str, limit: int = SAFE_NAME_BYTES) -> str:
+    """A file-name part safe on Linux, macOS and Windows and in ZIPs and SHA256SUMS.
+
+    NFC; control, format (RTL overrides, zero-width), surrogate, private-use and
+    unassigned characters dropped; letters and digits of any script kept, with
+    ``- _ . ( ) +``; everything else (path separators, whitespace, shell and
+    Windows-reserved punctuation) turned into ``_``; leading dots removed; at most
+    ``limit`` UTF-8 bytes, keeping a short extension. Never empty.
+    """
+    s = unicodedata.normalize("NFC", name)
+    s = "".join(ch for ch in s if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    s = "".join(ch if ch in _SAFE_PUNCT or unicodedata.category(ch)[0] in "LNM" else "_" for ch in s)
+    s = re.sub(r"_+", "_", s).strip("._ ")
+    stem, dot, ext = s.rpartition(".")
+    if not dot or not stem or not re.fullmatch(r"[A-Za-z0-9]{1,10}", ext):
+        stem, ext = s, ""
+    suffix = f".{ext}" if ext else ""
+    room = limit - len(suffix.encode("utf-8"))
+    enc = stem.encode("utf-8")
+    if len(enc) > room:
+        stem = enc[:room].decode("utf-8", errors="ignore").rstrip("._ ")
+    return (stem or "file") + suffix
+
+
+def exhibit_paths(items: Iterable[Item]) -> dict[int, str | None]:
+    """exhibit -> ``evidence/E001_<safe name>`` (None for record-only items)."""
+    items = list(items)
+    width = max([3] + [len(str(i.exhibit)) for i in items])
+    return {
+        i.exhibit: (
+            f"{EVIDENCE_DIR}/E{i.exhibit:0{width}d}_{safe_name(i.original_name)}" if i.retained else None
+        )
+        for i in items
+    }
+
+
+# --------------------------------------------------------------------------- snapshot
+
+
+@dataclass
+class CaseSnapshot:
+    """Everything a report and a bundle say about a case, taken at one signed log head."""
+
+    case: Case
+    items: list[Item]
+    head: SignedHead
+    public_key: bytes
+    fingerprint: str
+    lines: list[bytes]  # custody.jsonl lines 0..head.size-1 (other cases' lines as hash records)
+    leaves: list[bytes]  # their RFC 6962 leaf hashes
+    events: list[CustodyEvent]  # the unredacted entries (this case and vault-wide), in order
+    redacted: int
+    paths: dict[int, str | None]
+    created_utc: str
+    tz_offset: str
+    report_id: str
+    vault_id: str
+    report_file: str = REPORT
+    _proofs: ProofTree | None = field(default=None, repr=False)
+
+    def proofs(self) -> ProofTree:
+        if self._proofs is None:
+            self._proofs = ProofTree(self.leaves)
+        return self._proofs
+
+
+def redaction_line(seq: int, leaf: bytes) -> bytes:
+    """The custody.jsonl stand-in for another case's entry: its position and leaf hash only."""
+    return canonical_json({"leaf": leaf.hex(), "redacted": True, "seq": seq})
+
+
+def snapshot_case(
+    vault: Any, case_id: str, *, report_id: str | None = None, report_file: str = REPORT
+) -> CaseSnapshot:
+    """Checkpoint the log (so the signed head covers every item) and read the case."""
+    from .report import new_report_id
+
+    case = vault.get_case(case_id)
+    _, head = vault.checkpoint()
+    items = vault.list_items(case_id)
+    size = head.size
+    leaves = vault.log.leaves()[:size]
+    if len(leaves) != size or merkle.root_from_leaves(leaves) != head.root:
+        raise IntegrityError("the custody log does not match its signed head")
+    events = [e for e in vault.events(case_id=case_id) if e.seq < size]
+    shown = {e.seq: e for e in events}
+    lines: list[bytes] = []
+    for seq in range(size):
+        ev = shown.get(seq)
+        lines.append(ev.line if ev is not None else redaction_line(seq, leaves[seq]))
+    for item in items:
+        if not 0 <= item.log_index < size:
+            raise IntegrityError(f"exhibit {item.exhibit}: acquisition entry outside the signed log")
+    now = vault.clock.now()
+    created = iso_utc(now)
+    pub = vault.keys.public_key_raw()
+    return CaseSnapshot(
+        case=case,
+        items=items,
+        head=head,
+        public_key=pub,
+        fingerprint=key_fingerprint(pub),
+        lines=lines,
+        leaves=leaves,
+        events=events,
+        redacted=size - len(events),
+        paths=exhibit_paths(items),
+        created_utc=created,
+        tz_offset=vault.clock.local_offset(),
+        report_id=report_id or new_report_id(created),
+        vault_id=vault.vault_id,
+        report_file=report_file,
+    )
+
+
+# --------------------------------------------------------------------------- proofs
+
+
+class ProofTree:
+    """RFC 6962 inclusion proofs for many leaves, sharing subtree hashes (O(n) in total)."""
+
+    def __init__(self, leaves: list[bytes]) -> None:
+        self._leaves = leaves
+        self._memo: dict[tuple[int, int], bytes] = {}
+
+    def _mth(self, lo: int, hi: int) -> bytes:
+        if hi - lo == 1:
+            return self._leaves[lo]
+        key = (lo, hi)
+        hit = self._memo.get(key)
+        if hit is None:
+            k = 1
+            while k << 1 < hi - lo:
+                k <<= 1
+            hit = merkle.node_hash(self._mth(lo, lo + k), self._mth(lo + k, hi))
+            self._memo[key] = hit
+        return hit
+
+    def root(self) -> bytes:
+        return self._mth(0, len(self._leaves)) if self._leaves else merkle.EMPTY_ROOT
+
+    def proof(self, index: int) -> list[bytes]:
+        n = len(self._leaves)
+        if not 0 <= index < n:
+            raise IndexError("leaf index out of range")
+        path: list[bytes] = []
+        lo, hi = 0, n
+        while hi - lo > 1:
+            k = 1
+            while k << 1 < hi - lo:
+                k <<= 1
+            if index - lo < k:
+                path.append(self._mth(lo + k, hi))
+                hi = lo + k
+            else:
+                path.append(self._mth(lo, lo + k))
+                lo = lo + k
+        path.reverse()
+        return path
+
+
+def inclusion_proofs(snap: CaseSnapshot) -> dict[str, Any]:
+    tree = snap.proofs()
+    return {
+        "format": "evidence-kit-inclusion-proofs",
+        "hash": "RFC 6962 SHA-256 (leaf = SHA-256(0x00 || line), node = SHA-256(0x01 || left || right))",
+        "tree_size": snap.head.size,
+        "root": snap.head.root.hex(),
+        "proofs": [
+            {
+                "exhibit": item.exhibit,
+                "leaf_index": item.log_index,
+                "leaf_hash": snap.leaves[item.log_index].hex(),
+                "audit_path": [h.hex() for h in tree.proof(item.log_index)],
+            }
+            for item in snap.items
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def _jsonable(v: Any) -> Any:
+    """Canonical JSON has no floats: keep exact text for any that slipped into metadata."""
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    return v
+
+
+def manifest_item(item: Item, path: str | None, by_id: dict[str, Item]) -> dict[str, Any]:
+    d = item.to_json()
+    parent = by_id.get(item.derived_from or "")
+    d.update(
+        {
+            "exhibit": item.exhibit,
+            "label_ko": item.exhibit_label_ko,
+            "label_en": item.exhibit_label_en,
+            "item_id": item.id,
+            "path": path,
+            "derived_from_exhibit": parent.exhibit if parent else None,
+        }
+    )
+    return _jsonable(d)  # type: ignore[no-any-return]
+
+
+def build_manifest(snap: CaseSnapshot, *, lang: str) -> dict[str, Any]:
+    by_id = {i.id: i for i in snap.items}
+    case = snap.case.to_json()
+    case["id"] = snap.case.id
+    return {
+        "format": BUNDLE_FORMAT,
+        "version": BUNDLE_VERSION,
+        "tool": {"name": "Evidence Kit", "version": __version__},
+        "report_id": snap.report_id,
+        "report": {"file": snap.report_file, "lang": lang},
+        "created_utc": snap.created_utc,
+        "created_tz_offset": snap.tz_offset,
+        "vault_id": snap.vault_id,
+        "case": _jsonable(case),
+        "signer": {
+            "algorithm": "Ed25519",
+            "public_key_file": PUBKEY,
+            "fingerprint_sha256": snap.fingerprint,
+        },
+        "custody": {
+            "log_file": CUSTODY,
+            "head_file": HEAD,
+            "head_signature_file": HEAD_SIG,
+            "proofs_file": PROOFS,
+            "head": snap.head.fields,
+            "head_sha256": hashlib.sha256(snap.head.body).hexdigest(),
+            "redacted_entries": snap.redacted,
+        },
+        "files": {
+            "checksums": SUMS,
+            "checksums_signature": SUMS_SIG,
+            "evidence_list": CSV_FILE,
+            "case_graph": CASE_GRAPH,
+            "readme": README,
+        },
+        "items": [manifest_item(i, snap.paths.get(i.exhibit), by_id) for i in snap.items],
+    }
+
+
+def canonical_manifest(snap: CaseSnapshot, *, lang: str) -> bytes:
+    return canonical_json(build_manifest(snap, lang=lang))
+
+
+# --------------------------------------------------------------------------- CSV, README
+
+CSV_HEADER = [
+    "순번 (No.)",
+    "증거 (Exhibit)",
+    "원래 파일명 (Original name)",
+    "작성자(소유자) (Author/owner)",
+    "제출 유무 (Submission)",
+    "수집 일시 KST (Collected, KST)",
+    "수집 일시 UTC (Collected, UTC)",
+    "플랫폼 (Platform)",
+    "URL",
+    "채팅방/채널 (Chat room)",
+    "게시자 계정 (Account)",
+    "게시 일시 (Posted at)",
+    "입증하려는 내용 (What it shows)",
+    "SHA-256",
+    "크기 바이트 (Size, bytes)",
+    "번들 내 파일 (File in bundle)",
+    "비고 (Note)",
+]
+
+
+def _csv_cell(v: object) -> str:
+    """Text as Excel shows it, never as a formula (CSV injection: =, +, -, @, tab, CR)."""
+    s = "" if v is None else str(v)
+    s = "".join(ch for ch in s if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    if s[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        s = "'" + s
+    return s
+
+
+def evidence_csv(snap: CaseSnapshot) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(CSV_HEADER)
+    for item in snap.items:
+        s = item.source
+        author = s.account or (
+            "고소인(화면 캡처)" if item.method == "screen-capture" else snap.case.prepared_by
+        )
+        w.writerow(
+            [
+                _csv_cell(x)
+                for x in (
+                    item.exhibit,
+                    item.exhibit_label_ko,
+                    item.relative_path or item.original_name,
+                    author,
+                    "☐ 접수시 제출 ☐ 수사 중 제출",
+                    to_kst(item.acquired_utc),
+                    item.acquired_utc,
+                    s.platform,
+                    s.url,
+                    s.chatroom,
+                    s.account,
+                    s.posted_at,
+                    s.purpose,
+                    item.sha256,
+                    item.size,
+                    snap.paths.get(item.exhibit) or "",
+                    "" if item.retained else "원본 미보관 — 해시값만 기록 (original not kept, hash only)",
+                )
+            ]
+        )
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def readme_text(snap: CaseSnapshot, manifest_sha256: str) -> bytes:
+    from .report import tool_label, tr, verification_steps
+
+    lines: list[str] = []
+    for lang in ("ko", "en"):
+        if lang == "ko":
+            lines += [
+                "증거 제출 묶음 확인 방법 (README-VERIFY)",
+                "=" * 40,
+                "",
+                f"보고서 ID: {snap.report_id}",
+                f"작성 도구: {tool_label()}",
+                f"서명 키 지문 (SHA-256): {snap.fingerprint}",
+                f"매니페스트 SHA-256: {manifest_sha256}",
+                f"보관 기록 헤드: 기록 {snap.head.size}건, 루트 {snap.head.root.hex()}",
+                "",
+                "이 폴더(또는 ZIP을 푼 폴더)에서 터미널을 열고 아래 명령을 차례로 실행하세요.",
+                "서명 확인에는 OpenSSL 3.0 이상이 필요합니다.",
+                "",
+            ]
+        else:
+            lines += [
+                "",
+                "How to verify this evidence bundle (README-VERIFY)",
+                "=" * 50,
+                "",
+                f"Report ID: {snap.report_id}",
+                f"Tool: {tool_label()}",
+                f"Signing key fingerprint (SHA-256): {snap.fingerprint}",
+                f"Manifest SHA-256: {manifest_sha256}",
+                f"Custody log head: {snap.head.size} entries, root {snap.head.root.hex()}",
+                "",
+                "Open a terminal in this folder (or in the folder the ZIP was unpacked to) and run:",
+                "Signature checks need OpenSSL 3.0 or later.",
+                "",
+            ]
+        for step, cmds in verification_steps():
+            lines.append(tr(step, lang))
+            lines += [f"    {c}" for c in cmds]
+            lines.append("")
+        lines.append(tr("v_windows", lang))
+        lines.append(tr("v_encrypted", lang))
+        if lang == "ko":
+            lines += [
+                "",
+                "파일 안내: evidence/ 원본 증거(파일 이름의 E001은 증 제1호증),",
+                "manifest.json 증거 목록과 해시값(정확한 원래 파일 이름 포함), custody.jsonl 보관 기록,",
+                "report.pdf 보고서, evidence-list.csv 증거 목록(엑셀), case.jsonld CASE/UCO 형식 자료.",
+            ]
+        else:
+            lines += [
+                "",
+                "Files: evidence/ the original files (E001 is Exhibit 1), manifest.json the list of exhibits",
+                "and their hashes (with exact original names), custody.jsonl the custody log, report.pdf the",
+                "report, evidence-list.csv the evidence list for Excel, case.jsonld the same facts as",
+                "CASE/UCO.",
+            ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------- sinks
+
+
+class _Sink:
+    """Where bundle files go; each file's SHA-256 is computed as it is written."""
+
+    def __init__(self) -> None:
+        self.sums: dict[str, str] = {}
+
+    def write(self, rel: str, chunks: Iterable[bytes], size: int | None = None) -> tuple[str, int]:
+        h = hashlib.sha256()
+        n = 0
+        with self._open(rel, size) as f:
+            for chunk in chunks:
+                h.update(chunk)
+                f.write(chunk)
+                n += len(chunk)
+        digest = h.hexdigest()
+        self.sums[rel] = digest
+        return digest, n
+
+    def write_bytes(self, rel: str, data: bytes) -> str:
+        return self.write(rel, [data], len(data))[0]
+
+    @contextlib.contextmanager
+    def _open(self, rel: str, size: int | None) -> Iterator[BinaryIO]:
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def finish(self) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        raise NotImplementedError
+
+
+class _FolderSink(_Sink):
+    def __init__(self, out: Path) -> None:
+        super().__init__()
+        self.out = out
+        self.staging = out.parent / f".{out.name}.part-{secrets.token_hex(4)}"
+        self.staging.mkdir(mode=0o700)
+
+    @contextlib.contextmanager
+    def _open(self, rel: str, size: int | None) -> Iterator[BinaryIO]:
+        p = self.staging / rel
+        p.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+
+    def finish(self) -> None:
+        from .fsutil import fsync_dir
+
+        for d in (self.staging / EVIDENCE_DIR, self.staging):
+            if d.is_dir():
+                fsync_dir(d)
+        os.rename(self.staging, self.out)
+        fsync_dir(self.out.parent)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class _CountingWriter:
+    """A write-only stream for zipfile (it needs ``write`` to return the count)."""
+
+    def __init__(self, sink: Callable[[bytes], None]) -> None:
+        self._sink = sink
+
+    def write(self, b: bytes | bytearray | memoryview) -> int:
+        data = bytes(b)
+        self._sink(data)
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+
+class _ZipSink(_Sink):
+    """A stored (uncompressed) ZIP, to a staging file or into an age passphrase stream."""
+
+    def __init__(self, out: Path, *, passphrase: str | None, work_factor: int, when: datetime) -> None:
+        super().__init__()
+        self.out = out
+        self.tmp = out.parent / f".{out.name}.part-{secrets.token_hex(4)}"
+        fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._file = os.fdopen(fd, "wb")
+        self._age: age.AgeWriter | None = None
+        self._when = when.timetuple()[:6]
+        target: Any = self._file
+        if passphrase is not None:
+            self._age = age.AgeWriter(self._file, [age.ScryptRecipient(passphrase, work_factor=work_factor)])
+            target = _CountingWriter(self._age.write)
+        self.zf = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED, allowZip64=True)
+
+    @contextlib.contextmanager
+    def _open(self, rel: str, size: int | None) -> Iterator[BinaryIO]:
+        zi = zipfile.ZipInfo(rel, date_time=self._when)
+        zi.compress_type = zipfile.ZIP_STORED
+        zi.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+        zi.create_system = 3
+        if size is not None:
+            zi.file_size = size
+        with self.zf.open(zi, "w", force_zip64=size is None or size > 0x7FFF0000) as f:
+            yield f  # type: ignore[misc]
+
+    def finish(self) -> None:
+        self.zf.close()
+        if self._age is not None:
+            self._age.close()
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.rename(self.tmp, self.out)
+        from .fsutil import fsync_dir
+
+        fsync_dir(self.out.parent)
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self.zf.close()
+        with contextlib.suppress(Exception):
+            self._file.close()
+        with contextlib.suppress(FileNotFoundError):
+            self.tmp.unlink()
+
+
+# --------------------------------------------------------------------------- export
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    kind: str  # folder | zip | zip.age
+    report_id: str
+    manifest_sha256: str
+    fingerprint: str
+    files: int
+    items: int
+    pages: int
+    identical_confirmed: bool
+
+
+def check_output_path(vault: Any, out: Path) -> None:
+    """Refuse to overwrite, and never put plaintext inside the vault folder."""
+    out = Path(out)
+    if out.exists() or out.is_symlink():
+        raise InputError(
+            str(out),
+            ko="같은 이름의 파일이나 폴더가 이미 있습니다.",
+            en="A file or folder with that name already exists.",
+        )
+    parent = out.parent.resolve()
+    if not parent.is_dir():
+        raise InputError(
+            str(out.parent), ko="저장할 폴더가 없습니다.", en="The destination folder does not exist."
+        )
+    vault_dir = Path(vault.path).resolve()
+    if parent == vault_dir or vault_dir in parent.parents:
+        raise InputError(
+            str(out), ko="보관함 폴더 안에는 내보낼 수 없습니다.", en="Cannot export into the vault folder."
+        )
+
+
+def export_bundle(
+    vault: Any,
+    case_id: str,
+    out: Path,
+    *,
+    kind: str = "folder",
+    passphrase: str | None = None,
+    lang: str = "ko",
+    clear_previews: bool = False,
+    age_work_factor: int = 18,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
+) -> ExportResult:
+    """Write the bundle for one case. ``kind``: "folder", "zip" or "zip.age" (needs passphrase)."""
+    from .casegraph import case_graph
+    from .report import ItemEvidence, ReportOptions, item_evidence, render_report
+
+    out = Path(out)
+    if kind not in ("folder", "zip", "zip.age"):
+        raise InputError(f"unknown bundle kind {kind}")
+    if kind == "zip.age" and not passphrase:
+        raise InputError(
+            "no passphrase", ko="암호화에 쓸 암호가 필요합니다.", en="A passphrase is needed to encrypt."
+        )
+    if passphrase is not None and kind == "zip.age":
+        from .keys import check_passphrase_strength
+
+        check_passphrase_strength(passphrase)
+    check_output_path(vault, out)
+    snap = snapshot_case(vault, case_id)
+    lang = lang if lang in ("ko", "en") else "ko"
+    manifest_bytes = canonical_manifest(snap, lang=lang)
+    manifest_sha = hashlib.sha256(manifest_bytes).hexdigest()
+    key = vault.keys.signing_key
+    total = 2 * len(snap.items) + 1
+    done = 0
+    when = parse_iso_utc(snap.created_utc).astimezone()
+    sink: _Sink = (
+        _FolderSink(out)
+        if kind == "folder"
+        else _ZipSink(
+            out, passphrase=passphrase if kind == "zip.age" else None, work_factor=age_work_factor, when=when
+        )
+    )
+    try:
+        evidence: dict[int, ItemEvidence] = {}
+        for item in snap.items:
+            if cancel():
+                raise CancelledError()
+            rel = snap.paths.get(item.exhibit)
+            data: bytes | None = None
+            if rel is not None:
+                keep = item.media_type.startswith("image/") and item.size <= 64 * 1024 * 1024
+                parts: list[bytes] = []
+
+                def chunks(
+                    parts: list[bytes] = parts, keep: bool = keep, item: Item = item
+                ) -> Iterator[bytes]:
+                    for c in vault.iter_plaintext(item.id):
+                        if keep:
+                            parts.append(c)
+                        yield c
+
+                digest, n = sink.write(rel, chunks(), item.size)
+                if digest != item.sha256 or n != item.size:
+                    raise IntegrityError(f"exhibit {item.exhibit}: content does not match its SHA-256")
+                if keep:
+                    data = b"".join(parts)
+                evidence[item.exhibit] = (
+                    item_evidence(vault, item, clear_previews=clear_previews, data=data, verified=True)
+                    if data is not None
+                    else ItemEvidence(item_evidence_placeholder(item, clear_previews), True)
+                )
+            else:
+                evidence[item.exhibit] = item_evidence(vault, item, clear_previews=clear_previews)
+            done += 1
+            progress(done, total)
+
+        sink.write_bytes(MANIFEST, manifest_bytes)
+        sink.write_bytes(MANIFEST_SIG, key.sign(manifest_bytes))
+        sink.write_bytes(PUBKEY, public_key_pem(snap.public_key))
+        sink.write(CUSTODY, (line + b"\n" for line in snap.lines))
+        sink.write_bytes(HEAD, snap.head.body)
+        sink.write_bytes(HEAD_SIG, snap.head.signature)
+        sink.write_bytes(PROOFS, canonical_json(inclusion_proofs(snap)))
+        sink.write_bytes(CSV_FILE, evidence_csv(snap))
+        sink.write_bytes(CASE_GRAPH, case_graph(snap))
+
+        def on_page(_n: int) -> None:
+            if cancel():
+                raise CancelledError()
+
+        pdf = io.BytesIO()
+        pages = render_report(
+            snap,
+            manifest_sha,
+            pdf,
+            evidence,
+            ReportOptions(lang, clear_previews, REPORT),
+            cancel=cancel,
+            on_page=on_page,
+        )
+        done = total - 1
+        progress(done, total)
+        pdf_bytes = pdf.getvalue()
+        del pdf
+        sink.write_bytes(REPORT, pdf_bytes)
+        sink.write_bytes(README, readme_text(snap, manifest_sha))
+        sums = "".join(f"{h}  {rel}\n" for rel, h in sorted(sink.sums.items())).encode("utf-8")
+        sink.write_bytes(SUMS, sums)
+        sink.write_bytes(SUMS_SIG, key.sign(sums))
+        sink.finish()
+    except BaseException:
+        sink.abort()
+        raise
+    progress(total, total)
+    retained = [i for i in snap.items if i.retained]
+    confirmed = bool(retained) and all(evidence[i.exhibit].verified for i in retained)
+    files = len(sink.sums)
+    vault.log_event(
+        "report",
+        case_id=case_id,
+        data={
+            "report_id": snap.report_id,
+            "manifest_sha256": manifest_sha,
+            "pdf_sha256": hashlib.sha256(pdf_bytes).hexdigest(),
+            "lang": lang,
+            "pages": pages,
+            "items": len(snap.items),
+            "clear_previews": clear_previews,
+            "identical_confirmed": confirmed,
+        },
+    )
+    vault.log_event(
+        "export",
+        case_id=case_id,
+        data={
+            "report_id": snap.report_id,
+            "manifest_sha256": manifest_sha,
+            "sha256sums_sha256": hashlib.sha256(sums).hexdigest(),
+            "files": files,
+            "items": len(snap.items),
+            "kind": kind,
+            "encrypted": kind == "zip.age",
+            "log_size": snap.head.size,
+            "name": out.name,
+        },
+    )
+    log.info("bundle exported: %d files, %d items", files, len(snap.items))
+    return ExportResult(
+        out, kind, snap.report_id, manifest_sha, snap.fingerprint, files, len(snap.items), pages, confirmed
+    )
+
+
+def item_evidence_placeholder(item: Item, clear_previews: bool) -> Any:
+    from .preview import make_preview
+
+    return make_preview(
+        None,
+        item.media_type,
+        blur=not clear_previews,
+        problem="too-large" if item.media_type.startswith("image/") else "",
+    )

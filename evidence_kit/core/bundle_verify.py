@@ -1,0 +1,814 @@
+"""Police-side verification of an export bundle: ``evidence-kit verify BUNDLE`` (issue 8).
+
+Needs no vault and no vault passphrase: only the bundle (a folder, a ``.zip``, or an
+age-encrypted zip plus its passphrase). Nothing is ever extracted to disk: folder files
+are opened without following links, ZIP members are streamed from the archive, and an
+encrypted bundle is decrypted into memory (bounded).
+
+The container is checked before any content is trusted: zip slip (absolute paths,
+``..``, backslashes, drive letters, control characters), symbolic links (ZIP external
+attributes; on-disk links in folders), duplicate names (also after Unicode
+normalisation and case folding), zip bombs (entry count, total size, compression
+ratio, and overlapping entries: Python 3.11's zipfile does not check overlaps), and
+encrypted or exotic ZIP entries.
+
+Then the content: every file against SHA256SUMS (and no file missing or extra), the
+signatures on SHA256SUMS, manifest.json and custody-head.json with the bundled public
+key (whose fingerprint must match the manifest's), custody.jsonl against the signed
+head (RFC 6962 root, sequence numbers, hash chain), and per exhibit: its file's hash and
+size against the manifest, its acquisition entry in the custody log, and its inclusion
+proof. Every problem names the file or exhibit it is about.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import itertools
+import json
+import logging
+import os
+import re
+import stat
+import struct
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
+
+from . import age, merkle
+from .bundle import (
+    ACQUIRE_ACTIONS,
+    BUNDLE_FORMAT,
+    BUNDLE_VERSION,
+    CUSTODY,
+    EVIDENCE_DIR,
+    HEAD,
+    HEAD_SIG,
+    MANIFEST,
+    MANIFEST_SIG,
+    PROOFS,
+    PUBKEY,
+    SUMS,
+    SUMS_SIG,
+)
+from .canonical import parse_canonical
+from .errors import EvidenceKitError, WrongPassphraseError
+from .i18n import tr
+from .keys import key_fingerprint
+
+log = logging.getLogger(__name__)
+
+MAX_ENTRIES = 100_000
+MAX_TOTAL_BYTES = 1 << 40  # 1 TiB of declared content
+MAX_RATIO = 100  # uncompressed / compressed, for deflated members (ours are stored)
+MAX_SMALL_FILE = 256 * 1024 * 1024  # manifest, SHA256SUMS, custody log... read into memory
+MAX_DECRYPTED = 4 * 1024 * 1024 * 1024  # an encrypted bundle is opened in memory
+AGE_MAGIC = b"age-encryption.org/v1\n"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+REQUIRED = (MANIFEST, MANIFEST_SIG, PUBKEY, SUMS, SUMS_SIG, CUSTODY, HEAD, HEAD_SIG, PROOFS)
+_SUMS_LINE = re.compile(rb"^([0-9a-f]{64}) [ *](.+)$")
+_BLOCK = 1 << 20
+
+
+class BundleRefused(EvidenceKitError):
+    """The container itself is unsafe or unreadable: nothing in it is trusted."""
+
+    exit_code = 6
+    ko = "제출 묶음을 안전하게 열 수 없어 검증을 거부했습니다."
+    en = "The bundle cannot be opened safely; verification refused."
+
+    def __init__(self, key: str, **kw: object) -> None:
+        self.key = key
+        self.kw = kw
+        super().__init__(tr(key, "en", **kw), ko=tr(key, "ko", **kw), en=tr(key, "en", **kw))
+
+    def message(self, lang: str = "en") -> str:
+        return tr(self.key, "ko" if lang.startswith("ko") else "en", **self.kw)
+
+
+class PassphraseNeeded(EvidenceKitError):
+    exit_code = 2
+    ko = "암호화된 제출 묶음입니다. 묶음 암호가 필요합니다."
+    en = "This bundle is encrypted: its passphrase is needed."
+
+
+@dataclass
+class Problem:
+    """One failed check, in Korean and English, naming the file (or exhibit) concerned."""
+
+    key: str
+    kw: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, lang: str) -> str:
+        return tr(
+            self.key, lang, **{k: printable(v) if isinstance(v, str) else v for k, v in self.kw.items()}
+        )
+
+
+@dataclass
+class Check:
+    key: str
+    ok: bool
+    kw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ExhibitResult:
+    exhibit: int
+    label_ko: str
+    label_en: str
+    path: str | None
+    log_index: int
+    retained: bool
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class BundleVerification:
+    path: str
+    ok: bool = False
+    fingerprint: str = ""
+    manifest_fingerprint: str = ""
+    manifest_sha256: str = ""
+    report_id: str = ""
+    files_checked: int = 0
+    checks: list[Check] = field(default_factory=list)
+    exhibits: list[ExhibitResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + sum(len(e.problems) for e in self.exhibits)
+
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "path": self.path,
+            "fingerprint": self.fingerprint,
+            "manifest_sha256": self.manifest_sha256,
+            "report_id": self.report_id,
+            "files_checked": self.files_checked,
+            "checks": [{"check": c.key, "ok": c.ok, "message": tr(c.key, lang, **c.kw)} for c in self.checks],
+            "exhibits": [
+                {
+                    "exhibit": e.exhibit,
+                    "path": e.path,
+                    "ok": e.ok,
+                    "log_index": e.log_index,
+                    "problems": [p.message(lang) for p in e.problems],
+                }
+                for e in self.exhibits
+            ],
+            "problems": [p.message(lang) for p in self.problems],
+        }
+
+
+def printable(s: str, limit: int = 300) -> str:
+    """Names from a hostile bundle, safe to print on a terminal (no escapes, no bidi tricks)."""
+    out = []
+    for ch in s[:limit]:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out) + ("…" if len(s) > limit else "")
+
+
+# --------------------------------------------------------------------------- names
+
+
+def unsafe_reason(name: str) -> str | None:
+    """Why a member name is refused (None if it is acceptable)."""
+    if not name or len(name) > 4096:
+        return "empty or too long"
+    if "\\" in name:
+        return "backslash"
+    if name.startswith("/"):
+        return "absolute path"
+    if re.match(r"^[A-Za-z]:", name) or ":" in name:
+        return "drive letter or colon"
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in name):
+        return "control character"
+    parts = name.rstrip("/").split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        return "'..', '.' or empty path component"
+    return None
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+# --------------------------------------------------------------------------- sources
+
+
+class _Source:
+    """Read-only view of a bundle's regular files, keyed by '/'-separated NFC names."""
+
+    def names(self) -> list[str]:
+        raise NotImplementedError
+
+    def open(self, name: str) -> contextlib.AbstractContextManager[BinaryIO]:
+        raise NotImplementedError
+
+    def size(self, name: str) -> int:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        return None
+
+    def read_small(self, name: str, limit: int = MAX_SMALL_FILE) -> bytes:
+        if self.size(name) > limit:
+            raise ValueError(f"{name} is too large")
+        with self.open(name) as f:
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            raise ValueError(f"{name} is too large")
+        return data
+
+    def hash(self, name: str) -> tuple[str, int]:
+        h = hashlib.sha256()
+        n = 0
+        with self.open(name) as f:
+            while block := f.read(_BLOCK):
+                h.update(block)
+                n += len(block)
+        return h.hexdigest(), n
+
+
+class _FolderSource(_Source):
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._files: dict[str, tuple[str, int]] = {}  # NFC name -> (real relative name, size)
+        folded: set[str] = set()
+        count = 0
+        stack = [""]
+        while stack:
+            rel_dir = stack.pop()
+            with os.scandir(root / rel_dir if rel_dir else root) as it:
+                for entry in it:
+                    count += 1
+                    if count > MAX_ENTRIES:
+                        raise BundleRefused("bvp_zip_bomb", why=f"more than {MAX_ENTRIES} files")
+                    rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                    nfc = unicodedata.normalize("NFC", rel)
+                    reason = unsafe_reason(nfc)
+                    if reason:
+                        raise BundleRefused("bvp_unsafe_name", path=printable(rel), why=reason)
+                    st = entry.stat(follow_symlinks=False)
+                    if stat.S_ISLNK(st.st_mode):
+                        raise BundleRefused("bvp_symlink", path=printable(rel))
+                    if stat.S_ISDIR(st.st_mode):
+                        stack.append(rel)
+                        continue
+                    if not stat.S_ISREG(st.st_mode):
+                        raise BundleRefused("bvp_not_regular", path=printable(rel))
+                    if nfc in self._files or _fold(nfc) in folded:
+                        raise BundleRefused("bvp_duplicate", path=printable(rel))
+                    folded.add(_fold(nfc))
+                    self._files[nfc] = (rel, st.st_size)
+
+    def names(self) -> list[str]:
+        return sorted(self._files)
+
+    def size(self, name: str) -> int:
+        return self._files[name][1]
+
+    @contextlib.contextmanager
+    def open(self, name: str) -> Iterator[BinaryIO]:
+        """Open without following any link, component by component (no swap-in races)."""
+        real = self._files[name][0]
+        parts = real.split("/")
+        flags_dir = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+        fds: list[int] = []
+        try:
+            cur = os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            fds.append(cur)
+            for p in parts[:-1]:
+                cur = os.open(p, flags_dir, dir_fd=cur)
+                fds.append(cur)
+            fd = os.open(parts[-1], os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0), dir_fd=cur)
+        finally:
+            for d in fds:
+                os.close(d)
+        f = os.fdopen(fd, "rb")
+        try:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise OSError(f"{name} is not a regular file")
+            yield f
+        finally:
+            f.close()
+
+
+class _ZipSource(_Source):
+    def __init__(self, fileobj: BinaryIO) -> None:
+        self._fileobj = fileobj
+        try:
+            self.zf = zipfile.ZipFile(fileobj)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error) as e:
+            raise BundleRefused("bvp_zip_bad", why=str(e)[:200]) from e
+        self._infos: dict[str, zipfile.ZipInfo] = {}
+        try:
+            self._check()
+        except BaseException:
+            self.zf.close()
+            raise
+
+    def _check(self) -> None:
+        infos = self.zf.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise BundleRefused("bvp_zip_bomb", why=f"{len(infos)} entries")
+        total = 0
+        folded: set[str] = set()
+        spans: list[tuple[int, int, str]] = []
+        for zi in infos:
+            name = zi.filename
+            reason = unsafe_reason(name)
+            if reason:
+                raise BundleRefused("bvp_unsafe_name", path=printable(name), why=reason)
+            mode = zi.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                raise BundleRefused("bvp_symlink", path=printable(name))
+            is_dir = name.endswith("/") or stat.S_ISDIR(mode)
+            # Many writers (Python's zipfile among them) store permission bits without a file
+            # type; only an explicit type other than a file or folder is refused.
+            if stat.S_IFMT(mode) and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                raise BundleRefused("bvp_not_regular", path=printable(name))
+            if zi.flag_bits & 0x1:
+                raise BundleRefused("bvp_zip_bad", why=f"encrypted entry {printable(name)}")
+            if zi.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise BundleRefused("bvp_zip_bad", why=f"unsupported compression in {printable(name)}")
+            if zi.compress_type == zipfile.ZIP_STORED and zi.compress_size != zi.file_size:
+                raise BundleRefused("bvp_zip_bad", why=f"size mismatch in {printable(name)}")
+            if zi.file_size > MAX_RATIO * max(zi.compress_size, 1) and zi.file_size > 1024 * 1024:
+                raise BundleRefused("bvp_zip_bomb", why=f"compression ratio of {printable(name)}")
+            total += zi.file_size
+            if total > MAX_TOTAL_BYTES:
+                raise BundleRefused("bvp_zip_bomb", why="total size")
+            nfc = unicodedata.normalize("NFC", name)
+            if _fold(nfc) in folded:
+                raise BundleRefused("bvp_duplicate", path=printable(name))
+            folded.add(_fold(nfc))
+            spans.append((zi.header_offset, self._data_end(zi), name))
+            if not is_dir:
+                self._infos[nfc] = zi
+        spans.sort()
+        for (_s1, e1, n1), (s2, _e2, n2) in itertools.pairwise(spans):
+            if s2 < e1:
+                raise BundleRefused("bvp_zip_overlap", path=printable(f"{n1} / {n2}"))
+        if spans and spans[-1][1] > self.zf.start_dir:
+            raise BundleRefused("bvp_zip_overlap", path=printable(spans[-1][2]))
+
+    def _data_end(self, zi: zipfile.ZipInfo) -> int:
+        f = self._fileobj
+        f.seek(zi.header_offset)
+        h = f.read(30)
+        if len(h) != 30 or h[:4] != b"PK\x03\x04":
+            raise BundleRefused("bvp_zip_bad", why=f"bad local header for {printable(zi.filename)}")
+        n, e = struct.unpack("<HH", h[26:30])
+        return int(zi.header_offset) + 30 + int(n) + int(e) + int(zi.compress_size)
+
+    def names(self) -> list[str]:
+        return sorted(self._infos)
+
+    def size(self, name: str) -> int:
+        return self._infos[name].file_size
+
+    @contextlib.contextmanager
+    def open(self, name: str) -> Iterator[BinaryIO]:
+        with self.zf.open(self._infos[name]) as f:
+            yield f  # type: ignore[misc]
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+def is_encrypted(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    with open(path, "rb") as f:
+        return f.read(len(AGE_MAGIC)) == AGE_MAGIC
+
+
+@contextlib.contextmanager
+def open_bundle(path: Path, passphrase: str | None = None) -> Iterator[_Source]:
+    path = Path(path)
+    src: _Source
+    if path.is_symlink():
+        raise BundleRefused("bvp_symlink", path=printable(str(path)))
+    if path.is_dir():
+        src = _FolderSource(path)
+        yield src
+        return
+    if not path.is_file():
+        raise BundleRefused("bvp_not_bundle")
+    with open(path, "rb") as f:
+        magic = f.read(len(AGE_MAGIC))
+        f.seek(0)
+        if magic == AGE_MAGIC:
+            if passphrase is None:
+                raise PassphraseNeeded()
+            data = _decrypt(f, passphrase)
+            src = _ZipSource(io.BytesIO(data))
+        elif magic[:4] in ZIP_MAGIC:
+            src = _ZipSource(f)
+        else:
+            raise BundleRefused("bvp_not_bundle")
+        try:
+            yield src
+        finally:
+            src.close()
+
+
+def _decrypt(f: BinaryIO, passphrase: str) -> bytes:
+    try:
+        reader = age.AgeReader(f, [age.ScryptIdentity(passphrase)])
+    except age.AgeNoMatchError as e:
+        raise WrongPassphraseError("bundle") from e
+    except age.AgeError as e:
+        # A wrong passphrase fails the header MAC or the stanza unwrap alike.
+        if isinstance(e, age.AgeHMACError):
+            raise WrongPassphraseError("bundle") from e
+        raise BundleRefused("bvp_age", why=str(e)[:200]) from e
+    out = bytearray()
+    try:
+        for chunk in reader.chunks():
+            out += chunk
+            if len(out) > MAX_DECRYPTED:
+                raise BundleRefused("bvp_zip_bomb", why="decrypted bundle too large")
+    except age.AgeError as e:
+        raise BundleRefused("bvp_age", why=str(e)[:200]) from e
+    return bytes(out)
+
+
+# --------------------------------------------------------------------------- verify
+
+
+def verify_bundle(path: Path, *, passphrase: str | None = None) -> BundleVerification:
+    """Verify a bundle; never raises for bad content (only PassphraseNeeded/WrongPassphrase)."""
+    res = BundleVerification(path=str(path))
+    try:
+        with open_bundle(Path(path), passphrase) as src:
+            _Verifier(src, res).run()
+    except BundleRefused as e:
+        res.problems.append(Problem(e.key, dict(e.kw)))
+    except OSError as e:
+        res.problems.append(Problem("bvp_zip_bad", {"why": f"{e.strerror or e}"}))
+    res.ok = res.problem_count == 0 and bool(res.checks) and all(c.ok for c in res.checks)
+    return res
+
+
+class _Verifier:
+    def __init__(self, src: _Source, res: BundleVerification) -> None:
+        self.src = src
+        self.res = res
+        self.names = set(src.names())
+        self.actual: dict[str, tuple[str, int]] = {}
+
+    def problem(self, key: str, **kw: Any) -> None:
+        self.res.problems.append(Problem(key, kw))
+
+    def check(self, key: str, ok: bool, **kw: Any) -> bool:
+        self.res.checks.append(Check(key, ok, kw))
+        return ok
+
+    def small(self, name: str) -> bytes | None:
+        if name not in self.names:
+            return None
+        try:
+            return self.src.read_small(name)
+        except (ValueError, OSError, zipfile.BadZipFile, EOFError, zlib.error) as e:
+            self.problem("bvp_read", path=name, why=str(e)[:200])
+            return None
+
+    def hash_of(self, name: str) -> tuple[str, int] | None:
+        if name in self.actual:
+            return self.actual[name]
+        try:
+            got = self.src.hash(name)
+        except (OSError, zipfile.BadZipFile, EOFError, zlib.error, ValueError, NotImplementedError) as e:
+            self.problem("bvp_read", path=name, why=str(e)[:200])
+            return None
+        self.actual[name] = got
+        return got
+
+    @staticmethod
+    def sig_ok(key: Ed25519PublicKey | None, data: bytes | None, sig: bytes | None) -> bool:
+        if key is None or data is None or sig is None:
+            return False
+        try:
+            key.verify(sig, data)
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+    def run(self) -> None:
+        res = self.res
+        for name in REQUIRED:
+            if name not in self.names:
+                self.problem("bvp_missing", path=name)
+
+        # -- the public key and its fingerprint
+        key: Ed25519PublicKey | None = None
+        pem = self.small(PUBKEY)
+        if pem is not None:
+            try:
+                k = load_pem_public_key(pem)
+                if not isinstance(k, Ed25519PublicKey):
+                    raise ValueError("not an Ed25519 key")
+                key = k
+                res.fingerprint = key_fingerprint(k.public_bytes(Encoding.Raw, PublicFormat.Raw))
+            except (ValueError, TypeError) as e:
+                self.problem("bvp_pubkey", path=PUBKEY, why=str(e)[:100])
+
+        # -- SHA256SUMS, its signature, and every file it lists
+        sums = self.small(SUMS)
+        self.check("bv_check_sums_sig", self.sig_ok(key, sums, self.small(SUMS_SIG)))
+        if sums is not None and not res.checks[-1].ok:
+            self.problem("bvp_sig", path=SUMS, sig=SUMS_SIG)
+        listed: dict[str, str] = {}
+        if sums is not None:
+            for no, raw in enumerate(sums.split(b"\n"), 1):
+                if not raw:
+                    continue
+                m = _SUMS_LINE.match(raw)
+                name = m.group(2).decode("utf-8", "replace") if m else ""
+                if not m or unsafe_reason(name) or name in listed:
+                    self.problem("bvp_sums_line", line=no)
+                    continue
+                listed[unicodedata.normalize("NFC", name)] = m.group(1).decode("ascii")
+        sums_ok = True
+        for name in sorted(self.names - {SUMS, SUMS_SIG}):
+            if name not in listed and sums is not None:
+                self.problem("bvp_extra", path=name)
+                sums_ok = False
+        for name, want in sorted(listed.items()):
+            if name not in self.names:
+                self.problem("bvp_missing", path=name)
+                sums_ok = False
+                continue
+            got = self.hash_of(name)
+            if got is None:
+                sums_ok = False
+            elif got[0] != want:
+                self.problem("bvp_hash", path=name)
+                sums_ok = False
+        res.files_checked = len(self.actual)
+        self.check("bv_check_sums", sums is not None and sums_ok, n=len(listed))
+
+        # -- manifest and its signature
+        manifest_bytes = self.small(MANIFEST)
+        manifest: dict[str, Any] = {}
+        if manifest_bytes is not None:
+            res.manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
+            if not self.check(
+                "bv_check_manifest_sig", self.sig_ok(key, manifest_bytes, self.small(MANIFEST_SIG))
+            ):
+                self.problem("bvp_sig", path=MANIFEST, sig=MANIFEST_SIG)
+            try:
+                obj = parse_canonical(manifest_bytes)
+                if not isinstance(obj, dict) or obj.get("format") != BUNDLE_FORMAT:
+                    raise ValueError("not an Evidence Kit bundle manifest")
+                if obj.get("version") != BUNDLE_VERSION:
+                    raise ValueError(f"bundle version {obj.get('version')!r} is not supported")
+                if not isinstance(obj.get("items"), list):
+                    raise ValueError("no item list")
+                manifest = obj
+            except (ValueError, UnicodeDecodeError) as e:
+                self.problem("bvp_manifest", path=MANIFEST, why=str(e)[:200])
+        else:
+            self.check("bv_check_manifest_sig", False)
+        res.report_id = str(manifest.get("report_id", ""))
+        signer = manifest.get("signer") if isinstance(manifest.get("signer"), dict) else {}
+        res.manifest_fingerprint = str((signer or {}).get("fingerprint_sha256", ""))
+        if manifest:
+            fp_ok = bool(res.fingerprint) and res.manifest_fingerprint == res.fingerprint
+            if not self.check("bv_check_fingerprint", fp_ok):
+                self.problem("bvp_fingerprint", path=MANIFEST)
+
+        # -- the signed custody-log head
+        head_body = self.small(HEAD)
+        head: dict[str, Any] = {}
+        head_sig_ok = self.sig_ok(key, head_body, self.small(HEAD_SIG))
+        if head_body is not None:
+            try:
+                h = parse_canonical(head_body)
+                if not isinstance(h, dict) or not isinstance(h.get("size"), int):
+                    raise ValueError("no size")
+                bytes.fromhex(str(h.get("root")))
+                head = h
+            except (ValueError, UnicodeDecodeError, TypeError) as e:
+                self.problem("bvp_head", path=HEAD, why=str(e)[:200])
+        if not self.check("bv_check_head_sig", head_sig_ok, n=head.get("size", "?")):
+            self.problem("bvp_sig", path=HEAD, sig=HEAD_SIG)
+        if head and res.fingerprint and head.get("key") != res.fingerprint:
+            self.problem("bvp_head_key", path=HEAD)
+        custody = manifest.get("custody") if isinstance(manifest.get("custody"), dict) else None
+        if manifest and head and (custody or {}).get("head") != head:
+            self.problem("bvp_head_mismatch", path=MANIFEST)
+
+        # -- custody.jsonl against the head
+        lines = self.custody_lines(head)
+        leaves = [lf for lf, _ in lines] if lines is not None else []
+        objs = [o for _, o in lines] if lines is not None else []
+
+        # -- inclusion proofs
+        proofs: dict[int, dict[str, Any]] = {}
+        proofs_raw = self.small(PROOFS)
+        if proofs_raw is not None:
+            try:
+                p = parse_canonical(proofs_raw)
+                if head and (p.get("tree_size") != head.get("size") or p.get("root") != head.get("root")):
+                    raise ValueError("proofs are for another log head")
+                for entry in p["proofs"]:
+                    proofs[int(entry["exhibit"])] = entry
+            except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as e:
+                self.problem("bvp_proofs", path=PROOFS, why=str(e)[:200])
+
+        # -- per exhibit
+        referenced: set[str] = set()
+        case_id = (manifest.get("case") or {}).get("id") if isinstance(manifest.get("case"), dict) else None
+        for entry in manifest.get("items", []):
+            ex = self.exhibit(entry, head, leaves, objs, proofs, case_id)
+            if ex is not None:
+                res.exhibits.append(ex)
+                if ex.path:
+                    referenced.add(ex.path)
+        if manifest:
+            for name in sorted(self.names):
+                if name.startswith(EVIDENCE_DIR + "/") and name not in referenced:
+                    self.problem("bvp_evidence_unlisted", path=name)
+            report = manifest.get("report")
+            if isinstance(report, dict) and report.get("file") not in self.names:
+                self.problem("bvp_missing", path=str(report.get("file")))
+
+    def custody_lines(self, head: dict[str, Any]) -> list[tuple[bytes, dict[str, Any] | None]] | None:
+        data = self.small(CUSTODY)
+        if data is None:
+            self.check("bv_check_log", False)
+            return None
+        ok = True
+        out: list[tuple[bytes, dict[str, Any] | None]] = []
+        raw_lines = data.split(b"\n")
+        if raw_lines and raw_lines[-1] == b"":
+            raw_lines.pop()
+        else:
+            self.problem("bvp_log_line", path=CUSTODY, line=len(raw_lines), why="no final newline")
+            ok = False
+        rng = merkle.CompactRange()
+        for i, line in enumerate(raw_lines):
+            try:
+                obj = json.loads(line.decode("utf-8"))
+                if not isinstance(obj, dict):
+                    raise ValueError("not an object")
+                if set(obj) == {"leaf", "redacted", "seq"} and obj["redacted"] is True:
+                    parse_canonical(line)
+                    if obj["seq"] != i:
+                        raise ValueError("out of place")
+                    leaf = bytes.fromhex(obj["leaf"])
+                    if len(leaf) != 32:
+                        raise ValueError("bad leaf hash")
+                    out.append((leaf, None))
+                else:
+                    obj = parse_canonical(line)
+                    if obj.get("seq") != i:
+                        raise ValueError("out of place")
+                    if obj.get("prev") != rng.root().hex():
+                        self.problem("bvp_log_chain", path=CUSTODY, seq=i)
+                        ok = False
+                    leaf = merkle.leaf_hash(line)
+                    out.append((leaf, obj))
+            except (ValueError, UnicodeDecodeError, TypeError, KeyError) as e:
+                self.problem("bvp_log_line", path=CUSTODY, line=i + 1, why=str(e)[:120])
+                ok = False
+                leaf = merkle.leaf_hash(line)
+                out.append((leaf, None))
+            rng.append(leaf)
+        if head:
+            if rng.size != head.get("size") or rng.root().hex() != head.get("root"):
+                self.problem("bvp_log_root", path=CUSTODY, got=rng.size, want=head.get("size"))
+                ok = False
+        else:
+            ok = False
+        self.check("bv_check_log", ok)
+        return out
+
+    def exhibit(
+        self,
+        entry: Any,
+        head: dict[str, Any],
+        leaves: list[bytes],
+        objs: list[dict[str, Any] | None],
+        proofs: dict[int, dict[str, Any]],
+        case_id: Any,
+    ) -> ExhibitResult | None:
+        try:
+            number = int(entry["exhibit"])
+            sha = str(entry["sha256"])
+            size = int(entry["size"])
+            log_index = int(entry["log_index"])
+            retained = bool(entry.get("retained", True))
+            path = entry.get("path")
+            if path is not None and not isinstance(path, str):
+                raise TypeError("path")
+        except (KeyError, TypeError, ValueError) as e:
+            self.problem("bvp_manifest", path=MANIFEST, why=f"item entry: {e}"[:200])
+            return None
+        ex = ExhibitResult(number, f"증 제{number}호증", f"Exhibit {number}", path, log_index, retained)
+
+        def fail(key: str, **kw: Any) -> None:
+            ex.problems.append(Problem(key, kw))
+
+        # the file itself
+        if retained:
+            if not path or unsafe_reason(path) or not path.startswith(EVIDENCE_DIR + "/"):
+                fail("bvp_ex_path")
+            elif path not in self.names:
+                fail("bvp_ex_file_missing", path=path)
+            else:
+                got = self.hash_of(path)
+                if got is None or got[0] != sha or got[1] != size:
+                    fail("bvp_ex_file_hash", path=path)
+        elif path is not None:
+            fail("bvp_ex_path")
+        # its acquisition entry in the custody log
+        obj = objs[log_index] if 0 <= log_index < len(objs) else None
+        data = obj.get("data") if isinstance(obj, dict) else None
+        if (
+            not isinstance(obj, dict)
+            or not isinstance(data, dict)
+            or obj.get("action") not in ACQUIRE_ACTIONS
+            or obj.get("case") != case_id
+            or data.get("exhibit") != number
+            or data.get("sha256") != sha
+            or ("size" in data and data.get("size") != size)
+        ):
+            fail("bvp_ex_log", seq=log_index)
+        # its inclusion proof against the signed root
+        proof = proofs.get(number)
+        if proof is None:
+            fail("bvp_ex_proof_missing")
+        else:
+            try:
+                audit = [bytes.fromhex(h) for h in proof["audit_path"]]
+                leaf = bytes.fromhex(proof["leaf_hash"])
+                ok = (
+                    bool(head)
+                    and proof["leaf_index"] == log_index
+                    and 0 <= log_index < len(leaves)
+                    and leaf == leaves[log_index]
+                    and merkle.verify_inclusion(
+                        log_index, int(head["size"]), leaf, audit, bytes.fromhex(head["root"])
+                    )
+                )
+            except (KeyError, TypeError, ValueError):
+                ok = False
+            if not ok:
+                fail("bvp_ex_proof", seq=log_index)
+        return ex
+
+
+# --------------------------------------------------------------------------- output
+
+
+def report_lines(res: BundleVerification, lang: str) -> list[str]:
+    """Human-readable result: checks, one line per exhibit, problems, verdict."""
+    lines = [tr("bv_header", lang, path=printable(res.path))]
+    if res.fingerprint:
+        lines.append(tr("bv_fingerprint", lang, fp=res.fingerprint))
+    if res.manifest_sha256:
+        lines.append(tr("bv_manifest_sha", lang, sha=res.manifest_sha256))
+    if res.report_id:
+        lines.append(tr("bv_report_id", lang, rid=printable(res.report_id, 80)))
+    ok_word, bad_word = tr("bv_pass", lang), tr("bv_fail", lang)
+    for c in res.checks:
+        lines.append(f"[{ok_word if c.ok else bad_word}] {tr(c.key, lang, **c.kw)}")
+    for e in res.exhibits:
+        label = e.label_ko if lang == "ko" else e.label_en
+        where = printable(e.path) if e.path else tr("bv_not_retained", lang)
+        if e.ok:
+            key = "bv_exhibit_ok" if e.retained else "bv_exhibit_record_only"
+            lines.append(f"[{ok_word}] {tr(key, lang, label=label, path=where, seq=e.log_index)}")
+        else:
+            reasons = "; ".join(p.message(lang) for p in e.problems)
+            lines.append(f"[{bad_word}] {label} {where}: {reasons}")
+    for p in res.problems:
+        lines.append(f"[{bad_word}] {p.message(lang)}")
+    if res.ok:
+        lines.append(tr("bv_verdict_ok", lang, n=len(res.exhibits)))
+    else:
+        lines.append(tr("bv_verdict_fail", lang, n=max(res.problem_count, 1)))
+    return lines

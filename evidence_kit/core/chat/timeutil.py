@@ -1,0 +1,150 @@
+"""Times as chat exports write them, and the zone the user confirms.
+
+Text exports carry no zone: the stored time is the one written, plus the confirmed zone;
+UTC is derived from both and the report says so. A DST fold or gap in that zone is
+flagged, never silently resolved.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ZoneError
+
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+MONTH_RE = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+)
+WEEKDAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+
+
+def resolve_zone(name: str) -> tzinfo:
+    """An IANA name ('Asia/Seoul'), 'KST', 'UTC', or a fixed offset ('+09:00', 'UTC+9')."""
+    n = name.strip()
+    if n.upper() in ("KST",):
+        return ZoneInfo("Asia/Seoul")
+    if n.upper() in ("UTC", "Z", "GMT"):
+        return UTC
+    m = _OFFSET.match(n)
+    if m:
+        h, mi = int(m.group(2)), int(m.group(3) or 0)
+        if h > 14 or mi > 59:
+            raise ZoneError(name)
+        off = timedelta(hours=h, minutes=mi)
+        return timezone(-off if m.group(1) == "-" else off)
+    try:
+        return ZoneInfo(n)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as e:
+        raise ZoneError(name) from e
+
+
+def computer_zone_name() -> str:
+    """This computer's zone as an IANA name when it can be found, else its current offset."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz:
+        try:
+            ZoneInfo(tz)
+            return tz
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    try:
+        link = os.readlink("/etc/localtime")
+        if "zoneinfo/" in link:
+            name = link.split("zoneinfo/", 1)[1]
+            ZoneInfo(name)
+            return name
+    except (OSError, ZoneInfoNotFoundError, ValueError):
+        pass
+    try:
+        name = Path("/etc/timezone").read_text(encoding="utf-8").strip()
+        if name:
+            ZoneInfo(name)
+            return name
+    except (OSError, ZoneInfoNotFoundError, ValueError):
+        pass
+    off = datetime.now().astimezone().utcoffset() or timedelta(0)
+    minutes = int(off.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def iso_local(y: int, mo: int, d: int, h: int, mi: int, s: int | None = None) -> str:
+    """Validated ISO 8601 local time; raises ValueError for impossible dates."""
+    datetime(y, mo, d, h, mi, s or 0)  # validates
+    if s is None:
+        return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}"
+    return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}"
+
+
+def hour24(h: int, ampm: str) -> int:
+    """12-hour clock to 24-hour: 오전/AM 12 is midnight, 오후/PM 12 is noon."""
+    a = ampm.replace(".", "").replace(" ", "").replace("\u202f", "").lower()
+    pm = a in ("오후", "pm", "午後", "p", "nachm")
+    if not 1 <= h <= 12:
+        raise ValueError("hour out of range for a 12-hour clock")
+    if pm:
+        return 12 if h == 12 else h + 12
+    return 0 if h == 12 else h
+
+
+def utc_iso(dt: datetime) -> str:
+    u = dt.astimezone(UTC)
+    return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z"
+
+
+class ZoneConverter:
+    """Local wall-clock times of one chat to UTC, flagging DST folds and gaps."""
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        self._cache: dict[str, tuple[str, bool]] = {}
+
+    def to_utc(self, local_iso: str) -> tuple[str, bool]:
+        """(UTC ISO, ambiguous)."""
+        hit = self._cache.get(local_iso)
+        if hit is not None:
+            return hit
+        naive = datetime.fromisoformat(local_iso)
+        a = naive.replace(tzinfo=self.zone, fold=0)
+        b = naive.replace(tzinfo=self.zone, fold=1)
+        ambiguous = a.utcoffset() != b.utcoffset()
+        res = (utc_iso(a), ambiguous)
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[local_iso] = res
+        return res
+
+
+def offset_of(local_iso: str, unix: int) -> str:
+    """The exporting computer's UTC offset, from Telegram's `date` and `date_unixtime`."""
+    local = datetime.fromisoformat(local_iso).replace(tzinfo=UTC)
+    off = local - datetime.fromtimestamp(unix, UTC)
+    minutes = round(off.total_seconds() / 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

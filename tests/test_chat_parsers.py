@@ -1,0 +1,403 @@
+"""Chat parsers without a vault: detection of every family and locale, the guide's traps,
+hostile text, and the property that rendering parsed records gives back the file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from evidence_kit.core.chat import kakao, whatsapp
+from evidence_kit.core.chat.common import MediaIndex
+from evidence_kit.core.chat.detect import sniff_text
+from evidence_kit.core.chat.jsonstream import MAX_VALUE, JsonStream, JsonSyntaxError, loads_tolerant
+from evidence_kit.core.chat.model import (
+    EV_BLANK,
+    EV_DATE,
+    EV_HIDDEN,
+    EV_INVITED,
+    EV_JOINED,
+    EV_LEFT,
+    F_INVALID_UTF8,
+    KIND_MESSAGE,
+    search_key,
+)
+from evidence_kit.core.chat.telegram import flatten_text, walk
+from evidence_kit.core.chat.textlines import Record, iter_lines
+from evidence_kit.core.chat.timeutil import hour24
+
+from . import fixtures_chat as fx
+
+
+def chunked(data: bytes, n: int) -> Iterator[bytes]:
+    for i in range(0, len(data), n):
+        yield data[i : i + n]
+
+
+def kakao_records(family: str, data: bytes, n: int = 7) -> list[Record]:
+    return list(kakao.KakaoParser(family, MediaIndex()).records(chunked(data, n), "item"))
+
+
+def wa_records(data: bytes, order: str, n: int = 5) -> list[Record]:
+    sn = sniff_text(data, "x.txt")
+    assert sn is not None
+    shape = sn.signature[0]
+    assert isinstance(shape, whatsapp.Shape)
+    return list(whatsapp.WhatsAppParser(shape, order, MediaIndex()).records(chunked(data, n), "item"))
+
+
+def rendered(recs: list[Record]) -> str:
+    return "".join(r.prefix + r.text + r.eol for r in recs)
+
+
+def check_lossless(recs: list[Record], data: bytes) -> None:
+    assert rendered(recs) == data.decode("utf-8", errors="replace")
+    pos = 0
+    for r in recs:  # byte ranges tile the file exactly
+        assert r.source.byte_start == pos
+        pos = r.source.byte_end
+    assert pos == len(data)
+
+
+# --------------------------------------------------------------------------- detection
+
+
+@pytest.mark.parametrize(
+    ("builder", "family", "locale", "year"),
+    [
+        (fx.kakao_pc_ko, kakao.PC, "ko", "2025"),
+        (fx.kakao_pc_en, kakao.PC, "en", "2015"),
+        (fx.kakao_android_ko, kakao.ANDROID, "ko", "2025"),
+        (fx.kakao_android_en, kakao.ANDROID, "en", "2025"),
+        (fx.kakao_ios_en, kakao.IOS, "en", "2021"),
+        (fx.kakao_mac_csv, kakao.MAC_CSV, "ko", "2015"),
+        (fx.wa_android_dmy_12h, whatsapp.ANDROID, "en", "2023"),
+        (fx.wa_android_ko, whatsapp.ANDROID, "ko", "2023"),
+        (fx.wa_ios_dmy, whatsapp.IOS, "en", "2022"),
+        (fx.wa_ios_mdy_12h, whatsapp.IOS, "en", "2022"),
+    ],
+)
+def test_detection_by_shape(builder, family, locale, year) -> None:
+    name, data = builder()
+    sn = sniff_text(data, name)
+    assert sn is not None and (sn.family, sn.locale, sn.year) == (family, locale, year)
+
+
+def test_detection_ios_parts_and_unknown() -> None:
+    for name, data in fx.kakao_ios_ko_parts():
+        sn = sniff_text(data, name)
+        assert sn is not None and sn.family == kakao.IOS and sn.locale == "ko"
+    assert sniff_text(b"just some notes\nnothing chat-like\n", "notes.txt") is None
+    assert sniff_text("\ufeffhello".encode("utf-16"), "x.txt") is None
+
+
+def test_whatsapp_date_order_evidence() -> None:
+    for builder, order in (
+        (fx.wa_android_dmy_12h, "dmy"),
+        (fx.wa_android_mdy_24h, "mdy"),
+        (fx.wa_android_ko, "ymd"),
+        (fx.wa_android_ambiguous, ""),
+    ):
+        _n, data = builder()
+        sn = sniff_text(data, "x.txt")
+        assert sn is not None
+        shape = sn.signature[0]
+        assert isinstance(shape, whatsapp.Shape)
+        assert whatsapp.scan_date_order([data], shape)[0] == order
+    assert whatsapp.resolve_order("", 0, 0, "dmy") == ("dmy", "user")
+    assert whatsapp.resolve_order("mdy", 0, 3, None) == ("mdy", "file")
+    with pytest.raises(whatsapp.DateOrderNeededError):
+        whatsapp.resolve_order("", 0, 0, None)
+    with pytest.raises(whatsapp.DateOrderConflictError):
+        whatsapp.resolve_order("dmy", 2, 0, "mdy")
+    with pytest.raises(whatsapp.DateOrderConflictError):
+        whatsapp.resolve_order("", 2, 2, None)
+
+
+def test_twelve_hour_clock() -> None:
+    assert hour24(12, "오후") == 12 and hour24(12, "오전") == 0 and hour24(1, "오후") == 13
+    assert hour24(12, "AM") == 0 and hour24(12, "p. m.") == 12 and hour24(11, "pm") == 23
+    with pytest.raises(ValueError):
+        hour24(13, "오후")
+
+
+# --------------------------------------------------------------------------- KakaoTalk traps
+
+
+def test_kakao_pc_traps() -> None:
+    _n, data = fx.kakao_pc_ko()
+    recs = kakao_records(kakao.PC, data)
+    check_lossless(recs, data)
+    msgs = [r for r in recs if r.kind == KIND_MESSAGE]
+    # multi-line with bare LF inside a CRLF record; "[대전]" at a line start stays body text
+    assert msgs[1].text == "첫 줄\n둘째 줄\n[대전] 은 몸말" and msgs[1].eol == "\r\n"
+    assert msgs[1].source.line_start == 6 and msgs[1].source.line_end == 8
+    assert msgs[2].text == msgs[1].text  # identical lines in one minute are both kept
+    assert msgs[3].sender == "[반장] 박:서준" and msgs[3].local_time == "2023-01-05T12:03"  # 오후 12:03 is noon
+    assert msgs[4].local_time == "2023-01-05T00:05"  # 오전 12:05 is just after midnight
+    assert msgs[4].text.endswith("--------------- not a separator")  # dashes alone are body text
+    events = [r.event for r in recs if r.kind != KIND_MESSAGE]
+    assert EV_LEFT in events and EV_INVITED in events and events.count(EV_DATE) == 2
+    left = next(r for r in recs if r.event == EV_LEFT)
+    assert left.local_time == "2023-01-05"  # PC system lines take the last separator's date
+
+
+def test_kakao_android_and_ios_lines() -> None:
+    _n, data = fx.kakao_android_ko()
+    recs = kakao_records(kakao.ANDROID, data)
+    check_lossless(recs, data)
+    assert recs[0].text.startswith("\ufeff")  # the BOM is kept in the first record
+    msgs = [r for r in recs if r.kind == KIND_MESSAGE]
+    assert msgs[2].sender == "박서준" and msgs[2].text == "샵검색 : #정오"  # " : " inside the body
+    assert any(r.event == EV_JOINED for r in recs)
+    _n, data = fx.kakao_android_en()
+    recs = kakao_records(kakao.ANDROID, data)
+    check_lossless(recs, data)
+    assert [r.local_time for r in recs if r.kind == KIND_MESSAGE] == [
+        "2018-03-03T20:54",
+        "2018-03-03T20:55",
+        "2014-02-20T09:46",
+    ]
+    for name, data in fx.kakao_ios_ko_parts():
+        recs = kakao_records(kakao.IOS, data)
+        check_lossless(recs, data)
+        assert recs[0].event == "header"
+    _n, data = fx.kakao_ios_en()
+    recs = kakao_records(kakao.IOS, data)
+    assert [r.event for r in recs if r.kind != KIND_MESSAGE][-1] == EV_LEFT
+
+
+def test_kakao_placeholders_and_media_names() -> None:
+    idx = MediaIndex()
+    from evidence_kit.core.chat.common import MediaRef
+
+    hexname = "a" * 64 + ".jpg"
+    idx.add(f"KakaoTalk_Chats/{hexname}", MediaRef("item-photo", "stored", hexname))
+    idx.add("계약서.pdf", MediaRef("item-pdf", "stored", "계약서.pdf"))
+    assert kakao.body_attachments(hexname, idx)[0].item_id == "item-photo"
+    a = kakao.body_attachments("파일: %EA%B3%84%EC%95%BD%EC%84%9C.pdf", idx)[0]
+    assert a.item_id == "item-pdf"  # %-encoded name found
+    assert kakao.body_attachments("파일: 없는파일.hwp", idx)[0].reason == "not-in-export"
+    assert kakao.body_attachments("b" * 64 + ".jpg", idx)[0].reason == "not-in-export"
+    for body in ("사진", "사진 3장", "동영상", "<사진 읽지 않음>", "이모티콘 ", "(이모티콘)", "Photo"):
+        att = kakao.body_attachments(body, idx)
+        assert att and att[0].reason == "placeholder" and att[0].detail == body
+    assert kakao.body_attachments("사진 보여줘", idx) == []
+
+
+def test_kakao_csv_quotes_bom_and_deleted_rows() -> None:
+    for bom in (True, False):
+        _n, data = fx.kakao_mac_csv(bom)
+        recs = list(kakao.csv_records(chunked(data, 9), "item"))
+        assert recs[0].event == "header"
+        msgs = [r for r in recs if r.kind == KIND_MESSAGE]
+        assert msgs[1].text == '여러 줄\n두 번째 "따옴표", 쉼표'
+        assert msgs[1].source.line_end == msgs[1].source.line_start + 1
+        assert msgs[3].event == "deleted" and msgs[3].sender == ""
+        out = recs[0].text + recs[0].eol
+        for r in msgs:
+            q = r.extra["csv_quoted"]
+            assert isinstance(q, list)
+            out += kakao.render_csv_record((r.written_time, r.sender, r.text), q) + r.eol
+        assert out == data.decode("utf-8")
+
+
+def test_invalid_utf8_mixed_line_ends_and_long_lines() -> None:
+    big = "가" * (10 * 1024 * 1024 // 3)
+    data = (
+        "[김민수] [오전 8:48] 정상\r\n".encode()
+        + b"[\xff\xfe] [\xec\x98\xa4\xec\xa0\x84 8:49] broken \xc3\x28 bytes\n"
+        + "[김민수] [오전 8:50] lone CR\rnext line\r".encode()
+        + f"[김민수] [오전 8:51] {big}\n".encode()
+    )
+    data = "--------------- 2023년 1월 5일 목요일 ---------------\n".encode() + data
+    recs = kakao_records(kakao.PC, data, n=65536)
+    check_lossless(recs, data)
+    bad = recs[2]
+    assert F_INVALID_UTF8 in bad.flags and "\ufffd" in bad.sender
+    assert data[bad.source.byte_start : bad.source.byte_end].startswith(b"[\xff\xfe]")
+    assert recs[3].text == "lone CR\rnext line" and recs[3].eol == "\r"
+    assert len(recs[4].text) == len(big)
+
+
+def test_line_splitter_across_chunk_boundaries() -> None:
+    data = b"a\r\nb\rc\nd\r\r\ne"
+    for n in range(1, 6):
+        lines = list(iter_lines(chunked(data, n)))
+        assert [(x.text, x.eol) for x in lines] == [
+            ("a", "\r\n"),
+            ("b", "\r"),
+            ("c", "\n"),
+            ("d", "\r"),
+            ("", "\r\n"),
+            ("e", ""),
+        ]
+
+
+# --------------------------------------------------------------------------- WhatsApp traps
+
+
+def test_whatsapp_android_lines() -> None:
+    _n, data = fx.wa_android_dmy_12h()
+    recs = wa_records(data, "dmy")
+    check_lossless(recs, data)
+    msgs = [r for r in recs if r.kind == KIND_MESSAGE]
+    assert msgs[1].text == "multi\nline\n25/12 is a date in a body"
+    assert msgs[2].sender == "~\u202fUnsaved"  # invisible characters kept
+    assert msgs[6].sender == "\u202a+82\u00a010-1234-5678\u202c"
+    assert msgs[4].local_time == "2023-12-26T00:01"  # 12:01 am
+    assert [r.text for r in recs if r.kind != KIND_MESSAGE][-1] == "Ben left"
+    _n, data = fx.wa_android_mdy_24h()
+    assert [r.local_time for r in wa_records(data, "mdy")] == [
+        "2023-12-25T15:53",
+        "2023-12-25T15:54",
+        "2024-01-02T09:00",
+    ]
+    _n, data = fx.wa_android_ko()
+    assert [r.local_time for r in wa_records(data, "ymd")][-1] == "2023-12-25T12:05"
+
+
+def test_whatsapp_ios_lines() -> None:
+    _n, data = fx.wa_ios_dmy()
+    recs = wa_records(data, "dmy")
+    check_lossless(recs, data)
+    assert recs[0].kind != KIND_MESSAGE and recs[0].sender == "Family"  # pseudo-author system line
+    assert recs[1].prefix.startswith("\u200e[") and recs[1].text.startswith("\u200e<attached:")
+    assert recs[2].text == "hello [13/06/2022, 10:00:00] inside"
+    assert recs[1].local_time == "2022-06-02T13:07:14"
+    _n, data = fx.wa_ios_mdy_12h()
+    assert [r.local_time for r in wa_records(data, "mdy")] == ["2022-06-13T13:07:14", "2022-06-13T00:00:00"]
+
+
+def test_whatsapp_a_differently_shaped_timestamp_is_body_text() -> None:
+    data = b"25/12/2023, 15:53 - Anna: first\n2023-12-25, 15:54 - not: the same shape\n"
+    recs = wa_records(data, "dmy")
+    assert len(recs) == 1 and "not: the same shape" in recs[0].text
+
+
+# --------------------------------------------------------------------------- property
+
+
+_BODY = st.text(
+    alphabet=st.characters(
+        codec="utf-8", exclude_categories=("Cs",), exclude_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+    ),
+    max_size=40,
+)
+_NAME = _BODY.filter(lambda s: s.strip() and " : " not in s and ": " not in s and "] [" not in s)
+_EOL = st.sampled_from(["\n", "\r\n"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    msgs=st.lists(st.tuples(_NAME, st.lists(_BODY, min_size=1, max_size=3), _EOL, _EOL), min_size=1, max_size=8),
+    chunk=st.integers(1, 64),
+    bom=st.booleans(),
+)
+def test_property_kakao_android_render_round_trip(msgs, chunk, bom) -> None:
+    """Rendering parsed records back gives the original text, whatever the bodies hold."""
+    out = ["\ufeff" if bom else "", "방 2 카카오톡 대화\r\n", "저장한 날짜 : 2025년 3월 7일 오후 4:23\r\n"]
+    for i, (name, body_lines, inner, end) in enumerate(msgs):
+        out.append(f"2023년 1월 {1 + i % 28}일 오후 {1 + i % 12}:{i % 60:02d}, {name} : {inner.join(body_lines)}{end}")
+    text = "".join(out)
+    data = text.encode("utf-8")
+    recs = kakao_records(kakao.ANDROID, data, chunk)
+    check_lossless(recs, data)
+    got = [r for r in recs if r.kind == KIND_MESSAGE]
+    assert len(got) <= len(msgs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    msgs=st.lists(st.tuples(_NAME, st.lists(_BODY, min_size=1, max_size=3), _EOL), min_size=1, max_size=8),
+    chunk=st.integers(1, 64),
+)
+def test_property_whatsapp_render_round_trip(msgs, chunk) -> None:
+    out = []
+    for i, (name, body_lines, end) in enumerate(msgs):
+        out.append(f"[{13 + i % 15:02d}/06/2022, 13:{i % 60:02d}:00] {name}: {end.join(body_lines)}{end}")
+    data = "".join(out).encode()
+    recs = wa_records(data, "dmy", chunk)
+    check_lossless(recs, data)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.tuples(_NAME, st.text(max_size=30).filter(lambda s: "\ud800" > s or True)), max_size=6))
+def test_property_csv_round_trip(rows) -> None:
+    rows = [(n, t.encode("utf-8", "replace").decode()) for n, t in rows]
+    text = "Date,User,Message\r\n" + "".join(
+        kakao.render_csv_record(("2015-07-09 20:35:19", n, t), [False, True, True]) + "\r\n" for n, t in rows
+    )
+    data = text.encode()
+    recs = list(kakao.csv_records([data], "i"))
+    msgs = [r for r in recs if r.kind == KIND_MESSAGE]
+    assert [(m.sender, m.text) for m in msgs] == [(n, t.replace("\r\n", "\n") if False else t) for n, t in rows]
+
+
+# --------------------------------------------------------------------------- Telegram JSON
+
+
+def test_tolerant_json_reader() -> None:
+    raw = b'{"a": "x\\x0By", "text": "1", "text": "2", "lat": 37.5665, "s": "\\ud83d\\ude00\\ud800", "n": -3}'
+    v = loads_tolerant(raw)
+    assert v == {"a": "x\x0by", "text": "1", "text#2": "2", "lat": "37.5665", "s": "\U0001f600\ufffd", "n": -3}
+    with pytest.raises(JsonSyntaxError):
+        loads_tolerant(b'{"a": [1, 2}')
+    with pytest.raises(JsonSyntaxError):
+        loads_tolerant(b'{"a": "unterminated')
+    with pytest.raises(JsonSyntaxError, match="deep"):
+        JsonStream([b"[" * 100 + b"]" * 100]).value()
+    js = JsonStream([b'{"k": "\xff\xfe"}'])
+    assert js.value() == {"k": "\ufffd\ufffd"} and F_INVALID_UTF8 in js.flags
+
+
+def test_tolerant_json_refuses_a_giant_value() -> None:
+    def gen() -> Iterator[bytes]:
+        yield b'{"messages": [{"text": "'
+        block = b"a" * (1 << 20)
+        for _ in range(MAX_VALUE // len(block) + 8):
+            yield block
+
+    with pytest.raises(JsonSyntaxError, match="64 MiB"):
+        list(walk(gen()))
+
+
+def test_telegram_walk_streams_messages_with_ranges(tmp_path) -> None:
+    folder = fx.telegram_export(tmp_path)
+    data = (folder / "result.json").read_bytes()
+    events = list(walk(chunked(data, 333)))
+    msgs = [e[2] for e in events if e[0] == "message"]
+    assert len(msgs) == 15
+    for m in msgs:  # each byte range is exactly one message object
+        assert loads_tolerant(data[m.start : m.end])["id"] == m.obj["id"]
+        assert data[: m.start].count(b"\n") + 1 == m.line_start
+    assert msgs[7].obj["text"] == "삭제된 계정의 메시지\x0bcontrol \u202eevil.exe"
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(data)  # \x0B: real Telegram files are not strict JSON
+    meta = [e for e in events if e[0] == "meta" and e[1] == "0"][-1][2]
+    assert meta["name"] == "우리반 단톡" and meta["type"] == "private_supergroup"
+
+
+def test_telegram_full_account_export() -> None:
+    chat1 = {"name": "A", "type": "personal_chat", "id": 1, "messages": [fx.tg_message(1, fx.T0, "A", "user1", "hi")]}
+    chat2 = {"name": "B", "type": "private_group", "id": 2, "messages": [fx.tg_message(5, fx.T0, "B", "user2", "yo")]}
+    root = {"about": "Here is the data you requested.", "chats": {"about": "x", "list": [chat1, chat2]}}
+    data = fx.tg_json(root)
+    events = list(walk(chunked(data, 50)))
+    assert [e[1] for e in events if e[0] == "chat"] == ["chats:0", "chats:1"]
+    assert [e[2].obj["text"] for e in events if e[0] == "message"] == ["hi", "yo"]
+
+
+def test_telegram_text_forms() -> None:
+    text, ents = flatten_text(["a ", {"type": "text_link", "text": "here", "href": "https://x"}], None)
+    assert text == "a here" and ents == [{"type": "text_link", "text": "here", "href": "https://x"}]
+    assert flatten_text("plain", [{"type": "plain", "text": "plain"}]) == ("plain", [])
+
+
+def test_search_key_normalises_only_a_copy() -> None:
+    assert search_key("\u200eHello\u202fWorld\u00a0 ") == "hello world"
+    assert search_key("ＡＢＣ") == "abc"
+    assert EV_BLANK and EV_HIDDEN  # constants exported for the importers

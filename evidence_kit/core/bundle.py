@@ -141,6 +141,14 @@ class CaseSnapshot:
     report_id: str
     vault_id: str
     report_file: str = REPORT
+    # Trusted timestamps (issue 11): the bundle's timestamps/ files, and per exhibit and
+    # language the "collected at / sealed no later than" lines for the report.
+    timestamp_files: dict[str, bytes] = field(default_factory=dict)
+    seal_lines: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+    checkpoint_lines: dict[str, list[str]] = field(default_factory=dict)
+    # Marked chat messages (issues 6 and 12): flowables for a language, built while the
+    # vault is open; None when the case has no chats.
+    chat_section: Callable[[str], list[Any]] | None = field(default=None, repr=False)
     _proofs: ProofTree | None = field(default=None, repr=False)
 
     def proofs(self) -> ProofTree:
@@ -179,7 +187,22 @@ def snapshot_case(
     now = vault.clock.now()
     created = iso_utc(now)
     pub = vault.keys.public_key_raw()
+    from . import timestamp as ts
+    from .chat.report_section import build_chat_section
+    from .chat.store import ChatStore
+
+    seals = ts.exhibit_seals(vault, case_id)
+    chat_section = None
+    if ChatStore(vault).list_chats(case_id):
+
+        def chat_section(lang: str) -> list[Any]:
+            return build_chat_section(vault, case_id, lang)
+
     return CaseSnapshot(
+        timestamp_files=ts.bundle_entries(vault, max_size=size),
+        seal_lines={es.item.exhibit: {lang: es.lines(lang) for lang in ("ko", "en")} for es in seals},
+        checkpoint_lines={lang: ts.checkpoint_lines(vault, lang) for lang in ("ko", "en")},
+        chat_section=chat_section,
         case=case,
         items=items,
         head=head,
@@ -446,6 +469,12 @@ def readme_text(snap: CaseSnapshot, manifest_sha256: str) -> bytes:
             lines.append("")
         lines.append(tr("v_windows", lang))
         lines.append(tr("v_encrypted", lang))
+        if snap.timestamp_files:
+            from .timestamp import openssl_commands
+
+            lines.append("")
+            lines.append(tr("v_timestamps", lang))
+            lines += [f"    {c}" for c in openssl_commands(snap.timestamp_files)]
         if lang == "ko":
             lines += [
                 "",
@@ -718,6 +747,8 @@ def export_bundle(
         sink.write_bytes(PROOFS, canonical_json(inclusion_proofs(snap)))
         sink.write_bytes(CSV_FILE, evidence_csv(snap))
         sink.write_bytes(CASE_GRAPH, case_graph(snap))
+        for rel, data in sorted(snap.timestamp_files.items()):
+            sink.write_bytes(rel, data)
 
         def on_page(_n: int) -> None:
             if cancel():

@@ -148,6 +148,7 @@ class BundleVerification:
     checks: list[Check] = field(default_factory=list)
     exhibits: list[ExhibitResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    timestamps: list[Any] = field(default_factory=list)  # timestamp.TimestampResult, one per token
 
     @property
     def problem_count(self) -> int:
@@ -173,6 +174,7 @@ class BundleVerification:
                 for e in self.exhibits
             ],
             "problems": [p.message(lang) for p in self.problems],
+            "timestamps": [t.to_json(lang) for t in self.timestamps],
         }
 
 
@@ -655,6 +657,21 @@ class _Verifier:
             if isinstance(report, dict) and report.get("file") not in self.names:
                 self.problem("bvp_missing", path=str(report.get("file")))
 
+        # -- trusted timestamps (issue 11), when the bundle carries any: each token checked
+        # completely against the bundle's own signed checkpoints and custody log.
+        ts_names = sorted(n for n in self.names if n.startswith("timestamps/"))
+        if ts_names:
+            from . import timestamp as ts
+
+            files = {n: data for n in ts_names if (data := self.small(n)) is not None}
+            raw_key = key.public_bytes(Encoding.Raw, PublicFormat.Raw) if key is not None else None
+            res.timestamps = ts.verify_bundle_timestamps(files, public_key_raw=raw_key, leaves=leaves or None)
+            if not res.timestamps:
+                self.problem("bvp_timestamp", path="timestamps/")
+            for r in res.timestamps:
+                if not r.ok:
+                    self.problem("bvp_timestamp", path=r.token_path)
+
     def custody_lines(self, head: dict[str, Any]) -> list[tuple[bytes, dict[str, Any] | None]] | None:
         data = self.small(CUSTODY)
         if data is None:
@@ -805,6 +822,10 @@ def report_lines(res: BundleVerification, lang: str) -> list[str]:
         else:
             reasons = "; ".join(p.message(lang) for p in e.problems)
             lines.append(f"[{bad_word}] {label} {where}: {reasons}")
+    if res.timestamps:
+        from .timestamp import result_lines
+
+        lines += result_lines(res.timestamps, lang)
     for p in res.problems:
         lines.append(f"[{bad_word}] {p.message(lang)}")
     if res.ok:

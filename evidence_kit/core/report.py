@@ -226,6 +226,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "f_derived": ("원본 증거", "Derived from"),
     "f_derivation": ("파생 방법", "Derivation"),
     "f_log_index": ("수집 기록 번호", "Custody log entry"),
+    "f_sealed": ("신뢰 시점 확인(타임스탬프)", "Trusted timestamp"),
+    "sec_timestamps": ("신뢰할 수 있는 시점 확인(RFC 3161 타임스탬프)", "Trusted timestamps (RFC 3161)"),
+    "ts_none": (
+        "아직 신뢰할 수 있는 시점 확인(타임스탬프)을 받지 않았습니다. 수집 시각은 이 컴퓨터 시계의 기록입니다.",
+        "No trusted timestamp has been obtained yet. Collection times are this computer's clock.",
+    ),
+    "v_timestamps": (
+        "신뢰할 수 있는 시점 확인 토큰은 timestamps/ 폴더에 있습니다. 아래 명령으로 확인하세요"
+        " (TSA 인증서가 만료된 뒤에는 -attime <토큰 발급 시각의 유닉스 시간>을 덧붙입니다):",
+        "Trusted timestamp tokens are in timestamps/. Check them with these commands (once the TSA"
+        " certificate has expired, add -attime <the token's time as a Unix time>):",
+    ),
     "f_notes": ("메모", "Notes"),
     "f_meta_note": ("메타데이터 참고", "Metadata note"),
     "f_group": ("묶음", "Group"),
@@ -963,6 +975,8 @@ class _ReportBuilder:
             if cancel():
                 raise CancelledError()
             story += [PageBreak(), *self.item_page(item)]
+        if self.snap.chat_section is not None:
+            story += [PageBreak(), *self.snap.chat_section(self.lang)]
         story += [PageBreak(), *self.hash_sheet()]
         story += [NextPageTemplate("landscape"), PageBreak(), *self.custody_log()]
         story += [NextPageTemplate("portrait"), PageBreak(), *self.verification()]
@@ -1190,6 +1204,9 @@ class _ReportBuilder:
             (tp("f_retained"), tp("yes") if item.retained else tp("not_retained")),
             (tp("f_log_index"), f"#{item.log_index}"),
         ]
+        seal = self.snap.seal_lines.get(item.exhibit, {}).get(self.lang, [])
+        if len(seal) > 1:  # the first line restates the collection time shown above
+            basic.append((tp("f_sealed"), " / ".join(seal[1:])))
         if item.derived_from:
             parent = self.by_id.get(item.derived_from)
             basic.append((tp("f_derived"), self.label(parent) if parent else item.derived_from))
@@ -1312,6 +1329,10 @@ class _ReportBuilder:
             table,
         ]
         tail: list[Any] = [self.P(f"<b>{statement}</b>", "statement")]
+        stamped = snap.checkpoint_lines.get(self.lang, [])
+        tail.append(self.P(self.t("sec_timestamps"), "h2"))
+        for line in stamped or [self.tp("ts_none")]:
+            tail.append(self.P(self.tc.para(line, 400), "small"))
         record_only = [i for i in snap.items if not i.retained]
         if record_only:
             which = ", ".join(self.label(i) for i in record_only[:50]) + (" …" if len(record_only) > 50 else "")

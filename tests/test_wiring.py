@@ -1,0 +1,78 @@
+"""The pieces meet: timestamps and marked chat messages travel into the bundle, its
+verification and the report (issues 6, 8, 11, 12)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+
+from evidence_kit.core.bundle import export_bundle
+from evidence_kit.core.bundle_verify import report_lines, verify_bundle
+from evidence_kit.core.service import EvidenceService
+
+from .test_timestamp_flow import add, config, pkis, servers  # noqa: F401  (fixtures)
+from .tsa_server import LocalTSA
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+
+
+def test_stamped_bundle_verifies_and_report_says_sealed(
+    service: EvidenceService, servers: dict[str, LocalTSA], tmp_path: Path  # noqa: F811
+) -> None:
+    case = service.create_case("사건 A").id
+    add(service, case, 1)
+    run = service.stamp_now([config(servers["alpha"]), config(servers["beta"])], timeout=5)
+    assert run.sealed
+    add(service, case, 2)  # collected after the stamp: not yet sealed
+    out = tmp_path / "user-output" / "bundle"
+    out.parent.mkdir()
+    export_bundle(service.vault, case, out, lang="en")
+    names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert "timestamps/index.json" in names and sum(n.endswith(".tsr") for n in names) == 2
+    assert "openssl ts -verify" in (out / "README-VERIFY.txt").read_text()
+    res = verify_bundle(out)
+    text = "\n".join(report_lines(res, "en"))
+    assert res.ok, text
+    assert len(res.timestamps) == 2 and "Alpha" in text
+    report = pdf_text(out / "report.pdf")
+    assert "Trusted timestamp" in report and "not yet sealed" in report.lower()
+
+    # one token altered: verification fails and names it
+    tsr = next(out.glob("timestamps/*.tsr"))
+    data = bytearray(tsr.read_bytes())
+    data[-10] ^= 1
+    tsr.write_bytes(bytes(data))
+    res = verify_bundle(out)
+    text = "\n".join(report_lines(res, "ko"))
+    assert not res.ok and tsr.name in text
+
+
+def test_marked_chat_messages_appear_in_report(service: EvidenceService, tmp_path: Path) -> None:
+    case = service.create_case("사건 B").id
+    src = tmp_path / "canary-src"
+    src.mkdir()
+    export = src / "KakaoTalk_20251103_1420_11_123_group.txt"
+    export.write_text(
+        "반 단톡방 님과 카카오톡 대화\n저장한 날짜 : 2025-11-03 14:20:11\n\n"
+        "--------------- 2025년 11월 3일 월요일 ---------------\n"
+        "[김철수] [오후 2:01] 사진 올린다\n"
+        "[이영희] [오후 2:02] 그거 지워 당장\n",
+        encoding="utf-8",
+    )
+    res: Any = service.import_chat(case, [export])
+    chat = service.chats(case)[0]
+    msgs = list(service.chat_messages(chat.id))
+    target = next(m for m in msgs if "지워" in (m.text or ""))
+    service.mark_messages(case, [target.id])
+    out = tmp_path / "user-output" / "report.pdf"
+    out.parent.mkdir()
+    from evidence_kit.core.report import build_report
+
+    build_report(service.vault, case, out, lang="ko")
+    text = pdf_text(out)
+    assert "그거 지워 당장" in text and "이영희" in text
+    assert res is not None

@@ -16,12 +16,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import __version__
 from .core.errors import EvidenceKitError, UsageError
 from .core.fsutil import private_umask
 from .core.i18n import system_lang, tr
 from .core.model import SOURCE_FIELDS, Case, Item, Source
+from .core.redact import Rect
 from .core.service import EvidenceService
 
 log = logging.getLogger(__name__)
@@ -214,6 +216,8 @@ def cmd_add(ctx: Ctx) -> int:
         label = it.exhibit_label_ko if ctx.lang == "ko" else it.exhibit_label_en
         if res.duplicate:
             ctx.say("duplicate", name=it.original_name, exhibit=label)
+        elif not it.retained:
+            ctx.say("saved_record_only", exhibit=label, name=it.relative_path or it.original_name, sha256=it.sha256)
         else:
             ctx.say("saved", exhibit=label, name=it.relative_path or it.original_name, sha256=it.sha256)
 
@@ -240,6 +244,40 @@ def cmd_add(ctx: Ctx) -> int:
         }
     )
     return 7 if summary.problems else 0
+
+
+def cmd_case_policy(ctx: Ctx) -> int:
+    svc = ctx.unlock()
+    case = svc.vault.find_case(ctx.args.ref)
+    case = svc.update_case(case.id, policy=ctx.args.policy)
+    ctx.say("policy_set", name=case.name, policy=tr(f"policy_{case.policy}", ctx.lang))
+    ctx.emit(case_json(case))
+    return 0
+
+
+def parse_region(text: str) -> Rect:
+    try:
+        x, y, w, h = (int(v) for v in text.split(","))
+    except ValueError as e:
+        raise UsageError(
+            text, ko="영역은 x,y,너비,높이 (픽셀)로 적습니다.", en="A region is x,y,width,height in pixels."
+        ) from e
+    return Rect(x, y, w, h)
+
+
+def cmd_redact(ctx: Ctx) -> int:
+    svc = ctx.unlock()
+    case = ctx.case()
+    item = svc.vault.find_item(case.id, ctx.args.item)
+    regions = [parse_region(r) for r in ctx.args.region or []]
+    res = svc.vault.derive_redacted_copy(item.id, regions=regions)
+    svc.vault.flush()
+    copy = res.item
+    label = copy.exhibit_label_ko if ctx.lang == "ko" else copy.exhibit_label_en
+    parent = item.exhibit_label_ko if ctx.lang == "ko" else item.exhibit_label_en
+    ctx.say("redacted_copy", exhibit=label, parent=parent, sha256=copy.sha256)
+    ctx.emit(item_json(copy))
+    return 0
 
 
 def cmd_list(ctx: Ctx) -> int:
@@ -315,6 +353,8 @@ def cmd_export_file(ctx: Ctx) -> int:
 
 
 def cmd_verify(ctx: Ctx) -> int:
+    if getattr(ctx.args, "bundle", None):
+        return cmd_verify_bundle(ctx)
     svc = ctx.unlock()
     res = svc.verify_vault()
     for w in res.warnings:
@@ -330,6 +370,101 @@ def cmd_verify(ctx: Ctx) -> int:
     return 0 if res.ok else 6
 
 
+# -- report, export and bundle verification (issue 8)
+
+
+def _bundle_passphrase(ctx: Ctx, *, new: bool) -> str:
+    """The passphrase of an encrypted bundle: a file, EVIDENCE_KIT_BUNDLE_PASSPHRASE, or a prompt."""
+    if ctx.args.bundle_passphrase_file:
+        return Path(ctx.args.bundle_passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+    env = os.environ.get("EVIDENCE_KIT_BUNDLE_PASSPHRASE")
+    if env is not None:
+        return env
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "no bundle passphrase",
+            ko="제출 묶음 암호가 필요합니다: 화면에서 입력하거나 --bundle-passphrase-file 을 쓰세요.",
+            en="The bundle passphrase is needed: type it at a prompt or use --bundle-passphrase-file.",
+        )
+    if not new:
+        return getpass.getpass(tr("bundle_passphrase", ctx.lang))
+    a = getpass.getpass(tr("bundle_passphrase_new", ctx.lang))
+    b = getpass.getpass(tr("bundle_passphrase_again", ctx.lang))
+    if a != b:
+        raise UsageError("mismatch", ko=tr("passphrase_mismatch", "ko"), en=tr("passphrase_mismatch", "en"))
+    return a
+
+
+def _progress_printer(ctx: Ctx) -> Any:
+    show = sys.stderr.isatty() and not ctx.json
+
+    def progress(done: int, total: int) -> None:
+        if show and total:
+            print(f"\r{done * 100 // total:3d}%", end="", file=sys.stderr, flush=True)
+            if done >= total:
+                print("\r", end="", file=sys.stderr)
+
+    return progress
+
+
+def cmd_report(ctx: Ctx) -> int:
+    svc = ctx.unlock()
+    case = ctx.case()
+    res = svc.make_report(
+        case.id, Path(ctx.args.out), lang=ctx.args.report_lang, clear_previews=ctx.args.clear_previews,
+        progress=_progress_printer(ctx),
+    )
+    ctx.say("report_written", path=res.path, pages=res.pages, items=res.items, rid=res.report_id,
+            sha=res.manifest_sha256)
+    if not res.identical_confirmed and res.unverified:
+        ctx.say("report_unconfirmed")
+    ctx.emit({"path": str(res.path), "report_id": res.report_id, "manifest_sha256": res.manifest_sha256,
+              "pages": res.pages, "items": res.items, "identical_confirmed": res.identical_confirmed})
+    return 0
+
+
+def cmd_export(ctx: Ctx) -> int:
+    from .core.keys import check_passphrase_strength
+
+    out = Path(ctx.args.out)
+    kind = "folder"
+    if ctx.args.encrypt:
+        kind = "zip.age"
+    elif ctx.args.zip or out.suffix.lower() == ".zip":
+        kind = "zip"
+    passphrase = None
+    if kind == "zip.age":
+        passphrase = _bundle_passphrase(ctx, new=True)
+        check_passphrase_strength(passphrase)
+    svc = ctx.unlock()
+    case = ctx.case()
+    res = svc.export_bundle(
+        case.id, out, kind=kind, passphrase=passphrase, lang=ctx.args.report_lang,
+        clear_previews=ctx.args.clear_previews, progress=_progress_printer(ctx),
+    )
+    ctx.say("bundle_written", path=res.path, files=res.files, items=res.items, pages=res.pages,
+            fp=res.fingerprint, sha=res.manifest_sha256)
+    ctx.emit({"path": str(res.path), "kind": res.kind, "report_id": res.report_id,
+              "manifest_sha256": res.manifest_sha256, "fingerprint": res.fingerprint, "files": res.files,
+              "items": res.items, "pages": res.pages, "identical_confirmed": res.identical_confirmed})
+    return 0
+
+
+def cmd_verify_bundle(ctx: Ctx) -> int:
+    """Police side: no vault and no vault passphrase, only the bundle."""
+    from .core.bundle_verify import is_encrypted, report_lines
+
+    path = Path(ctx.args.bundle)
+    passphrase = _bundle_passphrase(ctx, new=False) if is_encrypted(path) else None
+    res = EvidenceService.verify_bundle(path, passphrase=passphrase)
+    if ctx.json:
+        ctx.emit(res.to_json(ctx.lang))
+    else:
+        for line in report_lines(res, ctx.lang):
+            print(line)
+    return 0 if res.ok else 6
+
+
 def cmd_log(ctx: Ctx) -> int:
     svc = ctx.unlock()
     case_id = ctx.case().id if ctx.args.case else None
@@ -342,6 +477,361 @@ def cmd_log(ctx: Ctx) -> int:
     for e in events:
         print(e.line.decode("utf-8"))
     return 0
+
+
+# -- perceptual hashes and takedown package (issue 10)
+
+
+def _label(ctx: Ctx, item: Item) -> str:
+    return item.exhibit_label_ko if ctx.lang == "ko" else item.exhibit_label_en
+
+
+def cmd_pdq(ctx: Ctx) -> int:
+    from .core.perceptual import MATCH_THRESHOLD, STATUS_NOT_IMAGE, STATUS_OK, STATUS_UNRELIABLE
+    from .core.takedown import plain
+
+    svc = ctx.unlock()
+    case = ctx.case()
+    outcomes = svc.compute_pdq(case.id, force=ctx.args.force, progress=_progress_printer(ctx))
+    groups = svc.near_duplicates(case.id)
+    items = {o.item.id: o.item for o in outcomes}
+    images = [o for o in outcomes if o.status != STATUS_NOT_IMAGE or o.pdq]
+    if not ctx.json:
+        for o in images:
+            name = plain(o.item.relative_path or o.item.original_name, 200)
+            if o.pdq:
+                flag = tr("pdq_flag_unreliable", ctx.lang) if o.status == STATUS_UNRELIABLE else ""
+                ctx.say("pdq_item", exhibit=_label(ctx, o.item), pdq=o.pdq, quality=o.quality, flag=flag,
+                        name=name)
+            else:
+                ctx.say("pdq_item_none", exhibit=_label(ctx, o.item), reason=tr(f"pdqs_{o.status}", ctx.lang),
+                        name=name)
+        for n, g in enumerate(groups, 1):
+            ctx.say("pdq_group", n=n, exhibits=", ".join(_label(ctx, items[m]) for m in g.members),
+                    dist=g.max_link)
+        if not groups:
+            ctx.say("pdq_no_groups", threshold=MATCH_THRESHOLD)
+        ctx.say(
+            "pdq_summary",
+            images=len(images),
+            computed=sum(o.computed for o in images),
+            unreliable=sum(o.status == STATUS_UNRELIABLE for o in images),
+            missing=sum(not o.pdq for o in images),
+        )
+    ctx.emit(
+        {
+            "items": [
+                {
+                    "exhibit": o.item.exhibit,
+                    "id": o.item.id,
+                    "name": o.item.relative_path or o.item.original_name,
+                    "pdq": o.pdq,
+                    "quality": o.quality,
+                    "status": o.status,
+                    "reliable": o.status == STATUS_OK,
+                    "computed": o.computed,
+                    "reason": "" if o.pdq else tr(f"pdqs_{o.status}", ctx.lang),
+                }
+                for o in images
+            ],
+            "groups": [
+                {"exhibits": [items[m].exhibit for m in g.members], "nearest_bits": list(g.nearest),
+                 "max_link_bits": g.max_link}
+                for g in groups
+            ],
+            "threshold_bits": MATCH_THRESHOLD,
+        }
+    )
+    return 0
+
+
+def cmd_takedown(ctx: Ctx) -> int:
+    from .core.takedown import TakedownOptions
+
+    a = ctx.args
+    options = TakedownOptions(
+        requester_name=a.name or "",
+        requester_contact=a.contact or "",
+        request_types=tuple(a.type or ()),
+        reasons=tuple(a.reason or ()),
+        keywords=tuple(a.keyword or ()),
+        include_captures=a.include_captures,
+    )
+    svc = ctx.unlock()
+    case = ctx.case()
+    res = svc.build_takedown(case.id, Path(a.out_dir), options, progress=_progress_printer(ctx))
+    ctx.say("takedown_written", path=res.path, files=len(res.files), platforms=len(res.platforms),
+            targets=res.targets, items=res.items, pid=res.package_id, sha=res.manifest_sha256)
+    if not ctx.json:
+        for f in res.files:
+            print(tr("takedown_file", ctx.lang, path=f))
+        if res.problems:
+            ctx.say("takedown_problems", n=len(res.problems))
+            for p in res.problems:
+                print(f"  - {p.message(ctx.lang)}")
+    ctx.emit(
+        {
+            "path": str(res.path),
+            "package_id": res.package_id,
+            "manifest_sha256": res.manifest_sha256,
+            "files": res.files,
+            "platforms": res.platforms,
+            "targets": res.targets,
+            "items": res.items,
+            "captures": res.captures,
+            "groups": [list(g.members) for g in res.groups],
+            "problems": [p.to_json() | {"message": p.message(ctx.lang)} for p in res.problems],
+            "sent_anywhere": False,
+        }
+    )
+    return 0
+
+# -- chat exports (issues 6 and 12)
+
+
+def _msg_json(chat: Any, m: Any) -> dict[str, Any]:
+    d: dict[str, Any] = m.to_json()
+    d.update({"id": m.id, "chat_id": m.chat_id, "seq": m.seq, "chat_title": chat.title if chat else ""})
+    return d
+
+
+def _chat_json(chat: Any) -> dict[str, Any]:
+    d: dict[str, Any] = chat.to_json()
+    d["id"] = chat.id
+    return d
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    """Terminal-safe preview: control and format characters shown as [U+XXXX]."""
+    import unicodedata
+
+    out = []
+    for ch in text[:limit]:
+        if ch in "\r\n\t":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
+            out.append(f"[U+{ord(ch):04X}]")
+        else:
+            out.append(ch)
+    return "".join(out) + ("…" if len(text) > limit else "")
+
+
+def _print_msg(m: Any) -> None:
+    when = m.written_time or m.local_time
+    who = _one_line(m.sender, 40) if m.sender else "-"
+    kind = f"[{m.event or m.kind}] " if (m.kind != "message" or m.event) else ""
+    mark = "*" if m.marked else " "
+    att = f" +{len(m.attachments)}" if m.attachments else ""
+    ref = f"{m.chat_id[:8]}:{m.seq}"  # what 'chat mark' accepts
+    print(f"{mark}{ref:<16} {when:<20} {who}: {kind}{_one_line(m.text)}{att}")
+
+
+def cmd_chat_import(ctx: Ctx) -> int:
+    svc = ctx.unlock()
+    case = ctx.case()
+    res = svc.import_chat(
+        case.id,
+        [Path(p) for p in ctx.args.paths],
+        zone=ctx.args.zone,
+        date_order=ctx.args.date_order,
+        lang=ctx.lang,
+        progress=_chat_progress(ctx),
+    )
+    ctx.say("chat_detected", label=res.label)
+    for chat in res.chats:
+        ctx.say(
+            "chat_imported",
+            title=_one_line(chat.title, 80),
+            messages=chat.message_count,
+            events=chat.event_count,
+            missing=chat.missing_count,
+            files=len(res.stored),
+            dups=len(res.duplicates),
+            zone=f"{chat.zone or tr('chat_zone_unknown', ctx.lang)} ({chat.zone_source})",
+        )
+    if not ctx.json:
+        for mm in res.missing[:50]:
+            print(
+                tr("chat_missing", ctx.lang, seq=mm.seq, kind=mm.kind, name=_one_line(mm.name or mm.detail, 80),
+                   reason=mm.reason),
+                file=sys.stderr,
+            )
+        if len(res.missing) > 50:
+            print(f"... +{len(res.missing) - 50}", file=sys.stderr)
+        for w in res.warnings[:50]:
+            print(tr("chat_warning", ctx.lang, text=_one_line(w, 300)), file=sys.stderr)
+    ctx.emit(
+        {
+            "label": res.label,
+            "chats": [_chat_json(c) for c in res.chats],
+            "stored": [item_json(i) for i in res.stored],
+            "duplicates": [item_json(i) for i in res.duplicates],
+            "missing": [vars(mm) for mm in res.missing],
+            "warnings": res.warnings,
+            "date_order": res.date_order,
+            "date_order_source": res.date_order_source,
+        }
+    )
+    return 0
+
+
+def _chat_progress(ctx: Ctx) -> Any:
+    show = sys.stderr.isatty() and not ctx.json
+
+    def progress(done: int, total: int) -> None:
+        if show and total:
+            print(f"\r{min(done * 100 // total, 100):3d}%", end="", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def cmd_chat_list(ctx: Ctx) -> int:
+    svc = ctx.unlock()
+    case = ctx.case()
+    chats = svc.chats(case.id)
+    if ctx.json:
+        ctx.emit([_chat_json(c) for c in chats])
+        return 0
+    if not chats:
+        ctx.say("chat_no_chats")
+    for i, c in enumerate(chats, 1):
+        print(
+            f"{i}  {c.id[:8]}  {_one_line(c.title, 60)}  [{c.label}]  {c.message_count}/{c.event_count}/"
+            f"{c.missing_count}  {c.first_time} – {c.last_time}  {c.zone or '?'}"
+        )
+    return 0
+
+
+def cmd_chat_search(ctx: Ctx) -> int:
+    svc = ctx.unlock()
+    case = ctx.case()
+    a = ctx.args
+    chat_id = svc.find_chat(case.id, a.chat).id if a.chat else None
+    hits = svc.search_messages(
+        case.id,
+        chat_id=chat_id,
+        sender=a.sender,
+        date_from=getattr(a, "from"),
+        date_to=a.to,
+        text=a.text,
+        marked=True if a.marked else None,
+        limit=a.limit,
+    )
+    if ctx.json:
+        ctx.emit([_msg_json(c, m) for c, m in hits])
+        return 0
+    if not hits:
+        ctx.say("chat_no_match")
+    for _c, m in hits:
+        _print_msg(m)
+    if hits:
+        ctx.say("chat_count", n=len(hits))
+    return 0
+
+
+def cmd_chat_mark(ctx: Ctx) -> int:
+    svc = ctx.unlock()
+    case = ctx.case()
+    msgs = svc.mark_messages(case.id, ctx.args.messages, marked=not ctx.args.unmark, note=ctx.args.note or "")
+    ctx.say("chat_unmarked" if ctx.args.unmark else "chat_marked", n=len(msgs))
+    ctx.emit([{"id": m.id, "chat_id": m.chat_id, "seq": m.seq, "marked": m.marked} for m in msgs])
+    return 0
+
+
+def cmd_chat_show(ctx: Ctx) -> int:
+    svc = ctx.unlock()
+    case = ctx.case()
+    chat = svc.find_chat(case.id, ctx.args.chat) if ctx.args.chat else None
+    if chat is None:
+        chats = svc.chats(case.id)
+        if len(chats) != 1:
+            raise UsageError("chat", ko="대화를 지정하세요(chat list의 번호나 ID).",
+                             en="Name the chat (its number or id from 'chat list').")
+        chat = chats[0]
+    msgs = svc.chat_messages(chat.id, start_seq=ctx.args.start, limit=ctx.args.limit)
+    if ctx.json:
+        ctx.emit({"chat": _chat_json(chat), "messages": [_msg_json(chat, m) for m in msgs]})
+        return 0
+    print(f"{_one_line(chat.title, 80)}  [{chat.label}]  zone {chat.zone or '?'} ({chat.zone_source})")
+    for w in chat.warnings[:20]:
+        print(tr("chat_warning", ctx.lang, text=_one_line(w, 300)), file=sys.stderr)
+    for m in msgs:
+        _print_msg(m)
+    return 0
+
+
+# -- trusted timestamps (issue 11)
+
+
+def _stamp_status(ctx: Ctx) -> int:
+    svc = ctx.unlock()
+    entries = svc.timestamp_status()
+    if ctx.json:
+        ctx.emit({"checkpoints": [e.to_json(ctx.lang) for e in entries]})
+        return 0
+    if not entries:
+        ctx.say("ts_status_none")
+    for e in entries:
+        state = tr(f"ts_state_{e.state}", ctx.lang, by=e.superseded_by)
+        ctx.say("ts_status_cp", id=e.checkpoint_id, size=e.size, state=state, queued=e.queued_utc or "-")
+        for t, v in e.tokens:
+            bad = next((c for c in v.checks if not c.ok), None)
+            verdict = (
+                tr("ts_verdict_ok", ctx.lang)
+                if bad is None
+                else tr("ts_verdict_fail", ctx.lang, why=bad.message(ctx.lang))
+            )
+            ctx.say("ts_status_token", tsa=t.tsa, time=t.gen_time, verdict=verdict)
+    return 0
+
+
+def _tsa_name(url: str) -> str:
+    """A TSA given by URL is named by its host (and port and path, when they tell it apart)."""
+    parts = urlsplit(url)
+    return (parts.netloc + (parts.path if parts.path not in ("", "/") else "")) or url
+
+
+def cmd_stamp(ctx: Ctx) -> int:
+    """`stamp`: the explicit "go online" act; `--status` and `--queue-only` stay offline."""
+    a = ctx.args
+    if a.status:
+        return _stamp_status(ctx)
+    anchors: list[Any] = []
+    if a.tsa_ca:
+        from .core.timestamp import load_pem_certs
+
+        for f in a.tsa_ca:
+            certs = load_pem_certs(Path(f).read_bytes())
+            if not certs:
+                raise UsageError(f, ko="PEM 인증서 파일이 아닙니다.", en="Not a PEM certificate file.")
+            anchors += certs
+    svc = ctx.unlock()
+    if a.queue_only:
+        q = svc.queue_timestamp()
+        ctx.say("ts_queued", id=q.checkpoint_id, size=q.head.size)
+        ctx.emit({"checkpoint": q.checkpoint_id, "size": q.head.size, "imprint_sha256": q.imprint})
+        return 0
+    from .core.tsa_defaults import TsaConfig
+
+    tsas = [TsaConfig(name=_tsa_name(u), url=u) for u in a.tsa] if a.tsa else svc.timestamp_tsas()
+    q = svc.queue_timestamp()
+    ctx.say("ts_stamp_header", id=q.checkpoint_id, size=q.head.size, imprint=q.imprint, n=len(tsas))
+    run = svc.stamp_now(
+        tsas,
+        checkpoint_id=q.checkpoint_id,
+        extra_anchors=anchors,
+        timeout=a.timeout,
+        progress=_progress_printer(ctx),
+    )
+    if not ctx.json:
+        for o in run.outcomes:
+            print(o.message(ctx.lang))
+        if run.sealed:
+            ctx.say("ts_stamp_sealed", ok=run.trusted)
+        else:
+            ctx.say("ts_stamp_short", ok=run.trusted, need=run.required)
+    ctx.emit(run.to_json(ctx.lang))
+    return 0 if run.sealed else 10
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -386,6 +876,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--policy", choices=["keep_originals", "record_only"])
     s.set_defaults(fn=cmd_case_new)
     c.add_parser("list", help="list cases").set_defaults(fn=cmd_case_list)
+    s = c.add_parser("policy", help="keep originals, or record only (hashes + redacted copy); logged")
+    s.add_argument("ref", help="case name or id")
+    s.add_argument("policy", choices=["keep_originals", "record_only"])
+    s.set_defaults(fn=cmd_case_policy)
 
     def source_args(s: argparse.ArgumentParser) -> None:
         s.add_argument("--case", help="case name or id")
@@ -398,6 +892,13 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--description")
         s.add_argument("--purpose", help="what this exhibit shows (입증하려는 내용)")
 
+    s = sub.add_parser("redact", help="make a redacted copy of an image item (linked to its original)")
+    s.add_argument("item", help="exhibit number or id")
+    s.add_argument("--case")
+    s.add_argument(
+        "--region", action="append", metavar="X,Y,W,H", help="black out this area (repeatable); default: pixelate all"
+    )
+    s.set_defaults(fn=cmd_redact)
     s = sub.add_parser("add", help="import files and folders")
     s.add_argument("paths", nargs="+")
     source_args(s)
@@ -419,10 +920,110 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("out")
     s.add_argument("--case")
     s.set_defaults(fn=cmd_export_file)
-    sub.add_parser("verify", help="check the whole vault's integrity").set_defaults(fn=cmd_verify)
+    s = sub.add_parser(
+        "verify",
+        help="check the whole vault's integrity, or (with BUNDLE) an export bundle without any vault",
+    )
+    s.add_argument("bundle", nargs="?", help="an export bundle: folder, .zip or .zip.age (needs no vault)")
+    s.add_argument("--bundle-passphrase-file", help="passphrase of an encrypted bundle "
+                   "(else EVIDENCE_KIT_BUNDLE_PASSPHRASE or a prompt)")
+    s.set_defaults(fn=cmd_verify)
+
+    def report_args(s: argparse.ArgumentParser) -> None:
+        s.add_argument("--case")
+        s.add_argument("--report-lang", choices=["ko", "en"],
+                       help="report language (default: the case's, else the system's)")
+        s.add_argument("--clear-previews", action="store_true",
+                       help="do not blur image previews (view with care)")
+
+    s = sub.add_parser("report", help="make the police-ready PDF report for a case")
+    s.add_argument("out", help="the PDF to write (its signed manifest is written beside it)")
+    report_args(s)
+    s.set_defaults(fn=cmd_report)
+    s = sub.add_parser("export", help="export the signed bundle for police (folder, .zip or .zip.age)")
+    s.add_argument("out", help="folder to create, or a .zip / .zip.age file")
+    report_args(s)
+    s.add_argument("--zip", action="store_true", help="write a stored (uncompressed) ZIP")
+    s.add_argument("--encrypt", action="store_true",
+                   help="encrypt the ZIP with a passphrase (stock age -d opens it)")
+    s.add_argument("--bundle-passphrase-file",
+                   help="passphrase for --encrypt (else EVIDENCE_KIT_BUNDLE_PASSPHRASE or a prompt)")
+    s.set_defaults(fn=cmd_export)
     s = sub.add_parser("log", help="print the custody log")
     s.add_argument("--case")
     s.set_defaults(fn=cmd_log)
+
+    s = sub.add_parser("pdq", help="compute (missing) PDQ perceptual hashes and list near-duplicates")
+    s.add_argument("--case")
+    s.add_argument("--force", action="store_true", help="recompute every image's PDQ hash")
+    s.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
+    s.set_defaults(fn=cmd_pdq)
+    s = sub.add_parser(
+        "takedown",
+        help="write the takedown package: request forms, d4u summary, hash list, guide (nothing is sent)",
+    )
+    s.add_argument("out_dir", help="a new (or empty) folder to write the package into")
+    s.add_argument("--case")
+    s.add_argument("--include-captures", action="store_true",
+                   help="also copy the image exhibits into captures/ (off by default)")
+    s.add_argument("--name", help="requester name or organisation (else left blank for hand filling)")
+    s.add_argument("--contact", help="requester contact (else left blank)")
+    s.add_argument("--type", action="append", choices=["report", "delete"],
+                   help="tick 유통신고 (report) and/or 삭제요청 (delete) on the forms")
+    s.add_argument("--reason", action="append", choices=["illegal-filming", "deepfake", "csam"],
+                   help="tick 불법촬영물 / 허위영상물 / 아동·청소년 성착취물 on the forms")
+    s.add_argument("--keyword", action="append", help="a search term that finds the material (repeatable)")
+    s.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
+    s.set_defaults(fn=cmd_takedown)
+    ch = sub.add_parser("chat", help="chat exports: Telegram, KakaoTalk, WhatsApp").add_subparsers(
+        dest="chat_command", required=True
+    )
+    s = ch.add_parser("import", help="store a chat export as evidence and import its messages")
+    s.add_argument("paths", nargs="+", help="export folder, result.json, .txt/.csv, or .zip (iOS parts: all)")
+    s.add_argument("--case")
+    s.add_argument("--zone", help="time zone of the export's clock, e.g. Asia/Seoul or +09:00")
+    s.add_argument("--date-order", dest="date_order", choices=["dmy", "mdy", "ymd"],
+                   help="WhatsApp: date order when the file cannot tell (recorded in the custody log)")
+    s.set_defaults(fn=cmd_chat_import)
+    s = ch.add_parser("list", help="list imported chats")
+    s.add_argument("--case")
+    s.set_defaults(fn=cmd_chat_list)
+    s = ch.add_parser("search", help="search and filter messages")
+    s.add_argument("--case")
+    s.add_argument("--chat", help="chat number, id or title")
+    s.add_argument("--sender")
+    s.add_argument("--from", dest="from", help="from this local time, e.g. 2023-01-05 or 2023-01-05T08:00")
+    s.add_argument("--to", help="up to this local time (a date covers the whole day)")
+    s.add_argument("--text")
+    s.add_argument("--marked", action="store_true", help="only marked messages")
+    s.add_argument("--limit", type=int)
+    s.set_defaults(fn=cmd_chat_search)
+    s = ch.add_parser("mark", help="mark messages for the report (id, id prefix, or CHAT:SEQ)")
+    s.add_argument("messages", nargs="+")
+    s.add_argument("--case")
+    s.add_argument("--unmark", action="store_true")
+    s.add_argument("--note")
+    s.set_defaults(fn=cmd_chat_mark)
+    s = ch.add_parser("show", help="show a chat's messages")
+    s.add_argument("chat", nargs="?")
+    s.add_argument("--case")
+    s.add_argument("--start", type=int, default=0, help="first message number")
+    s.add_argument("--limit", type=int, default=200)
+    s.set_defaults(fn=cmd_chat_show)
+    s = sub.add_parser(
+        "stamp",
+        help="go online now: get RFC 3161 trusted timestamps for a new checkpoint (only its SHA-256 is sent)",
+    )
+    s.add_argument("--status", action="store_true", help="list queued and stamped checkpoints (offline)")
+    s.add_argument("--queue-only", action="store_true",
+                   help="take a checkpoint and queue it without going online")
+    s.add_argument("--tsa", action="append", metavar="URL",
+                   help="ask this TSA instead of the configured ones (repeatable)")
+    s.add_argument("--tsa-ca", action="append", metavar="PEM",
+                   help="also trust this root certificate for the TSAs' chains (repeatable)")
+    s.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for each TSA (default 20)")
+    s.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
+    s.set_defaults(fn=cmd_stamp)
     return p
 
 

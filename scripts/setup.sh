@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfontconfig1 libdbus-1-3
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
   # headless X server for capture tests, window manager and window tools
-  xvfb xauth openbox xdotool
+  xvfb xauth openbox xdotool x11-utils
   # Korean font and PDF checks, stock age for interop
   fonts-nanum poppler-utils age openssl
   # compilers for packages built from source

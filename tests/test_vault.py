@@ -383,11 +383,12 @@ def test_schema_migration_on_open_is_not_tampering(tmp_path: Path, monkeypatch: 
     v = Vault.create(path, PASSPHRASE, kdf=fast_kdf())
     keys = v.keys
     v.lock()
-    monkeypatch.setitem(vault_mod.MIGRATIONS, 2, "CREATE TABLE future_feature (x INTEGER);")
+    future = max(vault_mod.MIGRATIONS) + 1  # the next free number: a real upgrade runs
+    monkeypatch.setitem(vault_mod.MIGRATIONS, future, "CREATE TABLE future_feature (x INTEGER);")
     v2 = Vault.open_with_keyring(path, keys)
     try:
         assert v2.alerts == []
-        assert v2._conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert v2._conn.execute("PRAGMA user_version").fetchone()[0] == future
     finally:
         v2.lock()
     v3 = Vault.open_with_keyring(path, keys)
@@ -396,3 +397,22 @@ def test_schema_migration_on_open_is_not_tampering(tmp_path: Path, monkeypatch: 
         assert v3.verify().ok
     finally:
         v3.lock()
+
+
+def test_suspect_database_never_moves_evidence(tmp_path: Path) -> None:
+    path = tmp_path / "v"
+    v = Vault.create(path, PASSPHRASE, kdf=fast_kdf())
+    case = v.create_case("c")
+    v.add_bytes(case.id, b"kept", ItemInput(name="a", method="paste"))
+    keys = v.keys
+    v.lock()
+    (path / "blobs" / "ff").mkdir(exist_ok=True)
+    (path / "blobs" / "ff" / "ff00.age").write_bytes(b"looks orphaned")
+    (path / "meta.seal").write_bytes(b'{"body":{"state":"clean"},"mac":"00"}')  # altered seal
+    v2 = Vault.open_with_keyring(path, keys)
+    try:
+        assert (path / "blobs" / "ff" / "ff00.age").exists()
+        assert any("has no record" in a for a in v2.alerts)
+        assert not v2.verify().ok
+    finally:
+        v2.lock()

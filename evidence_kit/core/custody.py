@@ -76,6 +76,13 @@ class SignedHead:
         return bytes.fromhex(self.fields["root"])
 
 
+def _as_bytes(value: object, what: str) -> bytes:
+    """A BLOB from the database, or an integrity error if a damaged row holds something else."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    raise IntegrityError(f"{what} is damaged")
+
+
 def verify_head(head: SignedHead, public_key_raw: bytes) -> bool:
     try:
         Ed25519PublicKey.from_public_bytes(public_key_raw).verify(head.signature, head.body)
@@ -96,7 +103,7 @@ class CustodyLog:
         for expected, (seq, leaf) in enumerate(rows):
             if seq != expected:
                 raise IntegrityError("custody log sequence has a gap")
-            self._range.append(bytes(leaf))
+            self._range.append(_as_bytes(leaf, "custody log leaf"))
 
     @property
     def size(self) -> int:
@@ -171,7 +178,7 @@ class CustodyLog:
         row = self._conn.execute("SELECT body, signature FROM log_head WHERE id = 1").fetchone()
         if row is None:
             raise IntegrityError("custody log head missing")
-        return SignedHead(bytes(row[0]), bytes(row[1]))
+        return SignedHead(_as_bytes(row[0], "log head"), _as_bytes(row[1], "log head signature"))
 
     def checkpoint(self) -> tuple[int, SignedHead]:
         """Store the current signed head as a durable checkpoint (for reports and stamps)."""
@@ -182,7 +189,7 @@ class CustodyLog:
         )
         return int(cur.lastrowid or 0), head
 
-    def _decode(self, seq: int, leaf: bytes, sealed: bytes) -> CustodyEvent:
+    def _decode(self, seq: int, leaf: bytes, sealed: object) -> CustodyEvent:
         line = self._keys.open(sealed, f"custody_log\x00{seq}")
         if merkle.leaf_hash(line) != leaf:
             raise IntegrityError(f"custody log line {seq} does not match its hash")
@@ -206,10 +213,12 @@ class CustodyLog:
             sql += " WHERE case_id = ? OR case_id IS NULL"
             args = (case_id,)
         rows = self._conn.execute(sql + " ORDER BY seq", args).fetchall()
-        return [self._decode(int(s), bytes(lf), bytes(sd)) for s, lf, sd in rows]
+        return [self._decode(int(s), _as_bytes(lf, "custody log leaf"), sd) for s, lf, sd in rows]
 
     def leaves(self) -> list[bytes]:
-        return [bytes(r[0]) for r in self._conn.execute("SELECT leaf FROM custody_log ORDER BY seq")]
+        return [
+            _as_bytes(r[0], "custody log leaf") for r in self._conn.execute("SELECT leaf FROM custody_log ORDER BY seq")
+        ]
 
     def verify(self) -> list[str]:
         """Recompute everything from the sealed lines; return problems (empty = intact)."""
@@ -222,13 +231,13 @@ class CustodyLog:
                 problems.append(f"custody log: entry {expected} missing")
                 break
             try:
-                ev = self._decode(int(seq), bytes(leaf), bytes(sealed))
+                ev = self._decode(int(seq), _as_bytes(leaf, "custody log leaf"), sealed)
             except IntegrityError as e:
                 problems.append(f"custody log: {e.detail}")
                 break
             if parse_canonical(ev.line)["prev"] != prev.hex():
                 problems.append(f"custody log: entry {seq} breaks the hash chain")
-            rng.append(bytes(leaf))
+            rng.append(_as_bytes(leaf, "custody log leaf"))
             prev = rng.root()
         try:
             head = self.head()

@@ -218,10 +218,18 @@ class Keyring:
         nonce = os.urandom(12)
         return nonce + self._aead.encrypt(nonce, plaintext, aad.encode("utf-8"))
 
-    def open(self, sealed: bytes, aad: str) -> bytes:
-        """Decrypt a sealed column; any change (or a value moved to another row) fails."""
+    def open(self, sealed: object, aad: str) -> bytes:
+        """Decrypt a sealed column; any change (or a value moved to another row) fails.
+
+        Takes the raw database value: a damaged row may hold NULL, a number or text where
+        the sealed bytes were, and that is an integrity failure like any other.
+        """
         from .errors import IntegrityError
 
+        if isinstance(sealed, (bytearray, memoryview)):
+            sealed = bytes(sealed)
+        if not isinstance(sealed, bytes):
+            raise IntegrityError(f"sealed record {aad.split(chr(0))[0]} is damaged")
         try:
             return self._aead.decrypt(sealed[:12], sealed[12:], aad.encode("utf-8"))
         except (InvalidTag, ValueError, TypeError) as e:

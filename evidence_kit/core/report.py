@@ -777,14 +777,14 @@ def _grid(header_rows: int = 0, bold_first_col: bool = False) -> Any:
     return TableStyle(cmds)
 
 
-def _numbered_canvas(
-    lang: str,
-    report_id: str,
-    manifest_sha256: str,
+def two_pass_canvas(
+    draw_footer: Callable[[Any, int, int], None],
     pages_out: list[int],
-    on_page: Callable[[int], None] | None,
+    on_page: Callable[[int], None] | None = None,
 ) -> Any:
-    """A canvas class that draws "page X of Y" footers once the page count is known."""
+    """A canvas class that keeps each page until the count is known, then calls
+    ``draw_footer(canvas, page, total)`` on every page ("page X of Y"). Shared by the
+    report and the takedown documents."""
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
@@ -803,27 +803,38 @@ def _numbered_canvas(
             pages_out.append(total)
             for state in self._pages:
                 self.__dict__.update(state)
-                self._footer(total)
+                self.saveState()
+                draw_footer(self, self._pageNumber, total)
+                self.restoreState()
                 super().showPage()
             super().save()
 
-        def _footer(self, total: int) -> None:
-            from reportlab.lib import colors
-
-            w, _h = self._pagesize
-            self.saveState()
-            self.setFillColor(colors.HexColor("#333333"))
-            self.setStrokeColor(colors.HexColor("#999999"))
-            self.setLineWidth(0.4)
-            self.line(40, 40, w - 40, 40)
-            self.setFont(FONT, 7)
-            self.drawString(40, 30, f"{TOOL_NAME} · " + tr("footer", lang, rid=report_id))
-            self.drawRightString(w - 40, 30, tr("page_of", lang, page=self._pageNumber, pages=total))
-            self.setFont(FONT, 6.5)
-            self.drawString(40, 21, tr("footer_manifest", lang, sha=manifest_sha256))
-            self.restoreState()
-
     return NumberedCanvas
+
+
+def _numbered_canvas(
+    lang: str,
+    report_id: str,
+    manifest_sha256: str,
+    pages_out: list[int],
+    on_page: Callable[[int], None] | None,
+) -> Any:
+    """The report's footer: tool, report ID, page X of Y, and the manifest SHA-256."""
+    from reportlab.lib import colors
+
+    def footer(c: Any, page: int, total: int) -> None:
+        w, _h = c._pagesize
+        c.setFillColor(colors.HexColor("#333333"))
+        c.setStrokeColor(colors.HexColor("#999999"))
+        c.setLineWidth(0.4)
+        c.line(40, 40, w - 40, 40)
+        c.setFont(FONT, 7)
+        c.drawString(40, 30, f"{TOOL_NAME} · " + tr("footer", lang, rid=report_id))
+        c.drawRightString(w - 40, 30, tr("page_of", lang, page=page, pages=total))
+        c.setFont(FONT, 6.5)
+        c.drawString(40, 21, tr("footer_manifest", lang, sha=manifest_sha256))
+
+    return two_pass_canvas(footer, pages_out, on_page)
 
 
 class _ReportBuilder:

@@ -10,17 +10,27 @@ from __future__ import annotations
 import logging
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .clock import Clock
-from .errors import EvidenceKitError, InputError, VaultLockedError
+from .errors import CancelledError, EvidenceKitError, InputError, VaultLockedError
 from .ingest import LEGACY_INLINE_LIMIT, Cancel, Progress, never_cancel, no_progress
 from .keys import KdfParams
-from .model import METHOD_IMPORT_FILE, METHOD_IMPORT_FOLDER, Case, CustodyEvent, Item, Source
+from .model import METHOD_IMPORT_FILE, METHOD_IMPORT_FOLDER, POLICY_RECORD_ONLY, Case, CustodyEvent, Item, Source
+from .perceptual import NearDuplicateGroup, PdqOutcome, is_image, near_duplicate_groups
+from .redact import Rect
+from .takedown import TakedownOptions, TakedownResult
 from .vault import AddResult, ItemInput, Vault, VerifyResult
+
+if TYPE_CHECKING:  # issue 8: imported lazily at run time (reportlab is heavy)
+    from .bundle import ExportResult
+    from .bundle_verify import BundleVerification
+    from .report import ReportResult
+    from .timestamp import CheckpointStamps, ExhibitSeal, QueuedCheckpoint, StampRun  # issue 11
+    from .tsa_defaults import TsaConfig
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +125,7 @@ class EvidenceService:
                 summary.problems.append(
                     ImportProblem(
                         str(p),
-                        InputError(
-                            e.strerror or "", ko="파일을 찾을 수 없습니다.", en="The file was not found."
-                        ),
+                        InputError(e.strerror or "", ko="파일을 찾을 수 없습니다.", en="The file was not found."),
                     )
                 )
                 continue
@@ -126,9 +134,7 @@ class EvidenceService:
             elif stat.S_ISDIR(st.st_mode):
                 for root, dirs, files in os.walk(p, followlinks=False):
                     dirs.sort()
-                    for name in sorted(files) + sorted(
-                        d for d in dirs if os.path.islink(os.path.join(root, d))
-                    ):
+                    for name in sorted(files) + sorted(d for d in dirs if os.path.islink(os.path.join(root, d))):
                         fp = Path(root) / name
                         rel = str(fp.relative_to(p.parent))
                         try:
@@ -160,6 +166,7 @@ class EvidenceService:
     ) -> ImportSummary:
         """Import files and folders. One bad file is reported and the rest go on."""
         vault = self.vault
+        record_only = self.is_record_only(case_id)
         summary = ImportSummary()
         planned = self._plan(paths, summary)
         total = sum(p.size for p in planned)
@@ -177,7 +184,7 @@ class EvidenceService:
             )
             try:
                 res: AddResult = vault.add_file(
-                    case_id, plan.path, info, progress=file_progress, cancel=cancel
+                    case_id, plan.path, info, record_only=record_only, progress=file_progress, cancel=cancel
                 )
             except InputError as e:
                 summary.problems.append(ImportProblem(plan.relative or str(plan.path), e))
@@ -187,8 +194,9 @@ class EvidenceService:
             if res.duplicate:
                 summary.duplicates.append((plan.path.name, res.item))
             else:
+                res.item = self._pdq_after_add(res.item)
                 summary.added.append(res.item)
-                if plan.size > LEGACY_INLINE_LIMIT:
+                if plan.size > LEGACY_INLINE_LIMIT and res.item.retained:
                     # Saved already; MD5/SHA-1 for police tools come from the sealed copy.
                     vault.complete_legacy_hashes(res.item.id, cancel=cancel)
             if on_item is not None:
@@ -196,8 +204,16 @@ class EvidenceService:
         vault.flush()
         return summary
 
-    def import_bytes(self, case_id: str, data: bytes, info: ItemInput) -> AddResult:
-        res = self.vault.add_bytes(case_id, data, info)
+    def is_record_only(self, case_id: str) -> bool:
+        """Whether the case keeps proof without originals (issue 9; counselors' default)."""
+        return self.vault.get_case(case_id).policy == POLICY_RECORD_ONLY
+
+    def import_bytes(self, case_id: str, data: bytes, info: ItemInput, *, regions: Sequence[Rect] = ()) -> AddResult:
+        """Captures and pasted images; in a record-only case only a redacted derivative
+        (``regions`` blacked out, else pixelated) is stored, with the original's hashes."""
+        res = self.vault.add_bytes(case_id, data, info, record_only=self.is_record_only(case_id), regions=regions)
+        if not res.duplicate:
+            res.item = self._pdq_after_add(res.item, data)
         self.vault.flush()
         return res
 
@@ -215,14 +231,265 @@ class EvidenceService:
     def export_file(self, item_id: str, out: Path) -> Item:
         return self.vault.export_file(item_id, out)
 
-    def verify_vault(
-        self, *, progress: Progress = no_progress, cancel: Cancel = never_cancel
-    ) -> VerifyResult:
+    def verify_vault(self, *, progress: Progress = no_progress, cancel: Cancel = never_cancel) -> VerifyResult:
         res = self.vault.verify(progress=progress, cancel=cancel)
-        self.vault.log_event(
-            "verify", data={"ok": res.ok, "items": res.items_checked, "problems": len(res.problems)}
-        )
+        self.vault.log_event("verify", data={"ok": res.ok, "items": res.items_checked, "problems": len(res.problems)})
         return res
+
+    # -- report and bundle (issue 8)
+
+    def report_lang(self, case_id: str, lang: str | None = None) -> str:
+        """The report's language: asked for, else the case's, else the system's."""
+        if lang in ("ko", "en"):
+            return lang
+        case_lang = self.vault.get_case(case_id).report_lang
+        if case_lang in ("ko", "en"):
+            return case_lang
+        from .i18n import system_lang
+
+        return system_lang()
+
+    def make_report(
+        self,
+        case_id: str,
+        out: Path,
+        *,
+        lang: str | None = None,
+        clear_previews: bool = False,
+        progress: Progress = no_progress,
+        cancel: Cancel = never_cancel,
+    ) -> ReportResult:
+        """A standalone PDF report (plus its signed manifest beside it); logged."""
+        from .report import build_report
+
+        return build_report(
+            self.vault,
+            case_id,
+            Path(out),
+            lang=self.report_lang(case_id, lang),
+            clear_previews=clear_previews,
+            progress=progress,
+            cancel=cancel,
+        )
+
+    def export_bundle(
+        self,
+        case_id: str,
+        out: Path,
+        *,
+        kind: str = "folder",
+        passphrase: str | None = None,
+        lang: str | None = None,
+        clear_previews: bool = False,
+        progress: Progress = no_progress,
+        cancel: Cancel = never_cancel,
+    ) -> ExportResult:
+        """The signed bundle for police: folder, stored ZIP, or age-encrypted ZIP; logged."""
+        from .bundle import export_bundle
+
+        return export_bundle(
+            self.vault,
+            case_id,
+            Path(out),
+            kind=kind,
+            passphrase=passphrase,
+            lang=self.report_lang(case_id, lang),
+            clear_previews=clear_previews,
+            progress=progress,
+            cancel=cancel,
+        )
+
+    @staticmethod
+    def verify_bundle(path: Path, *, passphrase: str | None = None) -> BundleVerification:
+        """Police side: needs no vault, only the bundle (and its passphrase if encrypted)."""
+        from .bundle_verify import verify_bundle
+
+        return verify_bundle(Path(path), passphrase=passphrase)
+
+    # -- perceptual hashes and takedown (issue 10)
+
+    def _pdq_after_add(self, item: Item, data: bytes | None = None) -> Item:
+        """PDQ for an image item just committed (already acknowledged); bad pixels are no error."""
+        if not is_image(item):
+            return item
+        return self.vault.compute_perceptual(item.id, data=data).item
+
+    def compute_pdq(
+        self,
+        case_id: str,
+        *,
+        force: bool = False,
+        progress: Progress = no_progress,
+        cancel: Cancel = never_cancel,
+    ) -> list[PdqOutcome]:
+        """PDQ for every image item of a case that lacks one (all of them with ``force``)."""
+        vault = self.vault
+        items = vault.list_items(case_id)
+        outcomes: list[PdqOutcome] = []
+        try:
+            for i, item in enumerate(items):
+                if cancel():
+                    raise CancelledError()
+                outcomes.append(vault.compute_perceptual(item.id, force=force))
+                progress(i + 1, len(items))
+        finally:
+            vault.flush()
+        return outcomes
+
+    def near_duplicates(self, case_id: str) -> list[NearDuplicateGroup]:
+        """Groups of a case's items showing the same picture (PDQ distance <= 31, quality >= 50)."""
+        return near_duplicate_groups((i.id, i.pdq, i.pdq_quality) for i in self.vault.list_items(case_id))
+
+    def build_takedown(
+        self,
+        case_id: str,
+        out_dir: Path,
+        options: TakedownOptions | None = None,
+        *,
+        progress: Progress = no_progress,
+        cancel: Cancel = never_cancel,
+    ) -> TakedownResult:
+        """The takedown / deletion-support package, written to a folder the user chose; logged."""
+        from .takedown import build_package
+
+        outcomes = self.compute_pdq(case_id, cancel=cancel)
+        return build_package(
+            self.vault,
+            case_id,
+            Path(out_dir),
+            options or TakedownOptions(),
+            outcomes,
+            progress=progress,
+            cancel=cancel,
+        )
+
+    # -- chat exports (issues 6 and 12)
+
+    def detect_chat(self, paths: Iterable[Path], *, lang: str = "en") -> Any:
+        """What a chat export looks like ("KakaoTalk PC, Korean, 2025"), storing nothing."""
+        from .chat.importer import detect
+
+        return detect(paths, lang=lang)
+
+    def import_chat(
+        self,
+        case_id: str,
+        paths: Iterable[Path],
+        *,
+        zone: str | None = None,
+        date_order: str | None = None,
+        lang: str = "en",
+        progress: Progress = no_progress,
+        cancel: Cancel = never_cancel,
+    ) -> Any:
+        """Store a Telegram/KakaoTalk/WhatsApp export as evidence, then import its messages."""
+        from .chat.importer import import_chat
+
+        return import_chat(
+            self.vault,
+            case_id,
+            list(paths),
+            zone=zone,
+            date_order=date_order,
+            lang=lang,
+            progress=progress,
+            cancel=cancel,
+        )
+
+    def chats(self, case_id: str) -> list[Any]:
+        from .chat.store import ChatStore
+
+        return ChatStore(self.vault).list_chats(case_id)
+
+    def find_chat(self, case_id: str, ref: str) -> Any:
+        from .chat.store import ChatStore
+
+        return ChatStore(self.vault).find_chat(case_id, ref)
+
+    def chat_messages(self, chat_id: str, *, start_seq: int = 0, limit: int | None = None) -> list[Any]:
+        from .chat.store import ChatStore
+
+        return list(ChatStore(self.vault).iter_messages(chat_id, start_seq=start_seq, limit=limit))
+
+    def search_messages(self, case_id: str, **filters: Any) -> list[tuple[Any, Any]]:
+        """(chat, message) pairs matching chat_id/sender/date_from/date_to/text/marked/limit."""
+        from .chat.store import ChatStore, SearchQuery
+
+        return list(ChatStore(self.vault).search(case_id, SearchQuery(**filters)))
+
+    def mark_messages(self, case_id: str, refs: list[str], *, marked: bool = True, note: str = "") -> list[Any]:
+        """Mark (or unmark) messages for the report; logged as one "mark" custody event."""
+        from .chat.store import ChatStore
+
+        return ChatStore(self.vault).mark(case_id, refs, marked=marked, note=note)
+
+    def missing_media(self, chat_id: str) -> list[Any]:
+        from .chat.store import ChatStore
+
+        return ChatStore(self.vault).missing_media(chat_id)
+
+    # -- trusted timestamps (issue 11)
+
+    def timestamp_tsas(self) -> list[TsaConfig]:
+        """The TSAs `stamp` asks: the vault's setting, else the built-in defaults."""
+        from .tsa_defaults import DEFAULT_TSAS, TsaConfig
+
+        saved = self.vault.get_setting("timestamp_tsas")
+        if not saved:
+            return list(DEFAULT_TSAS)
+        return [TsaConfig.from_json(obj) for obj in saved]
+
+    def set_timestamp_tsas(self, tsas: Sequence[TsaConfig] | None) -> None:
+        """Save the TSA list in the vault (sealed); ``None`` goes back to the defaults."""
+        self.vault.set_setting("timestamp_tsas", [t.to_json() for t in tsas] if tsas else None)
+
+    def queue_timestamp(self, checkpoint_id: int | None = None) -> QueuedCheckpoint:
+        """Take a checkpoint (unless one is named) and queue it for stamping. Offline."""
+        from .timestamp import queue_checkpoint
+
+        return queue_checkpoint(self.vault, checkpoint_id)
+
+    def timestamp_status(self) -> list[CheckpointStamps]:
+        """Queued and stamped checkpoints, every stored token re-verified offline."""
+        from .timestamp import timestamp_status
+
+        return timestamp_status(self.vault)
+
+    def stamp_now(
+        self,
+        tsas: Sequence[TsaConfig] | None = None,
+        *,
+        checkpoint_id: int | None = None,
+        extra_anchors: Sequence[Any] = (),
+        timeout: float | None = None,
+        progress: Progress = no_progress,
+        cancel: Cancel = never_cancel,
+    ) -> StampRun:
+        """The explicit "go online" act: request tokens now for ``checkpoint_id`` (queued),
+        else for a fresh checkpoint queued here.
+
+        The only method that touches the network. Only the checkpoint's 32-byte SHA-256
+        (and a random nonce) is sent to each TSA.
+        """
+        from .timestamp import DEFAULT_TIMEOUT, queue_checkpoint, stamp_now
+
+        if checkpoint_id is None:
+            checkpoint_id = queue_checkpoint(self.vault).checkpoint_id
+        return stamp_now(
+            self.vault,
+            list(tsas) if tsas else self.timestamp_tsas(),
+            checkpoint_id=checkpoint_id,
+            extra_anchors=extra_anchors,
+            timeout=timeout or DEFAULT_TIMEOUT,
+            progress=progress,
+            cancel=cancel,
+        )
+
+    def exhibit_seals(self, case_id: str) -> list[ExhibitSeal]:
+        """Per exhibit: the local clock's claim and the trusted times that cover it."""
+        from .timestamp import exhibit_seals
+
+        return exhibit_seals(self.vault, case_id)
 
 
 def _symlink_error() -> InputError:

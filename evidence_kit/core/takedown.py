@@ -43,7 +43,6 @@ import os
 import re
 import secrets
 import shutil
-import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -72,6 +71,7 @@ from .perceptual import (
     near_duplicate_groups,
     status_of,
 )
+from .report import FONT, FONT_BOLD  # one embedded font for every document
 
 if TYPE_CHECKING:
     from .vault import Vault
@@ -82,9 +82,6 @@ PACKAGE_FORMAT = "evidence-kit-takedown"
 PACKAGE_VERSION = 1
 HASH_LIST_FORMAT = "evidence-kit-hash-list"
 
-FONT = "EvidenceKitGothic"
-FONT_BOLD = "EvidenceKitGothic-Bold"
-FONT_FILES = {FONT: "EvidenceKitGothic-Regular.ttf", FONT_BOLD: "EvidenceKitGothic-Bold.ttf"}
 
 D4U_PHONE = "02-735-8994"
 KCSC_PHONE = "1377"
@@ -279,46 +276,14 @@ def exhibits_text(numbers: Sequence[int]) -> str:
 # ------------------------------------------------------------------------- fonts
 
 
-def fonts_dir() -> Path:
-    """Where the embedded font lives: env override, frozen app, or the source tree."""
-    candidates = []
-    env = os.environ.get("EVIDENCE_KIT_RESOURCES")
-    if env:
-        candidates.append(Path(env) / "fonts")
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        candidates.append(Path(frozen) / "resources" / "fonts")
-    candidates.append(Path(__file__).resolve().parents[2] / "resources" / "fonts")
-    for c in candidates:
-        if (c / FONT_FILES[FONT]).is_file():
-            return c
-    raise TakedownError(
-        "font missing",
-        ko="문서용 한글 글꼴 파일을 찾을 수 없습니다.",
-        en="The Korean font for the documents was not found.",
-    )
-
-
-_glyphs: frozenset[int] | None = None
-
-
 def register_fonts() -> frozenset[int]:
-    """Register the embedded TrueType faces (once); returns the code points they cover."""
-    global _glyphs
+    """Register the report's embedded TrueType faces (once); returns the code points they cover."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
-    if _glyphs is not None:
-        return _glyphs
-    registered = set(pdfmetrics.getRegisteredFontNames())
-    d = None
-    for name, fn in FONT_FILES.items():
-        if name not in registered:
-            d = d or fonts_dir()
-            pdfmetrics.registerFont(TTFont(name, str(d / fn)))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
-    _glyphs = frozenset(pdfmetrics.getFont(FONT).face.charToGlyph.keys())
-    return _glyphs
+    from .report import register_fonts as register_report_fonts
+
+    register_report_fonts()
+    return frozenset(pdfmetrics.getFont(FONT).face.charToGlyph.keys())
 
 
 def _visible(text: str, glyphs: frozenset[int]) -> str:
@@ -628,35 +593,18 @@ class _Doc:
 
 
 def _numbered_canvas(footer: str, pages_out: list[int]) -> Any:
-    """A canvas that prints the footer and "page X of Y" (in the embedded font) on every page."""
-    from reportlab.pdfgen.canvas import Canvas
+    """The documents' footer and "page X of Y" (in the embedded font) on every page."""
+    from .report import two_pass_canvas
 
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._saved: list[dict[str, Any]] = []
+    def draw(c: Any, page: int, total: int) -> None:
+        w, _h = c._pagesize
+        c.setFont(FONT, 7)
+        c.setFillGray(0.35)
+        c.drawString(51, 28, footer)
+        ko, en = _t("page_of", page=page, pages=total)
+        c.drawRightString(w - 51, 28, f"{ko} · {en}")
 
-        def showPage(self) -> None:
-            self._saved.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._saved)
-            pages_out.append(total)
-            for state in self._saved:
-                self.__dict__.update(state)
-                w, _h = self._pagesize
-                self.saveState()
-                self.setFont(FONT, 7)
-                self.setFillGray(0.35)
-                self.drawString(51, 28, footer)
-                ko, en = _t("page_of", page=self._pageNumber, pages=total)
-                self.drawRightString(w - 51, 28, f"{ko} · {en}")
-                self.restoreState()
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
+    return two_pass_canvas(draw, pages_out)
 
 
 # ------------------------------------------------------------------ grouping items

@@ -935,7 +935,7 @@ class CheckpointStamps:
 
 def _read_queue(vault: Vault) -> dict[int, dict[str, Any]]:
     rows = vault._conn.execute("SELECT checkpoint_id, sealed FROM timestamp_queue ORDER BY checkpoint_id")
-    return {int(cp): parse_canonical(vault.keys.open(bytes(sealed), _queue_aad(int(cp)))) for cp, sealed in rows}
+    return {int(cp): parse_canonical(vault.keys.open(sealed, _queue_aad(int(cp)))) for cp, sealed in rows}
 
 
 def _write_queue(vault: Vault, cp_id: int, rec: dict[str, Any]) -> None:
@@ -953,7 +953,7 @@ def _read_tokens(vault: Vault, cp_id: int | None = None) -> list[StoredToken]:
         args = (cp_id,)
     out: list[StoredToken] = []
     for tid, cp, ordinal, sealed in vault._conn.execute(sql + " ORDER BY checkpoint_id, ord", args):
-        rec = parse_canonical(vault.keys.open(bytes(sealed), _token_aad(str(tid), int(cp), int(ordinal))))
+        rec = parse_canonical(vault.keys.open(sealed, _token_aad(str(tid), int(cp), int(ordinal))))
         out.append(StoredToken(str(tid), int(cp), int(ordinal), rec))
     return out
 

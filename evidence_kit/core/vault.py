@@ -28,12 +28,13 @@ import os
 import secrets
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import age
+from . import age, redact
+from . import perceptual as pq
 from .canonical import canonical_json, parse_canonical
 from .clock import Clock, iso_utc
 from .custody import CustodyLog, SignedHead
@@ -53,6 +54,7 @@ from .fsutil import EarlyWriteback, atomic_write_bytes, ensure_private_dir, fsyn
 from .ingest import (
     LEGACY_INLINE_LIMIT,
     Cancel,
+    Digests,
     Progress,
     Readable,
     legacy_digests,
@@ -73,16 +75,66 @@ from .keys import (
     unwrap_key,
     wrap_key,
 )
-from .metadata import extract
-from .model import POLICIES, POLICY_KEEP, Case, CustodyEvent, Item, Source
+from .metadata import HEAD_BYTES, extract, sniff_media_type
+from .model import METHOD_DERIVED, POLICIES, POLICY_KEEP, Case, CustodyEvent, Item, Source
 
 log = logging.getLogger(__name__)
+
+# Record-only images are decoded in memory to make their redacted derivative; bigger
+# files (or anything that is not an image) are recorded by their hashes only.
+RECORD_ONLY_IMAGE_LIMIT = 256 * 1024 * 1024
+
+
+class _Discard:
+    """A sink for hashing without storing (record-only files that are not images)."""
+
+    def write(self, data: bytes | memoryview) -> None:
+        return None
+
+
+# What a damaged database file can raise from inside SQLite or the sqlite3 module.
+_DB_ERRORS = (sqlite3.DatabaseError, UnicodeError, ValueError, OverflowError)
 
 VAULT_FORMAT = "evidence-kit-vault"
 VAULT_VERSION = 1
 # Schema migrations: version N's statements bring a version N-1 database to N. Add new
 # tables here (never edit an old entry): a vault made by an older app is upgraded on open.
-MIGRATIONS: dict[int, str] = {}
+MIGRATIONS: dict[int, str] = {
+    # 2: chat exports (issues 6 and 12). Clear columns: ids and order only; the rest sealed
+    # with AAD binding table, row id, chat/case id and position (evidence_kit/core/chat/store.py).
+    2: """
+CREATE TABLE IF NOT EXISTS chats (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    ord INTEGER NOT NULL,
+    sealed BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chats_case ON chats(case_id, ord);
+CREATE TABLE IF NOT EXISTS chat_messages (
+    id TEXT PRIMARY KEY,
+    chat_id TEXT NOT NULL REFERENCES chats(id),
+    seq INTEGER NOT NULL,
+    sealed BLOB NOT NULL,
+    UNIQUE (chat_id, seq)
+);
+""",
+    # 3: trusted timestamps (issue 11). Clear columns: checkpoint ids and order only; the queue
+    # state and each RFC 3161 reply with its chain sealed with AAD binding table, row id,
+    # checkpoint id and position (evidence_kit/core/timestamp.py).
+    3: """
+CREATE TABLE IF NOT EXISTS timestamp_queue (
+    checkpoint_id INTEGER PRIMARY KEY REFERENCES checkpoints(id),
+    sealed BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS timestamps (
+    id TEXT PRIMARY KEY,
+    checkpoint_id INTEGER NOT NULL REFERENCES checkpoints(id),
+    ord INTEGER NOT NULL,
+    sealed BLOB NOT NULL,
+    UNIQUE (checkpoint_id, ord)
+);
+""",
+}
 SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -308,7 +360,7 @@ class Vault:
         try:
             seal_state = cls._check_seal(path, keys)
             vault = cls(path, keys, body, clock or Clock(), lock_fd)
-        except sqlite3.DatabaseError as e:
+        except _DB_ERRORS as e:
             os.close(lock_fd)
             raise IntegrityError("the metadata database is damaged") from e
         except BaseException:
@@ -316,11 +368,11 @@ class Vault:
             raise
         try:
             vault._startup(seal_state)
-        except sqlite3.DatabaseError as e:
-            vault.lock()
+        except _DB_ERRORS as e:
+            vault.lock(seal=False)
             raise IntegrityError("the metadata database is damaged") from e
         except BaseException:
-            vault.lock()
+            vault.lock(seal=False)
             raise
         return vault
 
@@ -378,6 +430,9 @@ class Vault:
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path / "meta.sqlite", isolation_level=None, check_same_thread=False)
+        # A damaged or altered text column must not raise UnicodeDecodeError from deep inside
+        # a query: decode leniently; the altered value then fails its AEAD binding instead.
+        conn.text_factory = lambda b: b.decode("utf-8", "replace")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA temp_store=MEMORY")
@@ -426,8 +481,14 @@ class Vault:
         on_disk = {p.name: p for p in (self.path / "blobs").glob("*/*.age")}
         orphans = sorted(set(on_disk) - known)
         missing = sorted(known - set(on_disk))
+        suspect = bool(self.alerts)
         for name in missing:
             self.alerts.append(f"evidence file {name} is missing")
+        if suspect:
+            # The database itself is in doubt: a blob that looks orphaned may be one whose
+            # record was altered. Report, never move evidence on the word of a suspect record.
+            self.alerts.extend(f"evidence file {name} has no record" for name in orphans)
+            orphans = []
         if not (orphans or leftovers or after_crash or self.alerts):
             return
         with self._write():
@@ -470,14 +531,20 @@ class Vault:
             self._write_seal("clean")
             self._dirty = False
 
-    def lock(self) -> None:
-        """Seal, close the database and forget the keys."""
+    def lock(self, *, seal: bool = True) -> None:
+        """Seal, close the database and forget the keys.
+
+        ``seal=False`` is for failure paths: a database we could not open cleanly must
+        never get a fresh "clean" seal that would hide what went wrong.
+        """
         if self._lock_fd is None:
             return
         try:
-            self.flush()
+            if seal:
+                self.flush()
         finally:
-            self._conn.close()
+            with contextlib.suppress(*_DB_ERRORS):
+                self._conn.close()
             os.close(self._lock_fd)
             self._lock_fd = None
 
@@ -560,7 +627,7 @@ class Vault:
         row = self._conn.execute("SELECT sealed FROM settings WHERE key = ?", (key,)).fetchone()
         if row is None:
             return default
-        return parse_canonical(self.keys.open(bytes(row[0]), f"settings\x00{key}"))
+        return parse_canonical(self.keys.open(row[0], f"settings\x00{key}"))
 
     def set_setting(self, key: str, value: Any) -> None:
         with self._write():
@@ -572,17 +639,13 @@ class Vault:
     def create_case(self, name: str, **fields: Any) -> Case:
         name = name.strip()
         if not name:
-            raise InputError(
-                "case name is empty", ko="사건 이름을 입력해 주세요.", en="Please give the case a name."
-            )
+            raise InputError("case name is empty", ko="사건 이름을 입력해 주세요.", en="Please give the case a name.")
         role = fields.pop("role", None) or self.get_setting("role", "victim")
         if "policy" not in fields:
             fields["policy"] = POLICY_KEEP if role != "counselor" else "record_only"
         if fields["policy"] not in POLICIES:
             raise InputError(f"unknown policy {fields['policy']}")
-        case = Case(
-            id=str(uuid.uuid4()), name=name, created_utc=iso_utc(self.clock.now()), role=role, **fields
-        )
+        case = Case(id=str(uuid.uuid4()), name=name, created_utc=iso_utc(self.clock.now()), role=role, **fields)
         with self._write():
             ordinal = self._conn.execute("SELECT COALESCE(MAX(ord), 0) + 1 FROM cases").fetchone()[0]
             self._conn.execute(
@@ -609,9 +672,7 @@ class Vault:
     def find_case(self, ref: str) -> Case:
         """A case by id, id prefix, or exact name."""
         cases = self.list_cases()
-        hits = [c for c in cases if c.id == ref or c.name == ref] or [
-            c for c in cases if c.id.startswith(ref)
-        ]
+        hits = [c for c in cases if c.id == ref or c.name == ref] or [c for c in cases if c.id.startswith(ref)]
         if len(hits) != 1:
             raise NotFoundError(f"case {ref}", ko="그런 사건이 없습니다.", en="No such case.")
         return hits[0]
@@ -648,7 +709,7 @@ class Vault:
 
     def _item_from_row(self, row: tuple[Any, ...]) -> Item:
         item_id, case_id, exhibit, blob, sealed = row
-        obj = parse_canonical(self.keys.open(bytes(sealed), self._item_aad(item_id, case_id, exhibit, blob)))
+        obj = parse_canonical(self.keys.open(sealed, self._item_aad(item_id, case_id, exhibit, blob)))
         return Item.from_json(item_id, case_id, int(exhibit), obj)
 
     _ITEM_COLS = "id, case_id, exhibit, blob, sealed"
@@ -666,17 +727,13 @@ class Vault:
             (item_id,),
         ).fetchone()
         if row is None:
-            raise NotFoundError(
-                f"item {item_id}", ko="그런 증거 항목이 없습니다.", en="No such evidence item."
-            )
+            raise NotFoundError(f"item {item_id}", ko="그런 증거 항목이 없습니다.", en="No such evidence item.")
         return self._item_from_row(tuple(row))
 
     def find_item(self, case_id: str, ref: str) -> Item:
         """An item by exhibit number, id or id prefix."""
         items = self.list_items(case_id)
-        hits = [i for i in items if str(i.exhibit) == ref or i.id == ref] or [
-            i for i in items if i.id.startswith(ref)
-        ]
+        hits = [i for i in items if str(i.exhibit) == ref or i.id == ref] or [i for i in items if i.id.startswith(ref)]
         if len(hits) != 1:
             raise NotFoundError(f"item {ref}", ko="그런 증거 항목이 없습니다.", en="No such evidence item.")
         return hits[0]
@@ -691,6 +748,106 @@ class Vault:
     def _blob_path(self, name: str) -> Path:
         return self.path / "blobs" / name[:2] / name
 
+    def _seal_to_staging(
+        self,
+        src: Readable,
+        *,
+        total: int,
+        legacy: bool,
+        progress: Progress = no_progress,
+        cancel: Cancel = never_cancel,
+    ) -> tuple[Path, Digests]:
+        """Encrypt ``src`` into a staging file while hashing it; fsynced on return."""
+        staging = self.path / "staging" / f"{secrets.token_hex(8)}.part"
+        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb", buffering=1 << 20) as f:
+                sink = EarlyWriteback(f)
+                try:
+                    writer = age.AgeWriter(sink, [self.keys.identity.recipient()])
+                    digests = seal_stream(src, writer, total=total, legacy=legacy, progress=progress, cancel=cancel)
+                    writer.close()
+                    sink.finish()
+                except BaseException:
+                    sink.abort()
+                    raise
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                staging.unlink()
+            raise
+        return staging, digests
+
+    def _commit_blob(self, staging: Path) -> tuple[str, Path]:
+        """Atomically move a fsynced staging file into ``blobs/`` under a random name."""
+        blob = secrets.token_hex(16) + ".age"
+        final = self._blob_path(blob)
+        try:
+            ensure_private_dir(final.parent)
+            os.replace(staging, final)
+            fsync_dir(final.parent)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                staging.unlink()
+            raise
+        return blob, final
+
+    def _insert_with_blob(self, item: Item, blob: str | None, final: Path | None, dedup: bytes) -> None:
+        try:
+            with self._write():
+                self._insert_item(item, blob, dedup)
+        except BaseException:
+            # The record did not commit: the blob is an orphan now. Quarantine it at once
+            # rather than waiting for the next start.
+            if blob is not None and final is not None:
+                with contextlib.suppress(OSError):
+                    os.replace(final, self.path / "quarantine" / blob)
+            raise
+
+    def _duplicate(self, case_id: str, sha256: str, name: str) -> tuple[bytes, AddResult | None]:
+        """The dedup tag for ``sha256`` in the case, and the logged duplicate result if any."""
+        dedup = self.keys.index_tag("sha256", case_id, sha256)
+        existing = self._find_duplicate(case_id, dedup)
+        if existing is None:
+            return dedup, None
+        with self._write():
+            self.log.append(
+                "duplicate",
+                case_id=case_id,
+                item_id=existing.id,
+                data={"name": name, "sha256": sha256, "same_as_exhibit": existing.exhibit},
+            )
+        return dedup, AddResult(existing, duplicate=True)
+
+    def _new_item(self, case_id: str, info: ItemInput, digests: Digests, **fields: Any) -> Item:
+        media_type, facts, exif, note = extract(digests.head, info.name)
+        kw: dict[str, Any] = {
+            "media_type": media_type,
+            "image": facts,
+            "exif": exif,
+            "metadata_note": note,
+        }
+        kw.update(fields)
+        return Item(
+            id=str(uuid.uuid4()),
+            case_id=case_id,
+            exhibit=0,
+            original_name=info.name,
+            size=digests.size,
+            sha256=digests.sha256,
+            md5=digests.md5,
+            sha1=digests.sha1,
+            acquired_utc=iso_utc(self.clock.now()),
+            tz_offset=self.clock.local_offset(),
+            method=info.method,
+            relative_path=info.relative_path,
+            source=info.source,
+            capture=info.capture,
+            notes=info.notes,
+            group_id=info.group_id,
+            group_part=info.group_part,
+            **kw,
+        )
+
     def add_stream(
         self,
         case_id: str,
@@ -704,92 +861,29 @@ class Vault:
         """Hash and seal one stream into the case. Returns only after the item is durable."""
         self._require_open()
         self.get_case(case_id)
-        blob = secrets.token_hex(16) + ".age"
-        staging = self.path / "staging" / f"{secrets.token_hex(8)}.part"
         legacy = total <= LEGACY_INLINE_LIMIT
-        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        staging, digests = self._seal_to_staging(src, total=total, legacy=legacy, progress=progress, cancel=cancel)
         try:
-            with os.fdopen(fd, "wb", buffering=1 << 20) as f:
-                sink = EarlyWriteback(f)
-                try:
-                    writer = age.AgeWriter(sink, [self.keys.identity.recipient()])
-                    digests = seal_stream(
-                        src, writer, total=total, legacy=legacy, progress=progress, cancel=cancel
-                    )
-                    writer.close()
-                    sink.finish()
-                except BaseException:
-                    sink.abort()
-                    raise
-            stored_size = staging.stat().st_size
-            dedup = self.keys.index_tag("sha256", case_id, digests.sha256)
-            existing = self._find_duplicate(case_id, dedup)
-            if existing is not None:
+            dedup, dup = self._duplicate(case_id, digests.sha256, info.name)
+            if dup is not None:
                 staging.unlink()
-                with self._write():
-                    self.log.append(
-                        "duplicate",
-                        case_id=case_id,
-                        item_id=existing.id,
-                        data={
-                            "name": info.name,
-                            "sha256": digests.sha256,
-                            "same_as_exhibit": existing.exhibit,
-                        },
-                    )
-                return AddResult(existing, duplicate=True)
+                return dup
             if cancel():
                 raise CancelledError()
-            final = self._blob_path(blob)
-            ensure_private_dir(final.parent)
-            os.replace(staging, final)
-            fsync_dir(final.parent)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 staging.unlink()
             raise
-        media_type, facts, exif, note = extract(digests.head, info.name)
-        now = self.clock.now()
-        item = Item(
-            id=str(uuid.uuid4()),
-            case_id=case_id,
-            exhibit=0,
-            original_name=info.name,
-            size=digests.size,
-            sha256=digests.sha256,
-            md5=digests.md5,
-            sha1=digests.sha1,
-            acquired_utc=iso_utc(now),
-            tz_offset=self.clock.local_offset(),
-            method=info.method,
-            media_type=media_type,
-            relative_path=info.relative_path,
-            source=info.source,
-            image=facts,
-            exif=exif,
-            metadata_note=note,
-            capture=info.capture,
-            notes=info.notes,
-            group_id=info.group_id,
-            group_part=info.group_part,
-            stored_size=stored_size,
-        )
-        try:
-            with self._write():
-                self._insert_item(item, blob, dedup)
-        except BaseException:
-            # The record did not commit: the blob is an orphan now. Quarantine it at once
-            # rather than waiting for the next start.
-            with contextlib.suppress(OSError):
-                os.replace(final, self.path / "quarantine" / blob)
-            raise
+        blob, final = self._commit_blob(staging)
+        item = self._new_item(case_id, info, digests)
+        self._insert_with_blob(item, blob, final, dedup)
         return AddResult(item)
 
     def _insert_item(self, item: Item, blob: str | None, dedup: bytes) -> None:
         item.exhibit = self._conn.execute(
             "SELECT COALESCE(MAX(exhibit), 0) + 1 FROM items WHERE case_id = ?", (item.case_id,)
         ).fetchone()[0]
-        action = "capture" if item.method == "screen-capture" else "import"
+        action = {"screen-capture": "capture", METHOD_DERIVED: "derive"}.get(item.method, "import")
         item.log_index = self.log.size
         self._conn.execute(
             "INSERT INTO items(id, case_id, exhibit, blob, dedup, sealed) VALUES (?,?,?,?,?,?)",
@@ -818,12 +912,148 @@ class Vault:
                 "method": item.method,
                 "retained": item.retained,
                 "blob_sha256_of": "plaintext",
+                **(
+                    {}
+                    if item.retained
+                    else {
+                        "note": "recorded without retaining the original",
+                        "stored_sha256": item.stored_sha256,
+                        "derivation": item.derivation,
+                    }
+                ),
+                **({"derived_from": item.derived_from, "derivation": item.derivation} if item.derived_from else {}),
+                **({"pdq": item.pdq, "pdq_quality": item.pdq_quality} if item.pdq else {}),
             },
         )
 
-    def add_bytes(self, case_id: str, data: bytes, info: ItemInput) -> AddResult:
+    def add_bytes(
+        self,
+        case_id: str,
+        data: bytes,
+        info: ItemInput,
+        *,
+        record_only: bool = False,
+        regions: Sequence[redact.Rect] = (),
+    ) -> AddResult:
         """Screenshots and pasted images: bytes that never touched the disk in the clear."""
+        if record_only:
+            return self.add_record_only_stream(case_id, io.BytesIO(data), info, total=len(data), regions=regions)
         return self.add_stream(case_id, io.BytesIO(data), info, total=len(data))
+
+    def add_record_only(self, case_id: str, digests: Digests, info: ItemInput) -> AddResult:
+        """Record an original without keeping its bytes (record-only cases, e.g. images in a
+        counselor's chat export): hashes, size and metadata from ``digests.head`` only. The
+        item has ``retained=False`` and no blob; its "import" event says so."""
+        self._require_open()
+        self.get_case(case_id)
+        dedup, dup = self._duplicate(case_id, digests.sha256, info.name)
+        if dup is not None:
+            return dup
+        item = self._new_item(case_id, info, digests, retained=False)
+        self._insert_with_blob(item, None, None, dedup)
+        return AddResult(item)
+
+    def add_redacted(
+        self,
+        case_id: str,
+        data: bytes,
+        info: ItemInput,
+        *,
+        regions: Sequence[redact.Rect] = (),
+    ) -> AddResult:
+        """Record-only image (issue 9): keep the proof, not the picture.
+
+        The original's bytes are only ever in memory: SHA-256, MD5, SHA-1 and PDQ are taken
+        from them here, then a redacted derivative (pixelated beyond recognition, or with
+        ``regions`` blacked out) is the only thing stored. The item keeps the original's
+        hashes and size with ``retained=False``; ``stored_sha256`` names the derivative.
+        No EXIF or embedded thumbnail of the original is kept anywhere.
+        """
+        self._require_open()
+        self.get_case(case_id)
+        sha256 = hashlib.sha256(data).hexdigest()
+        dedup, dup = self._duplicate(case_id, sha256, info.name)
+        if dup is not None:
+            return dup
+        derivative, width, height = redact.black_out(data, list(regions)) if regions else redact.pixelate(data)
+        derivation = (
+            f"blacked-out: {len(regions)} region(s)" if regions else f"pixelated: {redact.DEFAULT_BLOCKS} blocks"
+        )
+        try:
+            pdq, quality = pq.pdq_from_bytes(data)
+        except pq.PerceptualHashError:
+            pdq, quality = None, None
+        original = Digests(
+            size=len(data),
+            sha256=sha256,
+            md5=hashlib.md5(data, usedforsecurity=False).hexdigest(),
+            sha1=hashlib.sha1(data, usedforsecurity=False).hexdigest(),
+            head=data[:HEAD_BYTES],
+        )
+        media_type, facts, _exif, _note = extract(original.head, info.name)
+        staging, stored = self._seal_to_staging(io.BytesIO(derivative), total=len(derivative), legacy=False)
+        blob, final = self._commit_blob(staging)
+        item = self._new_item(
+            case_id,
+            info,
+            original,
+            media_type=media_type,
+            image={k: v for k, v in facts.items() if k in ("format", "width", "height", "mode", "frames")}
+            or {"width": width, "height": height},
+            exif={},
+            metadata_note="record only: EXIF and embedded thumbnails of the original were not kept",
+            retained=False,
+            stored_sha256=stored.sha256,
+            stored_size=stored.size,
+            derivation=derivation,
+            pdq=pdq,
+            pdq_quality=quality,
+        )
+        self._insert_with_blob(item, blob, final, dedup)
+        return AddResult(item)
+
+    def derive_redacted_copy(
+        self, item_id: str, *, regions: Sequence[redact.Rect] = (), name: str | None = None
+    ) -> AddResult:
+        """A redacted copy of an image item, for a school or family (issue 9).
+
+        The copy is a new item of its own (its hashes are the copy's), linked to its sealed
+        original by ``derived_from`` and by a custody event on both items.
+        """
+        parent = self.get_item(item_id)
+        data = self.read_item_bytes(item_id, log_view=False)
+        derivative, _w, _h = redact.black_out(data, list(regions)) if regions else redact.pixelate(data)
+        del data
+        derivation = (
+            f"blacked-out: {len(regions)} region(s)" if regions else f"pixelated: {redact.DEFAULT_BLOCKS} blocks"
+        )
+        stem = Path(parent.original_name).stem or "image"
+        info = ItemInput(name=name or f"{stem}-redacted.png", method=METHOD_DERIVED, source=parent.source)
+        staging, digests = self._seal_to_staging(io.BytesIO(derivative), total=len(derivative), legacy=True)
+        try:
+            dedup, dup = self._duplicate(parent.case_id, digests.sha256, info.name)
+        except BaseException:
+            staging.unlink(missing_ok=True)
+            raise
+        if dup is not None:
+            staging.unlink(missing_ok=True)
+            return dup
+        blob, final = self._commit_blob(staging)
+        item = self._new_item(parent.case_id, info, digests, derived_from=parent.id, derivation=derivation)
+        try:
+            with self._write():
+                self._insert_item(item, blob, dedup)
+                self.log.append(
+                    "derive",
+                    case_id=parent.case_id,
+                    item_id=parent.id,
+                    data={"copy": item.id, "copy_exhibit": item.exhibit, "derivation": derivation},
+                )
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.replace(final, self.path / "quarantine" / blob)
+            raise
+        return AddResult(item)
 
     def add_file(
         self,
@@ -831,6 +1061,7 @@ class Vault:
         path: Path,
         info: ItemInput | None = None,
         *,
+        record_only: bool = False,
         progress: Progress = no_progress,
         cancel: Cancel = never_cancel,
     ) -> AddResult:
@@ -853,14 +1084,44 @@ class Vault:
             if not stat.S_ISREG(st.st_mode):
                 raise InputError(str(path), ko="일반 파일이 아닙니다.", en="That is not a regular file.")
             info = info or ItemInput(name=path.name, method="import-file")
+            if record_only:
+                return self.add_record_only_stream(case_id, f, info, total=st.st_size, progress=progress, cancel=cancel)
             return self.add_stream(case_id, f, info, total=st.st_size, progress=progress, cancel=cancel)
+
+    def add_record_only_stream(
+        self,
+        case_id: str,
+        src: io.RawIOBase | io.BufferedIOBase,
+        info: ItemInput,
+        *,
+        total: int,
+        regions: Sequence[redact.Rect] = (),
+        progress: Progress = no_progress,
+        cancel: Cancel = never_cancel,
+    ) -> AddResult:
+        """Record-only acquisition (issue 9): an image up to RECORD_ONLY_IMAGE_LIMIT becomes
+        hashes + PDQ + a redacted derivative (``add_redacted``); anything else (videos,
+        archives, undecodable images) hashes, size and type only, no content."""
+        head = src.read(64)
+        src.seek(0)
+        if sniff_media_type(head, info.name).startswith("image/") and total <= RECORD_ONLY_IMAGE_LIMIT:
+            data = src.read()
+            try:
+                return self.add_redacted(case_id, data, info, regions=regions)
+            except InputError:
+                log.info("record-only image could not be decoded: recording hashes only")
+            finally:
+                del data
+            src.seek(0)
+        digests = seal_stream(src, _Discard(), total=total, legacy=True, progress=progress, cancel=cancel)
+        return self.add_record_only(case_id, digests, info)
 
     def complete_legacy_hashes(
         self, item_id: str, *, progress: Progress = no_progress, cancel: Cancel = never_cancel
     ) -> Item:
         """Fill MD5/SHA-1 of a large item from its sealed copy (SHA-256 checked in the same pass)."""
         item = self.get_item(item_id)
-        if item.md5 and item.sha1:
+        if (item.md5 and item.sha1) or not item.retained:
             return item
         sha256, md5, sha1, size = legacy_digests(
             self.iter_plaintext(item_id), progress=progress, total=item.size, cancel=cancel
@@ -918,6 +1179,43 @@ class Vault:
         self.flush()
         return item
 
+    def compute_perceptual(self, item_id: str, *, data: bytes | None = None, force: bool = False) -> pq.PdqOutcome:
+        """PDQ hash of an image item (issue 10), recorded on the item with a custody "hash" event.
+
+        Called right after an item is committed (the item is already acknowledged) or later
+        on demand. The pixels come from ``data`` (the bytes just ingested, checked against
+        the item's SHA-256) or from the sealed copy. Bad image content is an outcome status,
+        never an exception; the caller flushes.
+        """
+        item = self.get_item(item_id)
+        if not pq.needs_bytes(item, force=force):
+            return pq.PdqOutcome(item, pq.status_of(item))
+        if data is None:
+            if not item.retained:
+                return pq.PdqOutcome(item, pq.status_of(item))
+            data = self.read_item_bytes(item_id, limit=pq.MAX_PDQ_BYTES, log_view=False)
+            origin = "sealed copy, SHA-256 verified"
+        else:
+            if hashlib.sha256(data).hexdigest() != item.sha256:
+                raise IntegrityError(f"exhibit {item.exhibit}: bytes given for PDQ are not this item's")
+            origin = "ingest bytes, SHA-256 verified"
+        try:
+            pdq, quality = pq.pdq_from_bytes(data)
+        except pq.PerceptualHashError as e:
+            log.info("exhibit %s: no PDQ hash (%s)", item.exhibit, e.status)
+            return pq.PdqOutcome(item, pq.status_of(item) if item.pdq else e.status, detail=e.detail)
+        if pdq == item.pdq and quality == item.pdq_quality:
+            return pq.PdqOutcome(item, pq.status_of(item))
+        event: dict[str, Any] = {"exhibit": item.exhibit, "pdq": pdq, "quality": quality, "from": origin}
+        event.update(pq.hasher_info())
+        if item.pdq:
+            event["previous"] = {"pdq": item.pdq, "quality": item.pdq_quality}
+        item.pdq, item.pdq_quality = pdq, quality
+        with self._write():
+            self._update_item(item)
+            self.log.append("hash", case_id=item.case_id, item_id=item.id, data=event)
+        return pq.PdqOutcome(item, pq.status_of(item), computed=True)
+
     # -------------------------------------------------------------- reading
 
     def iter_plaintext(self, item_id: str) -> Iterator[bytes]:
@@ -940,17 +1238,13 @@ class Vault:
             except age.AgeError as e:
                 raise IntegrityError(f"evidence file {blob} was changed: {e}") from e
 
-    def read_item_bytes(
-        self, item_id: str, *, limit: int = 256 * 1024 * 1024, log_view: bool = True
-    ) -> bytes:
+    def read_item_bytes(self, item_id: str, *, limit: int = 256 * 1024 * 1024, log_view: bool = True) -> bytes:
         """The whole plaintext in memory (previews); refuses items bigger than ``limit``."""
         item = self.get_item(item_id)
-        if item.size > limit:
-            raise InputError(
-                "too large to preview", ko="미리보기에는 너무 큽니다.", en="Too large to preview."
-            )
+        if (item.stored_size or item.size) > limit:
+            raise InputError("too large to preview", ko="미리보기에는 너무 큽니다.", en="Too large to preview.")
         data = b"".join(self.iter_plaintext(item_id))
-        if hashlib.sha256(data).hexdigest() != item.sha256:
+        if hashlib.sha256(data).hexdigest() != stored_sha256(item):
             raise IntegrityError(f"exhibit {item.exhibit}: content does not match its SHA-256")
         if log_view:
             with self._write():
@@ -975,7 +1269,7 @@ class Vault:
                     f.write(chunk)
                 f.flush()
                 os.fsync(f.fileno())
-            if h.hexdigest() != item.sha256:
+            if h.hexdigest() != stored_sha256(item):
                 raise IntegrityError(f"exhibit {item.exhibit}: content does not match its SHA-256")
             os.replace(tmp, out)
         except BaseException:
@@ -1026,18 +1320,20 @@ class Vault:
         try:
             problems += self.log.verify()
             events = self.log.events()
-        except (EvidenceKitError, sqlite3.DatabaseError) as e:
+        except (EvidenceKitError, *_DB_ERRORS) as e:
             problems.append(f"custody log: {e}")
             events = []
         acquired: dict[str, dict[str, Any]] = {}
         for ev in events:
-            if ev.action in ("import", "capture") and ev.item_id:
-                acquired[ev.item_id] = ev.data
+            # The first acquisition event names an item's hashes; a later "derive" event on
+            # a parent only links it to its copy.
+            if ev.action in ("import", "capture", "derive") and ev.item_id and "sha256" in ev.data:
+                acquired.setdefault(ev.item_id, ev.data)
             if ev.action == "integrity-alert":
                 warnings.append(f"{ev.time_utc}: an integrity alert was recorded: {ev.data.get('problem')}")
         try:
             rows = self._conn.execute(f"SELECT {self._ITEM_COLS} FROM items").fetchall()  # noqa: S608
-        except sqlite3.DatabaseError as e:
+        except _DB_ERRORS as e:
             problems.append(f"database: {e}")
             rows = []
         total = sum(1 for _ in rows)
@@ -1064,10 +1360,12 @@ class Vault:
                     for chunk in self.iter_plaintext(item.id):
                         h.update(chunk)
                         n += len(chunk)
-                    if h.hexdigest() != item.sha256 or n != item.size:
+                    if h.hexdigest() != stored_sha256(item) or n != (item.stored_size or item.size):
                         problems.append(f"{item.exhibit_label_en}: content does not match its SHA-256")
                 except EvidenceKitError as e:
                     problems.append(f"{item.exhibit_label_en}: {e.detail or e}")
+                except _DB_ERRORS as e:
+                    problems.append(f"{item.exhibit_label_en}: database: {e}")
             checked += 1
             progress(i + 1, total)
         for item_id in sorted(set(acquired) - seen):
@@ -1076,6 +1374,12 @@ class Vault:
             res = self._conn.execute("PRAGMA integrity_check").fetchone()[0]
             if res != "ok":
                 problems.append(f"database structure: {res}")
-        except sqlite3.DatabaseError as e:
+        except _DB_ERRORS as e:
             problems.append(f"database structure: {e}")
         return VerifyResult(not problems, checked, problems, warnings, self.log.size)
+
+
+def stored_sha256(item: Item) -> str:
+    """The SHA-256 of the bytes the vault holds for ``item``: the original's, or for a
+    record-only item the redacted derivative's."""
+    return item.stored_sha256 or item.sha256

@@ -132,13 +132,13 @@ class ChatStore:
 
     def _chat(self, row: Any) -> Chat:
         chat_id, case_id, ordinal, sealed = row
-        obj = parse_canonical(self._keys.open(bytes(sealed), _chat_aad(chat_id, case_id, int(ordinal))))
+        obj = parse_canonical(self._keys.open(sealed, _chat_aad(chat_id, case_id, int(ordinal))))
         return Chat.from_json(chat_id, case_id, obj)
 
     def _message(self, row: Any) -> Message:
         msg_id, chat_id, seq, sealed = row
         # AEAD-authenticated bytes we wrote ourselves: plain json.loads (no canonical re-check).
-        obj = json.loads(self._keys.open(bytes(sealed), _msg_aad(msg_id, chat_id, int(seq))))
+        obj = json.loads(self._keys.open(sealed, _msg_aad(msg_id, chat_id, int(seq))))
         return Message.from_json(msg_id, chat_id, int(seq), obj)
 
     def list_chats(self, case_id: str) -> list[Chat]:

@@ -21,7 +21,9 @@ def pdf_text(path: Path) -> str:
 
 
 def test_stamped_bundle_verifies_and_report_says_sealed(
-    service: EvidenceService, servers: dict[str, LocalTSA], tmp_path: Path  # noqa: F811
+    service: EvidenceService,
+    servers: dict[str, LocalTSA],  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     case = service.create_case("사건 A").id
     add(service, case, 1)

@@ -1,0 +1,370 @@
+"""Report, export bundle and bundle verification (issue 8's service), when the service has them.
+
+The main window asks :func:`available` which of ``make_report``, ``export_bundle`` and
+``verify_bundle`` the service offers and only shows those actions. The work runs on the
+worker with the workspace's progress bar and Cancel button; verification of a received
+bundle needs no vault (the police view) and can be used before unlocking.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QProgressBar,
+    QRadioButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.errors import EvidenceKitError
+from ..core.i18n import tr
+from ..core.keys import check_passphrase_strength
+from ..core.service import EvidenceService
+from .dialogs import (
+    MessageDialog,
+    choose_files,
+    choose_folder,
+    choose_save_path,
+    dialog_buttons,
+    error_text,
+    plain_box,
+)
+from .display import safe_text
+from .i18n import language, t
+from .widgets import SafeLabel, make_button, named
+from .worker import JobContext, Worker
+
+log = logging.getLogger(__name__)
+
+
+def available(service: EvidenceService) -> set[str]:
+    """Which of the report/bundle services exist in this build."""
+    return {name for name in ("make_report", "export_bundle", "verify_bundle") if hasattr(service, name)}
+
+
+def language_combo(default: str) -> QComboBox:
+    combo = named(QComboBox(), t("Report language"))
+    combo.addItem("한국어", "ko")
+    combo.addItem("English", "en")
+    combo.setCurrentIndex(max(combo.findData(default), 0))
+    return combo
+
+
+def clear_previews_box() -> QCheckBox:
+    box = named(QCheckBox(t("Show pictures unblurred in the report")), t("Show pictures unblurred in the report"))
+    box.setToolTip(t("Only if the police asked for it. The original files are in the bundle either way."))
+    return box
+
+
+class ReportDialog(QDialog):
+    """Options for the PDF report."""
+
+    def __init__(self, parent: QWidget | None, default_lang: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(t("Make a report"))
+        lay = QVBoxLayout(self)
+        lay.addWidget(SafeLabel(t("A PDF for the police: every exhibit with its SHA-256, where it came from, "
+                                  "and the custody log. Pictures are blurred unless you choose otherwise."),
+                                wrap=True))
+        form = QFormLayout()
+        self.lang = language_combo(default_lang)
+        form.addRow(t("Report language"), self.lang)
+        self.clear = clear_previews_box()
+        form.addRow(self.clear)
+        lay.addLayout(form)
+        lay.addStretch(1)
+        lay.addWidget(dialog_buttons(self, t("Choose where to save…"), t("Cancel")))
+        self.resize(520, 220)
+
+    def options(self) -> dict[str, Any]:
+        return {"lang": str(self.lang.currentData()), "clear_previews": self.clear.isChecked()}
+
+
+class ExportDialog(QDialog):
+    """Options for the signed bundle: folder, ZIP or passphrase-encrypted ZIP."""
+
+    def __init__(self, parent: QWidget | None, default_lang: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(t("Export for the police"))
+        lay = QVBoxLayout(self)
+        lay.addWidget(SafeLabel(t("A signed bundle with the original files, the report, the custody log and "
+                                  "instructions for checking it. Exporting is recorded in the custody log."),
+                                wrap=True))
+        self.kind_folder = named(QRadioButton(t("A folder")), t("A folder"))
+        self.kind_zip = named(QRadioButton(t("One ZIP file")), t("One ZIP file"))
+        self.kind_age = named(QRadioButton(t("One ZIP file, encrypted with a passphrase (for sending)")),
+                              t("Encrypted ZIP file"))
+        self.kind_folder.setChecked(True)
+        group = QButtonGroup(self)
+        for b in (self.kind_folder, self.kind_zip, self.kind_age):
+            group.addButton(b)
+            lay.addWidget(b)
+            b.toggled.connect(self._update)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.passphrase = named(QLineEdit(), t("Bundle passphrase"))
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = named(QLineEdit(), t("Bundle passphrase again"))
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(t("Bundle passphrase"), self.passphrase)
+        form.addRow(t("Bundle passphrase again"), self.repeat)
+        self.hint = SafeLabel(t("Tell the police this passphrase another way (by phone, not in the same e-mail)."),
+                              wrap=True)
+        form.addRow(self.hint)
+        self.lang = language_combo(default_lang)
+        form.addRow(t("Report language"), self.lang)
+        self.clear = clear_previews_box()
+        form.addRow(self.clear)
+        lay.addLayout(form)
+        self.error = SafeLabel(wrap=True)
+        self.error.setStyleSheet("color: #b00020;")
+        lay.addWidget(self.error)
+        lay.addStretch(1)
+        self.buttons = dialog_buttons(self, t("Choose where to save…"), t("Cancel"))
+        lay.addWidget(self.buttons)
+        self._update()
+        self.resize(560, 420)
+
+    def kind(self) -> str:
+        if self.kind_age.isChecked():
+            return "zip.age"
+        return "zip" if self.kind_zip.isChecked() else "folder"
+
+    def _update(self) -> None:
+        enc = self.kind() == "zip.age"
+        for w in (self.passphrase, self.repeat, self.hint):
+            w.setEnabled(enc)
+
+    def accept(self) -> None:
+        if self.kind() == "zip.age":
+            if self.passphrase.text() != self.repeat.text():
+                self.error.setText(t("The two passphrases are not the same yet."))
+                return
+            try:
+                check_passphrase_strength(self.passphrase.text())
+            except EvidenceKitError as e:
+                self.error.setText(e.message(language()))
+                return
+        super().accept()
+
+    def options(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind(),
+            "passphrase": self.passphrase.text() if self.kind() == "zip.age" else None,
+            "lang": str(self.lang.currentData()),
+            "clear_previews": self.clear.isChecked(),
+        }
+
+
+class VerifyBundleDialog(QDialog):
+    """The police view: open a bundle (folder, ZIP or encrypted ZIP), see each exhibit's result."""
+
+    def __init__(self, parent: QWidget | None, worker: Worker) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.path: Path | None = None
+        self.setWindowTitle(t("Verify a received bundle"))
+        lay = QVBoxLayout(self)
+        lay.addWidget(SafeLabel(t("Checks every file against the signed manifest and the custody log. "
+                                  "Nothing is changed and no vault is needed."), wrap=True))
+        row = QHBoxLayout()
+        self.folder_button = make_button(t("Choose a bundle folder…"), self.choose_folder)
+        self.file_button = make_button(t("Choose a bundle file (ZIP)…"), self.choose_file)
+        row.addWidget(self.folder_button)
+        row.addWidget(self.file_button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.chosen = SafeLabel(elide=Qt.TextElideMode.ElideMiddle, data=True)
+        named(self.chosen, t("Chosen bundle"))
+        lay.addWidget(self.chosen)
+        prow = QHBoxLayout()
+        self.passphrase = named(QLineEdit(), t("Bundle passphrase"))
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText(t("only for an encrypted bundle"))
+        self.verify_button = make_button(t("Verify"), self.verify, default=True)
+        self.verify_button.setEnabled(False)
+        prow.addWidget(self.passphrase, 1)
+        prow.addWidget(self.verify_button)
+        lay.addLayout(prow)
+        self.busy = named(QProgressBar(), t("Working"))
+        self.busy.setRange(0, 0)
+        self.busy.setVisible(False)
+        lay.addWidget(self.busy)
+        self.verdict = SafeLabel(wrap=True)
+        named(self.verdict, t("Result"))
+        f = self.verdict.font()
+        f.setBold(True)
+        self.verdict.setFont(f)
+        lay.addWidget(self.verdict)
+        self.table = named(QTreeWidget(), t("Results per exhibit"))
+        self.table.setColumnCount(4)
+        self.table.setHeaderLabels([t("Result"), t("Exhibit"), t("File"), t("Details")])
+        self.table.setRootIsDecorated(False)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.header().setStretchLastSection(True)
+        lay.addWidget(self.table, 2)
+        self.details = plain_box(name=t("Details"), read_only=True, lines=5)
+        lay.addWidget(self.details, 1)
+        lay.addWidget(dialog_buttons(self, t("Close")))
+        self.resize(820, 600)
+
+    def choose_folder(self) -> None:
+        path = choose_folder(self, t("Choose a bundle folder"))
+        if path is not None:
+            self.set_path(path)
+
+    def choose_file(self) -> None:
+        paths = choose_files(self, t("Choose a bundle file (ZIP)"))
+        if paths:
+            self.set_path(paths[0])
+
+    def set_path(self, path: Path) -> None:
+        self.path = path
+        self.chosen.setText(str(path))
+        self.verify_button.setEnabled(True)
+        self.table.clear()
+        self.verdict.setText("")
+        self.details.clear()
+
+    def verify(self) -> None:
+        if self.path is None or self.worker.busy:
+            return
+        path, passphrase = self.path, self.passphrase.text() or None
+
+        def run(ctx: JobContext) -> Any:
+            return EvidenceService.verify_bundle(path, passphrase=passphrase)
+
+        self.busy.setVisible(True)
+        self.verify_button.setEnabled(False)
+        self.worker.start(run, name="verify-bundle", on_done=self.show_result, on_error=self.show_error)
+
+    def show_error(self, exc: Exception) -> None:
+        self.busy.setVisible(False)
+        self.verify_button.setEnabled(True)
+        self.verdict.setText(error_text(exc)[0])  # e.g. the passphrase is needed or wrong
+
+    def show_result(self, res: Any) -> None:
+        from ..core.bundle_verify import report_lines
+
+        lang = language()
+        self.busy.setVisible(False)
+        self.verify_button.setEnabled(True)
+        self.table.clear()
+        ok_word, bad_word = tr("bv_pass", lang), tr("bv_fail", lang)
+        for e in res.exhibits:
+            reasons = "; ".join(p.message(lang) for p in e.problems)
+            row = QTreeWidgetItem([
+                ok_word if e.ok else bad_word,
+                e.label_ko if lang == "ko" else e.label_en,
+                safe_text(e.path or tr("bv_not_retained", lang), 300),
+                safe_text(reasons, 500),
+            ])
+            self.table.addTopLevelItem(row)
+        lines = report_lines(res, lang)
+        self.verdict.setText(lines[-1] if lines else "")
+        self.verdict.setStyleSheet("color: #2e7d32;" if res.ok else "color: #b00020;")
+        self.details.setPlainText(safe_text("\n".join(lines), 200_000, multiline=True))
+
+
+class ReportActions:
+    """Runs the report and export jobs for the open case through the workspace's job bar."""
+
+    def __init__(self, window: Any) -> None:
+        self.window = window
+
+    @property
+    def service(self) -> EvidenceService:
+        return self.window.service  # type: ignore[no-any-return]
+
+    def _default_lang(self, case_id: str) -> str:
+        try:
+            return str(self.service.report_lang(case_id))
+        except (AttributeError, EvidenceKitError):
+            return language()
+
+    def make_report(self) -> None:
+        ws = self.window.workspace
+        case_id = ws.case_id
+        if case_id is None or self.window.worker.busy:
+            return
+        dlg = ReportDialog(self.window, self._default_lang(case_id))
+        dlg.accepted.connect(lambda: self._report(case_id, dlg.options()))
+        self.window.open_dialog(dlg)
+
+    def _report(self, case_id: str, opts: dict[str, Any]) -> None:
+        out = choose_save_path(self.window, t("Save the report"), f"evidence-report-{date.today()}.pdf")
+        if out is None or not self.service.is_unlocked:
+            return
+        svc = self.service
+
+        def run(ctx: JobContext) -> Any:
+            return svc.make_report(case_id, out, progress=ctx.progress, cancel=ctx.cancelled,
+                                   **opts)
+
+        self.window.workspace.run_job(run, t("Making the report…"), self._report_done)
+
+    def _report_done(self, res: Any) -> None:
+        lang = language()
+        text = tr("report_written", lang, path=res.path, pages=res.pages, items=res.items, rid=res.report_id,
+                  sha=res.manifest_sha256)
+        if not res.identical_confirmed and res.unverified:
+            text += "\n" + tr("report_unconfirmed", lang)
+        self.window.workspace.status.setText(t("Report saved."))
+        self.window.open_dialog(MessageDialog(self.window, t("Report saved."), text))
+
+    def export_bundle(self) -> None:
+        ws = self.window.workspace
+        case_id = ws.case_id
+        if case_id is None or self.window.worker.busy:
+            return
+        dlg = ExportDialog(self.window, self._default_lang(case_id))
+        dlg.accepted.connect(lambda: self._export(case_id, dlg.options()))
+        self.window.open_dialog(dlg)
+
+    def _export(self, case_id: str, opts: dict[str, Any]) -> None:
+        stem = f"evidence-bundle-{date.today()}"
+        out: Path | None
+        if opts["kind"] == "folder":
+            parent = choose_folder(self.window, t("Choose where to put the bundle folder"))
+            out = parent / stem if parent else None
+        else:
+            suffix = ".zip.age" if opts["kind"] == "zip.age" else ".zip"
+            out = choose_save_path(self.window, t("Save the bundle"), stem + suffix)
+        if out is None or not self.service.is_unlocked:
+            return
+        svc = self.service
+
+        def run(ctx: JobContext) -> Any:
+            return svc.export_bundle(case_id, out, progress=ctx.progress, cancel=ctx.cancelled,
+                                     **opts)
+
+        self.window.workspace.run_job(run, t("Exporting the bundle…"), self._export_done)
+
+    def _export_done(self, res: Any) -> None:
+        text = tr("bundle_written", language(), path=res.path, files=res.files, items=res.items, pages=res.pages,
+                  fp=res.fingerprint, sha=res.manifest_sha256)
+        self.window.workspace.status.setText(t("Bundle exported."))
+        self.window.open_dialog(MessageDialog(self.window, t("Bundle exported."), text))
+
+    def verify_bundle(self) -> None:
+        if self.window.worker.busy:
+            return
+        self.window.open_dialog(VerifyBundleDialog(self.window, self.window.worker))
+

@@ -1,0 +1,652 @@
+"""The open vault: cases, the evidence table, the detail panel, imports and their progress."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QItemSelection, QMimeData, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.errors import CancelledError, EvidenceKitError
+from ..core.i18n import tr
+from ..core.model import METHOD_PASTE, Item, Source
+from ..core.service import EvidenceService, ImportSummary
+from ..core.vault import AddResult, ItemInput, VerifyResult
+from .detail import DetailPanel
+from .dialogs import CaseDialog, ImportDialog, MessageDialog, choose_files, choose_folder
+from .display import format_size
+from .i18n import language, t
+from .models import ITEM_ROLE, ItemFilterProxy, ItemTableModel, exhibit_label
+from .widgets import SafeLabel, decode_image, make_button, named
+from .worker import Job, JobContext, Worker
+
+log = logging.getLogger(__name__)
+
+PREVIEW_LIMIT = 64 * 1024 * 1024  # bigger images are not decoded for a preview
+PREVIEW_DELAY_MS = 120  # arrowing through the list does not decrypt every item on the way
+
+
+class WorkspacePage(QWidget):
+    def __init__(
+        self,
+        service: EvidenceService,
+        worker: Worker,
+        *,
+        show_error: Callable[[BaseException], None],
+        open_dialog: Callable[[QDialog], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.worker = worker
+        self._show_error = show_error
+        self._open_dialog = open_dialog
+        self._job: Job | None = None
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._load_preview)
+        self.setAcceptDrops(True)
+
+        # -- top: case and import actions
+        self.case_combo = named(QComboBox(), t("Case"))
+        self.case_combo.setProperty("untrusted", True)  # case names are the user's words
+        self.case_combo.setMinimumContentsLength(16)
+        self.case_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.case_combo.currentIndexChanged.connect(self._case_changed)
+        self.new_case_button = make_button(t("New case"), self.new_case)
+        self.case_details_button = make_button(t("Case details"), self.edit_case)
+        self.import_files_button = make_button(t("Import files"), self.import_files)
+        self.import_folder_button = make_button(t("Import a folder"), self.import_folder)
+        self.paste_button = make_button(t("Paste an image"), self.paste_image)
+        top = QHBoxLayout()
+        case_label = QLabel(t("Case:"))
+        case_label.setBuddy(self.case_combo)
+        top.addWidget(case_label)
+        top.addWidget(self.case_combo, 1)
+        top.addWidget(self.new_case_button)
+        top.addWidget(self.case_details_button)
+        top.addSpacing(16)
+        top.addWidget(self.import_files_button)
+        top.addWidget(self.import_folder_button)
+        top.addWidget(self.paste_button)
+        self._top = top
+        self.police_button: QPushButton | None = None
+
+        # -- left: filter and table
+        self.filter = named(QLineEdit(), t("Search the evidence list"))
+        self.filter.setPlaceholderText(t("Search names, hashes, platforms, accounts…"))
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAcceptDrops(False)
+        self.count = SafeLabel()
+        self.model = ItemTableModel(self)
+        self.proxy = ItemFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter.textChanged.connect(self._filter_changed)
+        self.table = named(QTableView(), t("Evidence list"))
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
+        fm = self.fontMetrics()
+        for col, sample in ((0, "증 제000호증"), (2, "0" * 16), (3, "000.0 MB"), (4, "0000-00-00 00:00"),
+                            (5, "X/Twitter")):
+            self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 24)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        paste_here = QShortcut(QKeySequence(QKeySequence.StandardKey.Paste), self.table)
+        paste_here.setContext(Qt.ShortcutContext.WidgetShortcut)
+        paste_here.activated.connect(self.paste_image)
+        self.empty = SafeLabel(wrap=True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        named(self.empty, t("Evidence list"))
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.empty)
+        self.list_stack.addWidget(self.table)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        fr = QHBoxLayout()
+        fr.addWidget(self.filter, 1)
+        fr.addWidget(self.count)
+        ll.addLayout(fr)
+        ll.addWidget(self.list_stack, 1)
+
+        # -- right: detail
+        self.detail = DetailPanel()
+        self.detail.save_source_requested.connect(self.save_source)
+        self.detail.reveal_requested.connect(self.reveal)
+        save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self.detail)
+        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save.activated.connect(self.detail.save_source)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([620, 560])
+        split.setChildrenCollapsible(False)
+
+        # -- bottom: job progress and status
+        self.job_label = SafeLabel()
+        self.progress = named(QProgressBar(), t("Progress"))
+        self.progress.setRange(0, 1000)
+        self.cancel_button = make_button(t("Cancel"), self.cancel_job)
+        self.job_bar = QWidget()
+        jb = QHBoxLayout(self.job_bar)
+        jb.setContentsMargins(0, 0, 0, 0)
+        jb.addWidget(self.job_label, 2)
+        jb.addWidget(self.progress, 3)
+        jb.addWidget(self.cancel_button)
+        self.job_bar.setVisible(False)
+        self.status = SafeLabel(wrap=True)
+        named(self.status, t("Status"))
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(split, 1)
+        lay.addWidget(self.job_bar)
+        lay.addWidget(self.status)
+        self.worker.busy_changed.connect(self.set_busy)
+        self._update_actions()
+
+    def add_police_menu(self, actions: list[QAction]) -> None:
+        """A "For the police" button with the report and export actions (when the service has them)."""
+        if self.police_button is None:
+            self.police_button = make_button(t("For the police"))
+            self._top.addSpacing(16)
+            self._top.addWidget(self.police_button)
+        menu = QMenu(self.police_button)
+        for a in actions:
+            menu.addAction(a)
+        old = self.police_button.menu()
+        self.police_button.setMenu(menu)  # the menus were rebuilt: replace, never add a second button
+        if old is not None:
+            old.deleteLater()
+        self._update_actions()
+
+    # ------------------------------------------------------------------ cases
+
+    @property
+    def case_id(self) -> str | None:
+        data = self.case_combo.currentData()
+        return str(data) if data else None
+
+    def load(self, select_case: str | None = None) -> None:
+        """Fill the case list from the vault (after unlocking, or after a case changed)."""
+        cases = self.service.cases()
+        current = select_case or self.case_id
+        self.case_combo.blockSignals(True)
+        self.case_combo.clear()
+        for c in cases:
+            self.case_combo.addItem(c.name, c.id)
+        idx = self.case_combo.findData(current) if current else -1
+        self.case_combo.setCurrentIndex(idx if idx >= 0 else (0 if cases else -1))
+        self.case_combo.blockSignals(False)
+        self._case_changed()
+
+    def clear(self) -> None:
+        """Forget everything shown (the vault is being locked)."""
+        self._preview_timer.stop()
+        self.case_combo.blockSignals(True)
+        self.case_combo.clear()
+        self.case_combo.blockSignals(False)
+        self.model.clear()
+        self.detail.show_item(None)
+        self.filter.clear()
+        self.status.setText("")
+        self.job_bar.setVisible(False)
+        self._job = None
+
+    def _case_changed(self, _index: int = -1) -> None:
+        self.save_pending()
+        self.detail.show_item(None)
+        self.refresh_items()
+
+    def refresh_items(self, select_id: str | None = None) -> None:
+        case_id = self.case_id
+        try:
+            items = self.service.items(case_id) if case_id else []
+        except EvidenceKitError as e:
+            self._show_error(e)
+            items = []
+        self.model.set_items(items)
+        if select_id:
+            self.select_item(select_id)
+        self._update_actions()
+
+    def new_case(self) -> None:
+        dlg = CaseDialog(self)
+        dlg.accepted.connect(lambda: self._create_case(dlg))
+        self._open_dialog(dlg)
+
+    def _create_case(self, dlg: CaseDialog) -> None:
+        fields = dlg.changes()
+        name = fields.pop("name", "")
+        try:
+            case = self.service.create_case(name, **fields)
+        except EvidenceKitError as e:
+            self._show_error(e)
+            return
+        self.load(select_case=case.id)
+        self.status.setText(t("Case created. You can now import evidence into it."))
+
+    def edit_case(self) -> None:
+        if not self.case_id:
+            return
+        try:
+            case = self.service.vault.get_case(self.case_id)
+        except EvidenceKitError as e:
+            self._show_error(e)
+            return
+        dlg = CaseDialog(self, case)
+        dlg.accepted.connect(lambda: self._update_case(dlg))
+        self._open_dialog(dlg)
+
+    def _update_case(self, dlg: CaseDialog) -> None:
+        assert dlg.case is not None
+        changes = dlg.changes()
+        if not changes:
+            return
+        try:
+            case = self.service.update_case(dlg.case.id, **changes)
+        except EvidenceKitError as e:
+            self._show_error(e)
+            return
+        idx = self.case_combo.findData(case.id)
+        if idx >= 0:
+            self.case_combo.setItemText(idx, case.name)
+        self.status.setText(t("Case details saved. The change is recorded in the custody log."))
+
+    # ------------------------------------------------------------------ items
+
+    def selected_item(self) -> Item | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        item = self.proxy.data(rows[0], ITEM_ROLE)
+        return item if isinstance(item, Item) else None
+
+    def select_item(self, item_id: str) -> None:
+        row = self.model.row_of(item_id)
+        if row < 0:
+            return
+        idx = self.proxy.mapFromSource(self.model.index(row, 0))
+        if idx.isValid():
+            self.table.selectRow(idx.row())
+            self.table.scrollTo(idx)
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.set_filter_text(text)
+        self._update_count()
+
+    def _selection_changed(self, _sel: QItemSelection | None = None, _desel: QItemSelection | None = None) -> None:
+        item = self.selected_item()
+        if self.detail.item is not None and (item is None or item.id != self.detail.item.id):
+            self.save_pending()  # typed source details are not lost by clicking elsewhere
+        self.detail.show_item(item)  # the preview is blurred again for every selection
+        self._preview_timer.stop()
+        if item is None:
+            return
+        self._load_events(item)
+        self._preview_timer.start()
+
+    def _load_events(self, item: Item) -> None:
+        if self.worker.busy:
+            self.detail.set_events_unavailable(t("The custody log is shown when the current task has finished."))
+            return
+        try:
+            self.detail.set_events(self.service.item_events(item.id))
+        except EvidenceKitError as e:
+            self.detail.set_events_unavailable(e.message(language()))
+
+    def _load_preview(self) -> None:
+        """Decrypt the selected picture in memory and show it blurred; nothing is written anywhere.
+
+        This is not logged as a view: nobody can see the picture until they reveal it,
+        and revealing reads it again through the logged path.
+        """
+        item = self.detail.item
+        if item is None or not self.service.is_unlocked:
+            return
+        if not item.media_type.startswith("image/") or not item.retained:
+            self.detail.set_preview_image(None, t("No preview for this kind of file."))
+            return
+        if item.size > PREVIEW_LIMIT:
+            self.detail.set_preview_image(None, t("This picture is too large to preview here."))
+            return
+        if self.worker.busy:
+            self.detail.set_preview_image(None, t("The preview is shown when the current task has finished."))
+            return
+        try:
+            data = self.service.vault.read_item_bytes(item.id, limit=PREVIEW_LIMIT, log_view=False)
+        except EvidenceKitError as e:
+            self.detail.set_preview_image(None, e.message(language()))
+            return
+        img = decode_image(data)
+        del data
+        self.detail.set_preview_image(img, "" if img else t("No preview for this kind of file."))
+
+    def reveal(self, item_id: str) -> None:
+        """The person chose to see it: read it again through the vault's logged path."""
+        if self.worker.busy or not self.service.is_unlocked:
+            return
+        try:
+            data = self.service.vault.read_item_bytes(item_id, limit=PREVIEW_LIMIT)
+        except EvidenceKitError as e:
+            self._show_error(e)
+            return
+        img = decode_image(data)
+        del data
+        if img is None or self.detail.item is None or self.detail.item.id != item_id:
+            return
+        self.detail.preview.show_revealed(img)
+        self._load_events(self.detail.item)
+
+    def save_source(self, item_id: str, source: Source, notes: str | None) -> None:
+        try:
+            item = self.service.update_source(item_id, source, notes)
+        except EvidenceKitError as e:
+            self._show_error(e)
+            return
+        self.model.replace_item(item)
+        if self.detail.item is not None and self.detail.item.id == item.id:
+            self.detail.source_saved(item)
+            self._load_events(item)
+
+    def save_pending(self) -> None:
+        """Save source details typed but not saved yet (leaving the item, switching case, locking)."""
+        item = self.detail.item
+        if item is None or not self.detail.source_dirty() or self.worker.busy or not self.service.is_unlocked:
+            return
+        self.save_source(item.id, self.detail.source_form.source(), self.detail.source_form.notes_text())
+
+    # ----------------------------------------------------------------- import
+
+    def import_files(self) -> None:
+        if self._can_import():
+            paths = choose_files(self, t("Choose files to import"))
+            if paths and self.service.is_unlocked:
+                self.ask_and_import(paths)
+
+    def import_folder(self) -> None:
+        if self._can_import():
+            path = choose_folder(self, t("Choose a folder to import"))
+            if path and self.service.is_unlocked:
+                self.ask_and_import([path])
+
+    def _can_import(self) -> bool:
+        if self.worker.busy or not self.service.is_unlocked:
+            return False
+        if not self.case_id:
+            self.status.setText(t("Create a case first: evidence is kept in a case."))
+            return False
+        return True
+
+    def ask_and_import(self, paths: list[Path]) -> ImportDialog | None:
+        """Ask (optionally) where the files came from, then import them on the worker."""
+        if not self._can_import():
+            return None
+        dlg = ImportDialog(self, paths)
+        dlg.accepted.connect(lambda: self.start_import(paths, dlg.source()))
+        self._open_dialog(dlg)
+        return dlg
+
+    def start_import(self, paths: list[Path], source: Source) -> Job | None:
+        case_id = self.case_id
+        if case_id is None or self.worker.busy:
+            return None
+        svc = self.service
+
+        def run(ctx: JobContext) -> ImportSummary:
+            return svc.import_paths(case_id, paths, source, progress=ctx.progress, cancel=ctx.cancelled,
+                                    on_item=ctx.emit)
+
+        job = self.worker.start(run, name="import", on_done=self._import_done, on_error=self._job_failed,
+                                on_progress=self._progress, on_item=self._import_item)
+        self._show_job(job, t("Importing… Items are saved one by one; cancelling keeps those already saved."))
+        return job
+
+    def _import_item(self, res: AddResult) -> None:
+        self.model.add_item(res.item)
+        self._update_count()
+
+    def _import_done(self, summary: ImportSummary) -> None:
+        self._job_finished()
+        lang = language()
+        text = tr("import_summary", lang, added=len(summary.added), duplicates=len(summary.duplicates),
+                  failed=len(summary.problems))
+        self.status.setText(text)
+        if summary.added:
+            self.refresh_items(select_id=summary.added[-1].id)
+        if summary.duplicates or summary.problems:
+            lines = [tr("duplicate", lang, name=name, exhibit=exhibit_label(item)) for name, item in summary.duplicates]
+            lines += [tr("skipped", lang, name=p.path, reason=p.error.message(lang)) for p in summary.problems]
+            self._open_dialog(MessageDialog(self, t("Import finished"), text, "\n".join(lines), show_details=True))
+
+    def paste_image(self) -> AddResult | None:
+        """Import the picture on the clipboard; its bytes stay in memory until sealed."""
+        if not self._can_import():
+            return None
+        return self.import_mime(QGuiApplication.clipboard().mimeData(), "pasted")
+
+    def import_mime(self, mime: QMimeData | None, prefix: str) -> AddResult | None:
+        case_id = self.case_id
+        if case_id is None:
+            return None
+        data, how = b"", ""
+        if mime is not None and mime.hasFormat("image/png"):
+            data, how = bytes(mime.data("image/png").data()), "PNG bytes as copied"
+        elif mime is not None and mime.hasImage():
+            img = QImage(mime.imageData())
+            if not img.isNull():
+                data, how = png_bytes(img), "converted to PNG by the app"
+        if not data:
+            self.status.setText(t("There is no picture on the clipboard. Copy a picture first, then paste it."))
+            return None
+        name = f"{prefix}-{datetime.now():%Y%m%d-%H%M%S}.png"
+        info = ItemInput(name=name, method=METHOD_PASTE, capture={"clipboard": how})
+        try:
+            res = self.service.import_bytes(case_id, data, info)
+        except EvidenceKitError as e:
+            self._show_error(e)
+            return None
+        del data
+        self.refresh_items(select_id=res.item.id)
+        if res.duplicate:
+            self.status.setText(tr("duplicate", language(), name=name, exhibit=exhibit_label(res.item)))
+        else:
+            self.status.setText(t("Picture saved as {exhibit}. You can add where it came from under Source.",
+                                  exhibit=exhibit_label(res.item)))
+            self.detail.tabs.setCurrentIndex(1)
+        return res
+
+    # ------------------------------------------------------------ drag & drop
+
+    def _drop_ok(self, mime: QMimeData) -> bool:
+        if self.worker.busy or not self.case_id or not self.service.is_unlocked:
+            return False
+        return any(u.isLocalFile() for u in mime.urls()) or mime.hasImage()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._drop_ok(event.mimeData()):
+            event.acceptProposedAction()
+            self.status.setText(t("Drop to import into this case."))
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._drop_ok(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        mime = event.mimeData()
+        if not self._drop_ok(mime):
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+        if paths:
+            self.ask_and_import(paths)
+        elif mime.hasImage():
+            self.import_mime(mime, "dropped")
+
+    # ----------------------------------------------------------------- verify
+
+    def verify_vault(self) -> Job | None:
+        if self.worker.busy or not self.service.is_unlocked:
+            return None
+        svc = self.service
+
+        def run(ctx: JobContext) -> VerifyResult:
+            return svc.verify_vault(progress=ctx.progress, cancel=ctx.cancelled)
+
+        job = self.worker.start(run, name="verify", on_done=self._verify_done, on_error=self._job_failed,
+                                on_progress=self._progress)
+        self._show_job(job, t("Checking every item against its SHA-256 and the custody log…"))
+        return job
+
+    def _verify_done(self, res: VerifyResult) -> None:
+        self._job_finished()
+        lang = language()
+        if res.ok:
+            text = tr("verify_ok", lang, items=res.items_checked, events=res.log_size)
+        else:
+            text = tr("verify_fail", lang, n=len(res.problems))
+        self.status.setText(text)
+        details = "\n".join([*res.problems, *res.warnings])
+        self._open_dialog(MessageDialog(self, t("Integrity check"), text, details, show_details=bool(details)))
+
+    # ------------------------------------------------------------------- jobs
+
+    def run_job(self, fn: Callable[[JobContext], Any], label: str, on_done: Callable[[Any], None]) -> Job | None:
+        """Run another long task (report, export) with the same progress bar and Cancel button."""
+        if self.worker.busy or not self.service.is_unlocked:
+            return None
+
+        def done(result: Any) -> None:
+            self._job_finished()
+            on_done(result)
+
+        job = self.worker.start(fn, name="task", on_done=done, on_error=self._job_failed, on_progress=self._progress)
+        self._show_job(job, label)
+        return job
+
+    def _show_job(self, job: Job, label: str) -> None:
+        self._job = job
+        self.job_label.setText(label)
+        self.progress.setRange(0, 0)  # busy until the first progress report
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setText(t("Cancel"))
+        self.job_bar.setVisible(True)
+        self.status.setText("")
+
+    def _progress(self, done: int, total: int) -> None:
+        if total <= 0:
+            return
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(min(1000, done * 1000 // total))
+        self.progress.setFormat(f"%p %  ({format_size(done)} / {format_size(total)})")
+
+    def cancel_job(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.cancel_button.setText(t("Cancelling…"))
+
+    def _job_failed(self, error: Exception) -> None:
+        self._job_finished()
+        if isinstance(error, CancelledError):
+            self.status.setText(error.message(language()))
+        else:
+            self._show_error(error)
+        if self.service.is_unlocked:
+            selected = self.detail.item.id if self.detail.item else None
+            self.refresh_items(select_id=selected)
+
+    def _job_finished(self) -> None:
+        self._job = None
+        self.job_bar.setVisible(False)
+
+    def set_busy(self, busy: bool) -> None:
+        self._update_actions()
+        self.detail.set_busy(busy)
+        if not busy and self.detail.item is not None and self.service.is_unlocked:
+            self._load_events(self.detail.item)
+            if not self.detail.preview.has_image:
+                self._preview_timer.start()
+
+    def _update_actions(self) -> None:
+        idle = not self.worker.busy
+        has_case = self.case_id is not None
+        self.case_combo.setEnabled(idle and self.case_combo.count() > 0)
+        self.new_case_button.setEnabled(idle)
+        self.case_details_button.setEnabled(idle and has_case)
+        for b in (self.import_files_button, self.import_folder_button, self.paste_button, self.police_button):
+            if b is not None:
+                b.setEnabled(idle and has_case)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(t("{n} item(s)", n=total) if shown == total else t("{shown} of {n}", shown=shown, n=total))
+        if not self.case_id:
+            self.empty.setText(t("Create a case to begin. A case keeps together everything about one incident."))
+            self.list_stack.setCurrentWidget(self.empty)
+        elif total == 0:
+            self.empty.setText(t("No evidence in this case yet. Drag files here, or use Import files."))
+            self.list_stack.setCurrentWidget(self.empty)
+        else:
+            self.list_stack.setCurrentWidget(self.table)
+
+
+def png_bytes(img: QImage) -> bytes:
+    """Encode a picture as PNG in memory (never a temporary file)."""
+    ba = QByteArray()
+    buf = QBuffer(ba)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    img.save(buf, "PNG")  # type: ignore[call-overload]  # the stub says bytes; PySide6 wants str
+    buf.close()
+    return bytes(ba.data())

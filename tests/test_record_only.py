@@ -130,7 +130,9 @@ def test_screenshot_regions_blacked_out_context_kept(counselor: EvidenceService)
 
 def test_non_image_record_only_keeps_hashes_only(counselor: EvidenceService) -> None:
     case = counselor.create_case("학생 C")
-    res = counselor.import_bytes(case.id, b"\x1a\x45\xdf\xa3 fake video " * 100, ItemInput(name="v.webm", method="paste"))
+    res = counselor.import_bytes(
+        case.id, b"\x1a\x45\xdf\xa3 fake video " * 100, ItemInput(name="v.webm", method="paste")
+    )
     assert not res.item.retained and res.item.stored_sha256 is None
     assert counselor.vault._item_blob(res.item.id) is None
 

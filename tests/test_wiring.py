@@ -78,3 +78,22 @@ def test_marked_chat_messages_appear_in_report(service: EvidenceService, tmp_pat
     text = pdf_text(out)
     assert "그거 지워 당장" in text and "이영희" in text
     assert res is not None
+
+
+def test_bundle_verification_reports_progress_and_can_be_cancelled(service: EvidenceService, tmp_path: Path) -> None:
+    import pytest
+
+    from evidence_kit.core.errors import CancelledError
+    from evidence_kit.core.vault import ItemInput
+
+    case = service.create_case("사건 C").id
+    for n in range(3):
+        service.import_bytes(case, f"evidence {n}".encode() * 100, ItemInput(name=f"e{n}.txt", method="paste"))
+    out = tmp_path / "user-output" / "bundle"
+    out.parent.mkdir()
+    export_bundle(service.vault, case, out, lang="en")
+    seen: list[tuple[int, int]] = []
+    assert verify_bundle(out, progress=lambda d, t: seen.append((d, t))).ok
+    assert seen and seen[-1][0] == seen[-1][1]
+    with pytest.raises(CancelledError):
+        verify_bundle(out, cancel=lambda: len(seen) > 0)

@@ -61,8 +61,9 @@ from .bundle import (
     SUMS_SIG,
 )
 from .canonical import parse_canonical
-from .errors import EvidenceKitError, WrongPassphraseError
+from .errors import CancelledError, EvidenceKitError, WrongPassphraseError
 from .i18n import tr
+from .ingest import Cancel, Progress, never_cancel, no_progress
 from .keys import key_fingerprint
 
 log = logging.getLogger(__name__)
@@ -459,12 +460,21 @@ def _decrypt(f: BinaryIO, passphrase: str) -> bytes:
 # --------------------------------------------------------------------------- verify
 
 
-def verify_bundle(path: Path, *, passphrase: str | None = None) -> BundleVerification:
-    """Verify a bundle; never raises for bad content (only PassphraseNeeded/WrongPassphrase)."""
+def verify_bundle(
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
+) -> BundleVerification:
+    """Verify a bundle; never raises for bad content (only PassphraseNeeded/WrongPassphrase,
+    and CancelledError when ``cancel`` says so). ``progress`` counts files hashed."""
     res = BundleVerification(path=str(path))
     try:
         with open_bundle(Path(path), passphrase) as src:
-            _Verifier(src, res).run()
+            _Verifier(src, res, progress=progress, cancel=cancel).run()
+            total = len(src.names())
+            progress(total, total)
     except BundleRefused as e:
         res.problems.append(Problem(e.key, dict(e.kw)))
     except OSError as e:
@@ -474,11 +484,20 @@ def verify_bundle(path: Path, *, passphrase: str | None = None) -> BundleVerific
 
 
 class _Verifier:
-    def __init__(self, src: _Source, res: BundleVerification) -> None:
+    def __init__(
+        self,
+        src: _Source,
+        res: BundleVerification,
+        *,
+        progress: Progress = no_progress,
+        cancel: Cancel = never_cancel,
+    ) -> None:
         self.src = src
         self.res = res
         self.names = set(src.names())
         self.actual: dict[str, tuple[str, int]] = {}
+        self._progress = progress
+        self._cancel = cancel
 
     def problem(self, key: str, **kw: Any) -> None:
         self.res.problems.append(Problem(key, kw))
@@ -499,12 +518,15 @@ class _Verifier:
     def hash_of(self, name: str) -> tuple[str, int] | None:
         if name in self.actual:
             return self.actual[name]
+        if self._cancel():
+            raise CancelledError()
         try:
             got = self.src.hash(name)
         except (OSError, zipfile.BadZipFile, EOFError, zlib.error, ValueError, NotImplementedError) as e:
             self.problem("bvp_read", path=name, why=str(e)[:200])
             return None
         self.actual[name] = got
+        self._progress(len(self.actual), len(self.names))
         return got
 
     @staticmethod

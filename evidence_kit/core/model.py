@@ -29,6 +29,12 @@ POLICY_KEEP = "keep_originals"
 POLICY_RECORD_ONLY = "record_only"
 POLICIES = (POLICY_KEEP, POLICY_RECORD_ONLY)
 
+
+def default_policy(role: str) -> str:
+    """A new case's evidence policy for the vault's role: counselors record only (issue 9)."""
+    return POLICY_RECORD_ONLY if role == "counselor" else POLICY_KEEP
+
+
 # How an item entered the vault.
 METHOD_IMPORT_FILE = "import-file"
 METHOD_IMPORT_FOLDER = "import-folder"

@@ -300,11 +300,17 @@ class EvidenceService:
         )
 
     @staticmethod
-    def verify_bundle(path: Path, *, passphrase: str | None = None) -> BundleVerification:
+    def verify_bundle(
+        path: Path,
+        *,
+        passphrase: str | None = None,
+        progress: Progress = no_progress,
+        cancel: Cancel = never_cancel,
+    ) -> BundleVerification:
         """Police side: needs no vault, only the bundle (and its passphrase if encrypted)."""
         from .bundle_verify import verify_bundle
 
-        return verify_bundle(Path(path), passphrase=passphrase)
+        return verify_bundle(Path(path), passphrase=passphrase, progress=progress, cancel=cancel)
 
     # -- perceptual hashes and takedown (issue 10)
 

@@ -76,7 +76,7 @@ from .keys import (
     wrap_key,
 )
 from .metadata import HEAD_BYTES, extract, sniff_media_type
-from .model import METHOD_DERIVED, POLICIES, POLICY_KEEP, Case, CustodyEvent, Item, Source
+from .model import METHOD_DERIVED, POLICIES, Case, CustodyEvent, Item, Source, default_policy
 
 log = logging.getLogger(__name__)
 
@@ -642,7 +642,7 @@ class Vault:
             raise InputError("case name is empty", ko="사건 이름을 입력해 주세요.", en="Please give the case a name.")
         role = fields.pop("role", None) or self.get_setting("role", "victim")
         if "policy" not in fields:
-            fields["policy"] = POLICY_KEEP if role != "counselor" else "record_only"
+            fields["policy"] = default_policy(role)
         if fields["policy"] not in POLICIES:
             raise InputError(f"unknown policy {fields['policy']}")
         case = Case(id=str(uuid.uuid4()), name=name, created_utc=iso_utc(self.clock.now()), role=role, **fields)

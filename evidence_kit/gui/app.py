@@ -157,6 +157,8 @@ def self_check() -> int:
         res = svc.import_bytes(case.id, data, ItemInput(name="self-check.png", method="paste"))
         if svc.vault.read_item_bytes(res.item.id, log_view=False) != data:
             problems.append("vault round trip failed")
+        if res.item.pdq is None:
+            problems.append("no PDQ perceptual hash (pdqhash missing from the build?)")
         if decode_image(data) is None:
             problems.append("Qt could not decode a PNG (image plugins missing?)")
         if not svc.verify_vault().ok:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QImage
 from PySide6.QtWidgets import (
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.model import CustodyEvent, Item
+from ..core.model import POLICY_RECORD_ONLY, CustodyEvent, Item
 from .dialogs import SourceForm, plain_box, scrolled
 from .display import format_size, format_time, safe_text
 from .i18n import t
@@ -41,6 +43,9 @@ class DetailPanel(QWidget):
         super().__init__(parent)
         self.item: Item | None = None
         self._busy = False
+        self._policy = ""
+        # Finds another item of the case (a derived copy's original); set by the workspace.
+        self.lookup: Callable[[str], Item | None] = lambda _item_id: None
 
         self.title = SafeLabel(elide=Qt.TextElideMode.ElideMiddle, data=True)
         f = QFont(self.title.font())
@@ -69,6 +74,10 @@ class DetailPanel(QWidget):
         self.f_acquired_utc = SafeLabel(selectable=True, data=True)
         self.f_method = SafeLabel(selectable=True)
         self.f_kept = SafeLabel(selectable=True, wrap=True)
+        self.f_policy = SafeLabel(selectable=True, wrap=True)
+        self.f_derivation = SafeLabel(selectable=True, wrap=True)
+        self.f_stored_sha256 = hash_field(t("SHA-256 of the stored redacted copy"))
+        self.f_derived_from = SafeLabel(selectable=True, wrap=True, data=True)
         self.f_picture = SafeLabel(selectable=True, data=True)
         self.f_note = SafeLabel(selectable=True, wrap=True, data=True)
         self.f_exif = plain_box(name=t("Metadata inside the file (EXIF)"), read_only=True, lines=4)
@@ -84,7 +93,11 @@ class DetailPanel(QWidget):
             (t("Acquired (local time)"), self.f_acquired),
             (t("Acquired (UTC)"), self.f_acquired_utc),
             (t("How it was added"), self.f_method),
+            (t("Evidence policy"), self.f_policy),
             (t("Original"), self.f_kept),
+            (t("Redaction"), self.f_derivation),
+            (t("SHA-256 of the stored redacted copy"), self.f_stored_sha256),
+            (t("Copy of"), self.f_derived_from),
             (t("Picture"), self.f_picture),
             (t("Metadata note"), self.f_note),
             (t("Metadata inside the file (EXIF)"), self.f_exif),
@@ -93,6 +106,7 @@ class DetailPanel(QWidget):
             if isinstance(widget, SafeLabel):
                 named(widget, label)
             form.addRow(label, widget)
+        self._form = form
 
         # Source tab
         source_tab = QWidget()
@@ -156,9 +170,11 @@ class DetailPanel(QWidget):
         if item is None:
             self.title.setText(t("No item selected"))
             for w in (self.f_exhibit, self.f_name, self.f_folder, self.f_type, self.f_size, self.f_acquired,
-                      self.f_acquired_utc, self.f_method, self.f_kept, self.f_picture, self.f_note):
+                      self.f_acquired_utc, self.f_method, self.f_kept, self.f_picture, self.f_note, self.f_policy,
+                      self.f_derivation, self.f_derived_from):
                 w.setText("")
-            for e in (self.f_sha256, self.f_md5, self.f_sha1):
+            self._show_derivation_rows(None)
+            for e in (self.f_sha256, self.f_md5, self.f_sha1, self.f_stored_sha256):
                 e.clear()
             self.f_exif.clear()
             self.source_form.clear()
@@ -179,7 +195,17 @@ class DetailPanel(QWidget):
         self.f_acquired_utc.setText(format_time(item.acquired_utc))
         self.f_method.setText(method_label(item.method))
         self.f_kept.setText(t("Kept in the vault, encrypted") if item.retained
-                            else t("Not kept: only its hashes and details are recorded"))
+                            else t("Not kept — hashes only"))
+        self.f_policy.setText(policy_label(self._policy) if self._policy else "")
+        self.f_derivation.setText(derivation_label(item.derivation))
+        self.f_stored_sha256.setText(item.stored_sha256 or "")
+        self.f_stored_sha256.setCursorPosition(0)
+        parent = self.lookup(item.derived_from) if item.derived_from else None
+        self.f_derived_from.setText(
+            f"{exhibit_label(parent)} · {safe_text(item_display_name(parent), 300)}" if parent
+            else (item.derived_from or "")
+        )
+        self._show_derivation_rows(item)
         img = item.image
         self.f_picture.setText(
             f"{img.get('width')} × {img.get('height')} {img.get('format', '')}".strip() if img.get("width") else ""
@@ -189,6 +215,16 @@ class DetailPanel(QWidget):
         self.source_form.set_source(item.source, item.notes)
         self.source_status.setText(t("Changes are recorded in the custody log."))
         self._update_dirty()
+
+    def set_case_policy(self, policy: str) -> None:
+        """The evidence policy of the case the shown items belong to."""
+        self._policy = policy
+        self.f_policy.setText(policy_label(policy) if policy and self.item is not None else "")
+
+    def _show_derivation_rows(self, item: Item | None) -> None:
+        self._form.setRowVisible(self.f_derivation, bool(item and item.derivation))
+        self._form.setRowVisible(self.f_stored_sha256, bool(item and item.stored_sha256))
+        self._form.setRowVisible(self.f_derived_from, bool(item and item.derived_from))
 
     def set_events(self, events: list[CustodyEvent]) -> None:
         self.events.set_events(events)
@@ -244,3 +280,22 @@ class DetailPanel(QWidget):
         self.preview.button.setEnabled(not busy and self.preview.has_image)
         self._update_dirty()
 
+
+
+def policy_label(policy: str) -> str:
+    """The case's evidence policy in words (short: the case header and the detail panel)."""
+    if policy == POLICY_RECORD_ONLY:
+        return t("Record only — originals are not stored")
+    return t("Keeps originals")
+
+
+def derivation_label(derivation: str) -> str:
+    """How a stored redacted image was made (core.vault writes "blacked-out: N region(s)" or
+    "pixelated: N blocks"); other values are shown as they are."""
+    kind, _, rest = derivation.partition(":")
+    n = rest.strip().split(" ", 1)[0]
+    if kind == "blacked-out" and n.isdigit():
+        return t("{n} area(s) blacked out; the rest kept as it was", n=n)
+    if kind == "pixelated" and n.isdigit():
+        return t("The whole picture pixelated ({n} blocks across), beyond recognition", n=n)
+    return derivation

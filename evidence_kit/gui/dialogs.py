@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import EvidenceKitError
 from ..core.fsutil import atomic_write_bytes
-from ..core.model import PLATFORMS, Case, Source
+from ..core.model import PLATFORMS, POLICY_KEEP, POLICY_RECORD_ONLY, Case, Source
 from .display import safe_text
 from .i18n import language, t
 from .models import platform_label
@@ -361,9 +361,10 @@ INCIDENT_PROMPTS = ("when", "where", "how", "result")
 class CaseDialog(QDialog):
     """Create a case or describe it. Only the name is needed; everything else can wait."""
 
-    def __init__(self, parent: QWidget | None, case: Case | None = None) -> None:
+    def __init__(self, parent: QWidget | None, case: Case | None = None, *, default_policy: str = POLICY_KEEP) -> None:
         super().__init__(parent)
         self.case = case
+        self._default_policy = case.policy if case else default_policy
         self.setWindowTitle(t("Case details") if case else t("New case"))
         inner = QWidget()
         form = QFormLayout(inner)
@@ -376,6 +377,15 @@ class CaseDialog(QDialog):
         form.addRow(t("Case name"), self.name)
         form.addRow(t("Police case number"), self.reference)
         form.addRow(t("Description"), self.description)
+
+        self.policy = named(QComboBox(), t("Evidence policy"))
+        self.policy.addItem(t("Keep originals (encrypted in the vault)"), POLICY_KEEP)
+        self.policy.addItem(t("Record only: hashes and a redacted copy, never the original"), POLICY_RECORD_ONLY)
+        self.policy.setCurrentIndex(max(0, self.policy.findData(self._default_policy)))
+        form.addRow(t("Evidence policy"), self.policy)
+        policy_note = SafeLabel(t("Changing the policy is recorded in the custody log. It applies to evidence added "
+                                  "from now on; items already saved stay as they are."), wrap=True)
+        form.addRow("", policy_note)
 
         incident = c.incident if c else {}
         group = QGroupBox(t("What happened (for the report; optional)"))
@@ -443,12 +453,16 @@ class CaseDialog(QDialog):
             "suspects": [s.strip() for s in self.suspects.toPlainText().splitlines() if s.strip()],
             "prepared_by": self.prepared_by.text().strip(),
             "organisation": self.organisation.text().strip(),
+            "policy": str(self.policy.currentData()),
         }
 
     def changes(self) -> dict[str, Any]:
-        """Only the fields that differ from the case being edited."""
+        """Only the fields that differ from the case being edited (for a new case: those filled
+        in, and the policy only when it is not the vault's default for the role)."""
         vals = self.values()
         if self.case is None:
+            if vals["policy"] == self._default_policy:
+                vals.pop("policy")
             return {k: v for k, v in vals.items() if v}
         return {k: v for k, v in vals.items() if getattr(self.case, k) != v}
 

@@ -205,7 +205,13 @@ class VerifyBundleDialog(QDialog):
         self.busy = named(QProgressBar(), t("Working"))
         self.busy.setRange(0, 0)
         self.busy.setVisible(False)
-        lay.addWidget(self.busy)
+        brow = QHBoxLayout()
+        brow.addWidget(self.busy, 1)
+        self.cancel_button = make_button(t("Cancel"), self.cancel_verify)
+        self.cancel_button.setVisible(False)
+        brow.addWidget(self.cancel_button)
+        lay.addLayout(brow)
+        self.job: Any = None
         self.verdict = SafeLabel(wrap=True)
         named(self.verdict, t("Result"))
         f = self.verdict.font()
@@ -249,14 +255,30 @@ class VerifyBundleDialog(QDialog):
         path, passphrase = self.path, self.passphrase.text() or None
 
         def run(ctx: JobContext) -> Any:
-            return EvidenceService.verify_bundle(path, passphrase=passphrase)
+            return EvidenceService.verify_bundle(
+                path, passphrase=passphrase, progress=ctx.progress, cancel=ctx.cancelled
+            )
 
+        self.busy.setRange(0, 0)
         self.busy.setVisible(True)
+        self.cancel_button.setVisible(True)
         self.verify_button.setEnabled(False)
-        self.worker.start(run, name="verify-bundle", on_done=self.show_result, on_error=self.show_error)
+        self.job = self.worker.start(
+            run, name="verify-bundle", on_done=self.show_result, on_error=self.show_error, on_progress=self.on_progress
+        )
+
+    def on_progress(self, done: int, total: int) -> None:
+        self.busy.setRange(0, max(total, 1))
+        self.busy.setValue(done)
+
+    def cancel_verify(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
 
     def show_error(self, exc: Exception) -> None:
         self.busy.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self.job = None
         self.verify_button.setEnabled(True)
         self.verdict.setText(error_text(exc)[0])  # e.g. the passphrase is needed or wrong
 
@@ -265,6 +287,8 @@ class VerifyBundleDialog(QDialog):
 
         lang = language()
         self.busy.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self.job = None
         self.verify_button.setEnabled(True)
         self.table.clear()
         ok_word, bad_word = tr("bv_pass", lang), tr("bv_fail", lang)

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QImage,
     QKeySequence,
+    QPalette,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -33,20 +34,24 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ..core.errors import CancelledError, EvidenceKitError
+from ..core.guidance import Guidance, load_guidance
 from ..core.i18n import tr
-from ..core.model import METHOD_PASTE, Item, Source
+from ..core.model import METHOD_PASTE, POLICY_RECORD_ONLY, Item, Source, default_policy
+from ..core.redact import Rect
 from ..core.service import EvidenceService, ImportSummary
 from ..core.vault import AddResult, ItemInput, VerifyResult
-from .detail import DetailPanel
+from .detail import DetailPanel, policy_label
 from .dialogs import CaseDialog, ImportDialog, MessageDialog, choose_files, choose_folder
 from .display import format_size
 from .i18n import language, t
 from .models import ITEM_ROLE, ItemFilterProxy, ItemTableModel, exhibit_label
+from .redact_dialog import RedactDialog
 from .widgets import SafeLabel, decode_image, make_button, named
 from .worker import Job, JobContext, Worker
 
@@ -89,18 +94,26 @@ class WorkspacePage(QWidget):
         self.import_files_button = make_button(t("Import files"), self.import_files)
         self.import_folder_button = make_button(t("Import a folder"), self.import_folder)
         self.paste_button = make_button(t("Paste an image"), self.paste_image)
+        self.redact_copy_button = make_button(t("Make a redacted copy…"), self.make_redacted_copy)
+        self.redact_copy_button.setToolTip(t("A copy of the selected picture with areas blacked out or pixelated, "
+                                             "for a school or family; the original stays sealed."))
+        self.policy_label = named(SafeLabel(), t("Evidence policy"))
+        self.redact_dialog: RedactDialog | None = None  # the one open now (tests look at it)
         top = QHBoxLayout()
         case_label = QLabel(t("Case:"))
         case_label.setBuddy(self.case_combo)
         top.addWidget(case_label)
         top.addWidget(self.case_combo, 1)
+        top.addWidget(self.policy_label, 1)
         top.addWidget(self.new_case_button)
         top.addWidget(self.case_details_button)
         top.addSpacing(16)
         top.addWidget(self.import_files_button)
         top.addWidget(self.import_folder_button)
         top.addWidget(self.paste_button)
+        top.addWidget(self.redact_copy_button)
         self._top = top
+        self.guidance = GuidancePanel()
         self.police_button: QPushButton | None = None
 
         # -- left: filter and table
@@ -153,6 +166,7 @@ class WorkspacePage(QWidget):
 
         # -- right: detail
         self.detail = DetailPanel()
+        self.detail.lookup = self._item_by_id
         self.detail.save_source_requested.connect(self.save_source)
         self.detail.reveal_requested.connect(self.reveal)
         save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self.detail)
@@ -184,6 +198,7 @@ class WorkspacePage(QWidget):
 
         lay = QVBoxLayout(self)
         lay.addLayout(top)
+        lay.addWidget(self.guidance)
         lay.addWidget(split, 1)
         lay.addWidget(self.job_bar)
         lay.addWidget(self.status)
@@ -233,6 +248,7 @@ class WorkspacePage(QWidget):
         self.case_combo.blockSignals(False)
         self.model.clear()
         self.detail.show_item(None)
+        self._show_policy()
         self.filter.clear()
         self.status.setText("")
         self.job_bar.setVisible(False)
@@ -241,7 +257,26 @@ class WorkspacePage(QWidget):
     def _case_changed(self, _index: int = -1) -> None:
         self.save_pending()
         self.detail.show_item(None)
+        self._show_policy()
         self.refresh_items()
+
+    def _show_policy(self) -> None:
+        """The case's evidence policy in the header, the detail panel and (for counselors) the guidance."""
+        case = None
+        if self.case_id and self.service.is_unlocked:
+            try:
+                case = self.service.vault.get_case(self.case_id)
+            except EvidenceKitError as e:
+                log.info("case unavailable: %s", type(e).__name__)
+        self.policy_label.setText(policy_label(case.policy) if case else "")
+        self.detail.set_case_policy(case.policy if case else "")
+        self.guidance.setVisible(
+            case is not None and (case.policy == POLICY_RECORD_ONLY or case.role == "counselor")
+            and self.guidance.loaded
+        )
+
+    def _item_by_id(self, item_id: str) -> Item | None:
+        return next((i for i in self.model.items() if i.id == item_id), None)
 
     def refresh_items(self, select_id: str | None = None) -> None:
         case_id = self.case_id
@@ -256,7 +291,8 @@ class WorkspacePage(QWidget):
         self._update_actions()
 
     def new_case(self) -> None:
-        dlg = CaseDialog(self)
+        role = str(self.service.vault.get_setting("role", "victim")) if self.service.is_unlocked else "victim"
+        dlg = CaseDialog(self, default_policy=default_policy(role))
         dlg.accepted.connect(lambda: self._create_case(dlg))
         self._open_dialog(dlg)
 
@@ -271,31 +307,39 @@ class WorkspacePage(QWidget):
         self.load(select_case=case.id)
         self.status.setText(t("Case created. You can now import evidence into it."))
 
-    def edit_case(self) -> None:
+    def edit_case(self) -> CaseDialog | None:
         if not self.case_id:
-            return
+            return None
         try:
             case = self.service.vault.get_case(self.case_id)
         except EvidenceKitError as e:
             self._show_error(e)
-            return
+            return None
         dlg = CaseDialog(self, case)
         dlg.accepted.connect(lambda: self._update_case(dlg))
         self._open_dialog(dlg)
+        return dlg
 
     def _update_case(self, dlg: CaseDialog) -> None:
         assert dlg.case is not None
         changes = dlg.changes()
         if not changes:
             return
+        policy = changes.pop("policy", None)
         try:
-            case = self.service.update_case(dlg.case.id, **changes)
+            case = dlg.case
+            if changes:
+                case = self.service.update_case(dlg.case.id, **changes)
+            if policy is not None:  # on its own, so the custody log records it as a policy change
+                case = self.service.update_case(dlg.case.id, policy=policy)
         except EvidenceKitError as e:
             self._show_error(e)
             return
         idx = self.case_combo.findData(case.id)
         if idx >= 0:
             self.case_combo.setItemText(idx, case.name)
+        self._show_policy()
+        self._update_actions()
         self.status.setText(t("Case details saved. The change is recorded in the custody log."))
 
     # ------------------------------------------------------------------ items
@@ -326,6 +370,7 @@ class WorkspacePage(QWidget):
             self.save_pending()  # typed source details are not lost by clicking elsewhere
         self.detail.show_item(item)  # the preview is blurred again for every selection
         self._preview_timer.stop()
+        self._update_actions()
         if item is None:
             return
         self._load_events(item)
@@ -487,7 +532,35 @@ class WorkspacePage(QWidget):
         name = f"{prefix}-{datetime.now():%Y%m%d-%H%M%S}.png"
         info = ItemInput(name=name, method=METHOD_PASTE, capture={"clipboard": how})
         try:
-            res = self.service.import_bytes(case_id, data, info)
+            record_only = self.service.is_record_only(case_id)
+        except EvidenceKitError as e:
+            self._show_error(e)
+            return None
+        if record_only:
+            # Only a redacted version will be stored: the person chooses what to hide first.
+            # The original stays in this closure (memory) until the dialog closes.
+            dlg = RedactDialog(self, data, record_only=True)
+            del data
+            self.redact_dialog = dlg
+            dlg.finished.connect(lambda result: self._record_only_chosen(dlg, result, case_id, info))
+            self._open_dialog(dlg)
+            return None
+        return self._store_bytes(case_id, data, info)
+
+    def _record_only_chosen(self, dlg: RedactDialog, result: int, case_id: str, info: ItemInput) -> None:
+        if self.redact_dialog is dlg:
+            self.redact_dialog = None
+        data = dlg.take_data()
+        if result != QDialog.DialogCode.Accepted or not self.service.is_unlocked or self.case_id != case_id:
+            self.status.setText(t("Nothing was saved."))
+            return
+        self._store_bytes(case_id, data, info, dlg.rects())
+
+    def _store_bytes(self, case_id: str, data: bytes, info: ItemInput, regions: list[Rect] | None = None
+                     ) -> AddResult | None:
+        name = info.name
+        try:
+            res = self.service.import_bytes(case_id, data, info, regions=regions or ())
         except EvidenceKitError as e:
             self._show_error(e)
             return None
@@ -500,6 +573,56 @@ class WorkspacePage(QWidget):
                                   exhibit=exhibit_label(res.item)))
             self.detail.tabs.setCurrentIndex(1)
         return res
+
+    # ------------------------------------------------------- redacted copies
+
+    def _can_copy(self, item: Item | None) -> bool:
+        return (item is not None and item.retained and item.media_type.startswith("image/")
+                and item.derived_from is None and not self._record_only_case())
+
+    def _record_only_case(self) -> bool:
+        try:
+            return bool(self.case_id) and self.service.is_unlocked and self.service.is_record_only(self.case_id or "")
+        except EvidenceKitError:
+            return False
+
+    def make_redacted_copy(self) -> RedactDialog | None:
+        """Choose areas on the selected picture; the copy is made on the worker and linked to it."""
+        item = self.selected_item()
+        if self.worker.busy or not self.service.is_unlocked or item is None or not self._can_copy(item):
+            return None
+        try:  # the person sees the picture here: a logged view
+            data = self.service.vault.read_item_bytes(item.id, limit=PREVIEW_LIMIT)
+        except EvidenceKitError as e:
+            self._show_error(e)
+            return None
+        dlg = RedactDialog(self, data, record_only=False)
+        del data
+        dlg.take_data()  # the vault reads the original again when it makes the copy
+        self.redact_dialog = dlg
+        dlg.accepted.connect(lambda: self._start_copy(item.id, dlg.rects()))
+        dlg.finished.connect(lambda _r: self._forget_redact_dialog(dlg))
+        self._open_dialog(dlg)
+        return dlg
+
+    def _forget_redact_dialog(self, dlg: RedactDialog) -> None:
+        if self.redact_dialog is dlg:
+            self.redact_dialog = None
+
+    def _start_copy(self, item_id: str, rects: list[Rect]) -> Job | None:
+        svc = self.service
+
+        def run(_ctx: JobContext) -> AddResult:
+            res = svc.vault.derive_redacted_copy(item_id, regions=rects)
+            svc.vault.flush()
+            return res
+
+        return self.run_job(run, t("Making the redacted copy…"), self._copy_done)
+
+    def _copy_done(self, res: AddResult) -> None:
+        self.refresh_items(select_id=res.item.id)
+        self.status.setText(t("Redacted copy saved as {exhibit}, linked to its original.",
+                              exhibit=exhibit_label(res.item)))
 
     # ------------------------------------------------------------ drag & drop
 
@@ -627,6 +750,7 @@ class WorkspacePage(QWidget):
         for b in (self.import_files_button, self.import_folder_button, self.paste_button, self.police_button):
             if b is not None:
                 b.setEnabled(idle and has_case)
+        self.redact_copy_button.setEnabled(idle and has_case and self._can_copy(self.selected_item()))
         self._update_count()
 
     def _update_count(self) -> None:
@@ -650,3 +774,60 @@ def png_bytes(img: QImage) -> bytes:
     img.save(buf, "PNG")  # type: ignore[call-overload]  # the stub says bytes; PySide6 wants str
     buf.close()
     return bytes(ba.data())
+
+
+class GuidancePanel(QWidget):
+    """What a counselor should do now, from ``resources/guidance.json`` (core.guidance):
+    each statement in the app's language with the other language and its source below it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.toggle = named(QToolButton(), t("What to do now (guidance for counselors)"))
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setCheckable(True)
+        self.toggle.setChecked(True)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow)
+        self.toggle.toggled.connect(self._toggled)
+        self.body = QWidget()
+        self.body.setObjectName("guidanceBody")
+        self.body.setStyleSheet("#guidanceBody { border: 1px solid palette(mid); border-radius: 4px; }")
+        self.statements: list[tuple[SafeLabel, SafeLabel]] = []
+        self.guidance: Guidance | None = None
+        try:
+            self.guidance = load_guidance()
+        except EvidenceKitError as e:
+            log.warning("counselor guidance unavailable: %s", e)
+        bl = QVBoxLayout(self.body)
+        bl.setContentsMargins(8, 6, 8, 6)
+        bl.setSpacing(2)
+        lang = language()
+        other = "en" if lang == "ko" else "ko"
+        self.toggle.setText(self.guidance.title(lang) if self.guidance else "")
+        for st in self.guidance.statements if self.guidance else ():
+            # The texts carry both languages themselves (not the ko.json catalogue): data labels.
+            main = SafeLabel("• " + st.text(lang), wrap=True, data=True)
+            f = main.font()
+            f.setBold(True)
+            main.setFont(f)
+            sub = SafeLabel(f"{st.text(other)}  [{st.source}]", wrap=True, data=True)
+            sf = sub.font()
+            sf.setPointSizeF(sf.pointSizeF() * 0.85)
+            sub.setFont(sf)
+            sub.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            sub.setContentsMargins(12, 0, 0, 4)
+            bl.addWidget(main)
+            bl.addWidget(sub)
+            self.statements.append((main, sub))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.toggle)
+        lay.addWidget(self.body)
+        self.setVisible(False)
+
+    @property
+    def loaded(self) -> bool:
+        return self.guidance is not None
+
+    def _toggled(self, shown: bool) -> None:
+        self.body.setVisible(shown)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)

@@ -1,0 +1,235 @@
+"""Choose what to black out in a picture (issue 9): rectangles drawn with the mouse.
+
+The picture comes from bytes in memory and is only painted on screen; nothing is written
+anywhere. The dialog returns ``core.redact.Rect`` in the picture's own pixels; making the
+redacted image is the core's job (``core.redact`` through the vault or the service).
+No rectangles means "pixelate the whole picture".
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QImageReader,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QShortcut,
+)
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+
+from ..core.redact import Rect
+from .dialogs import dialog_buttons
+from .i18n import t
+from .widgets import SafeLabel, make_button, named
+
+# The picture is shown at most this many pixels across (the rectangles stay in full-size pixels).
+SHOW_MAX_SIDE = 4096
+MIN_RECT = 3  # picture pixels; a click without a drag draws nothing
+
+
+def read_image(data: bytes, max_side: int = SHOW_MAX_SIDE) -> tuple[QImage, QSize] | None:
+    """(picture to show, the picture's full size) decoded in memory; None if it is not a picture."""
+    ba = QByteArray(data)
+    buf = QBuffer(ba)
+    buf.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buf)
+    reader.setAutoTransform(False)  # rectangles are in stored pixels, as core.redact sees them
+    full = reader.size()
+    if not full.isValid() or full.isEmpty():
+        return None
+    if max(full.width(), full.height()) > max_side:
+        reader.setScaledSize(full.scaled(max_side, max_side, Qt.AspectRatioMode.KeepAspectRatio))
+    img = reader.read()
+    buf.close()
+    if img.isNull():
+        return None
+    return img, full
+
+
+class RedactCanvas(QWidget):
+    """The picture scaled to fit, with the chosen rectangles painted solid black over it."""
+
+    changed = Signal()
+
+    def __init__(self, image: QImage, full: QSize, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._image = image
+        self._full = full
+        self._rects: list[Rect] = []
+        self._start: QPointF | None = None
+        self._current: QPointF | None = None
+        self.setMinimumSize(240, 180)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+
+    # -- geometry
+
+    def image_rect(self) -> QRectF:
+        """Where the picture is drawn in the widget (scaled to fit, centred)."""
+        avail = self.contentsRect()
+        fw, fh = self._full.width(), self._full.height()
+        scale = min(avail.width() / fw, avail.height() / fh)
+        w, h = fw * scale, fh * scale
+        return QRectF(avail.x() + (avail.width() - w) / 2, avail.y() + (avail.height() - h) / 2, w, h)
+
+    def to_image(self, p: QPointF) -> QPointF:
+        r = self.image_rect()
+        x = (p.x() - r.x()) * self._full.width() / r.width()
+        y = (p.y() - r.y()) * self._full.height() / r.height()
+        return QPointF(min(max(x, 0.0), self._full.width()), min(max(y, 0.0), self._full.height()))
+
+    def to_widget(self, rect: Rect) -> QRectF:
+        r = self.image_rect()
+        sx, sy = r.width() / self._full.width(), r.height() / self._full.height()
+        return QRectF(r.x() + rect.x * sx, r.y() + rect.y * sy, rect.w * sx, rect.h * sy)
+
+    def widget_point(self, x: int, y: int) -> QPoint:
+        """The widget position of picture pixel (x, y); for tests and keyboard helpers."""
+        r = self.image_rect()
+        return QPoint(round(r.x() + (x + 0.5) * r.width() / self._full.width()),
+                      round(r.y() + (y + 0.5) * r.height() / self._full.height()))
+
+    @staticmethod
+    def _rect_between(a: QPointF, b: QPointF) -> Rect:
+        x0, x1 = sorted((a.x(), b.x()))
+        y0, y1 = sorted((a.y(), b.y()))
+        x, y = int(x0), int(y0)
+        return Rect(x, y, max(0, round(x1) - x), max(0, round(y1) - y))
+
+    # -- the rectangles
+
+    def rects(self) -> list[Rect]:
+        return list(self._rects)
+
+    def add_rect(self, rect: Rect) -> None:
+        if rect.w >= MIN_RECT and rect.h >= MIN_RECT:
+            self._rects.append(rect)
+            self.changed.emit()
+            self.update()
+
+    def undo(self) -> None:
+        if self._rects:
+            self._rects.pop()
+            self.changed.emit()
+            self.update()
+
+    def clear(self) -> None:
+        if self._rects:
+            self._rects.clear()
+            self.changed.emit()
+            self.update()
+
+    # -- mouse
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._start = self._current = self.to_image(event.position())
+            self.update()
+        else:
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._start is not None:
+            self._current = self.to_image(event.position())
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._start is not None and event.button() == Qt.MouseButton.LeftButton:
+            start, self._start, self._current = self._start, None, None
+            self.add_rect(self._rect_between(start, self.to_image(event.position())))
+            self.update()
+
+    # -- painting
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), self.palette().window())
+        target = self.image_rect()
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.drawImage(target, self._image)
+        outline = QPen(QColor(220, 40, 40), 2)
+        for r in self._rects:
+            wr = self.to_widget(r)
+            p.fillRect(wr, QColor(0, 0, 0))
+            p.setPen(outline)
+            p.drawRect(wr)
+        if self._start is not None and self._current is not None:
+            live = self.to_widget(self._rect_between(self._start, self._current))
+            p.fillRect(live, QColor(0, 0, 0, 140))
+            p.setPen(QPen(QColor(220, 40, 40), 2, Qt.PenStyle.DashLine))
+            p.drawRect(live)
+        if self.hasFocus():
+            p.setPen(QPen(self.palette().highlight().color(), 2))
+            p.drawRect(QRect(1, 1, self.width() - 2, self.height() - 2))
+        p.end()
+
+
+class RedactDialog(QDialog):
+    """Draw rectangles to black out; none means the whole picture is pixelated.
+
+    ``record_only``: the picture is about to be recorded in a record-only case (only the
+    redacted version will be stored). Otherwise a redacted copy of an item is being made.
+    """
+
+    def __init__(self, parent: QWidget | None, data: bytes, *, record_only: bool) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(t("Choose what to hide"))
+        self._data: bytes | None = data  # in memory only, for the caller to seal after OK
+        decoded = read_image(data)
+        if decoded is None:
+            decoded = (QImage(1, 1, QImage.Format.Format_RGB32), QSize(1, 1))
+            decoded[0].fill(QColor(0, 0, 0))
+        image, full = decoded
+        self.canvas = named(RedactCanvas(image, full), t("Picture: drag to choose an area to black out"))
+        self.canvas.changed.connect(self._update)
+        if record_only:
+            intro = t("This case is record only: the original picture is not stored. Drag over the parts to "
+                      "black out so that the rest (address bar, account, time) stays readable; with no areas "
+                      "the whole picture is pixelated. Cancel stores nothing.")
+        else:
+            intro = t("A new redacted copy is made and linked to the sealed original, which stays as it is. Drag "
+                      "over the parts to black out; with no areas the whole picture is pixelated.")
+        self.intro = SafeLabel(intro, wrap=True)
+        self.summary = SafeLabel(wrap=True)
+        self.undo_button = make_button(t("Undo last area"), self.canvas.undo)
+        self.clear_button = make_button(t("Clear all areas"), self.canvas.clear)
+        self.buttons = dialog_buttons(self, t("Save") if record_only else t("Make the copy"), t("Cancel"))
+        self.ok_button = self.buttons.buttons()[0]
+        for seq, slot in ((QKeySequence.StandardKey.Undo, self.canvas.undo), (QKeySequence.StandardKey.Delete,
+                                                                                 self.canvas.clear)):
+            sc = QShortcut(QKeySequence(seq), self)
+            sc.activated.connect(slot)
+        row = QHBoxLayout()
+        row.addWidget(self.undo_button)
+        row.addWidget(self.clear_button)
+        row.addStretch(1)
+        row.addWidget(self.buttons)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.intro)
+        lay.addWidget(self.canvas, 1)
+        lay.addWidget(self.summary)
+        lay.addLayout(row)
+        self.resize(760, 620)
+        self._update()
+
+    def take_data(self) -> bytes:
+        """The picture's bytes, handed back once (the dialog then forgets them)."""
+        data, self._data = self._data or b"", None
+        return data
+
+    def rects(self) -> list[Rect]:
+        """The chosen areas in the picture's own pixels."""
+        return self.canvas.rects()
+
+    def _update(self) -> None:
+        n = len(self.canvas.rects())
+        self.summary.setText(t("{n} area(s) will be blacked out.", n=n) if n
+                             else t("No areas chosen: the whole picture will be pixelated."))
+        self.undo_button.setEnabled(n > 0)
+        self.clear_button.setEnabled(n > 0)

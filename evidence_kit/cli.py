@@ -440,7 +440,8 @@ def cmd_export(ctx: Ctx) -> int:
     case = ctx.case()
     res = svc.export_bundle(
         case.id, out, kind=kind, passphrase=passphrase, lang=ctx.args.report_lang,
-        clear_previews=ctx.args.clear_previews, progress=_progress_printer(ctx),
+        clear_previews=ctx.args.clear_previews, redacted_only=ctx.args.redacted_copies,
+        progress=_progress_printer(ctx),
     )
     ctx.say("bundle_written", path=res.path, files=res.files, items=res.items, pages=res.pages,
             fp=res.fingerprint, sha=res.manifest_sha256)
@@ -948,6 +949,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="encrypt the ZIP with a passphrase (stock age -d opens it)")
     s.add_argument("--bundle-passphrase-file",
                    help="passphrase for --encrypt (else EVIDENCE_KIT_BUNDLE_PASSPHRASE or a prompt)")
+    s.add_argument("--redacted-copies", action="store_true",
+                   help="for a school or family: only the redacted copies, no original (not for the police)")
     s.set_defaults(fn=cmd_export)
     s = sub.add_parser("log", help="print the custody log")
     s.add_argument("--case")

@@ -167,3 +167,33 @@ def test_redacted_copy_in_keep_originals_case_is_linked(service: EvidenceService
     child = service.vault.events(item_id=copy.id)[0]
     assert child.action == "derive" and child.data["derived_from"] == original.id
     assert service.vault.verify().ok
+
+
+def test_redacted_bundle_carries_only_copies_and_says_so(service: EvidenceService, tmp_path: Path) -> None:
+    from evidence_kit.core.errors import InputError
+
+    case = service.create_case("피해자 E")
+    original_bytes = canary_image("PNG")
+    original = service.import_bytes(case.id, original_bytes, ItemInput(name="shot.png", method="paste")).item
+    out = tmp_path / "user-output"
+    out.mkdir()
+    with pytest.raises(InputError):  # nothing to share yet
+        export_bundle(service.vault, case.id, out / "none", redacted_only=True)
+    copy = service.vault.derive_redacted_copy(original.id, regions=[Rect(0, 0, 256, 100)]).item
+    bundle = out / "for-school"
+    export_bundle(service.vault, case.id, bundle, lang="ko", redacted_only=True)
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    evidence = [p for p in files if p.parent.name == "evidence"]
+    assert len(evidence) == 1 and evidence[0].read_bytes() == service.vault.read_item_bytes(copy.id)
+    probes = windows_of(original_bytes)
+    for f in files:
+        data = f.read_bytes()
+        assert CANARY not in data and not any(w in data for w in probes), f
+    manifest = (bundle / "manifest.json").read_text()
+    assert '"redacted_copies_only":true' in manifest and original.sha256 not in manifest.split('"items"')[1]
+    assert "원본은 없습니다" in (bundle / "README-VERIFY.txt").read_text()
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(str(bundle / "report.pdf")).pages)
+    assert "가린 사본 묶음" in text
+    assert verify_bundle(bundle).ok
+    export = [e for e in service.vault.events(case_id=case.id) if e.action == "export"][-1]
+    assert export.data["redacted_copies_only"] is True

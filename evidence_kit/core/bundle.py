@@ -149,6 +149,8 @@ class CaseSnapshot:
     # Marked chat messages (issues 6 and 12): flowables for a language, built while the
     # vault is open; None when the case has no chats.
     chat_section: Callable[[str], list[Any]] | None = field(default=None, repr=False)
+    # A bundle for a school or family (issue 9): only redacted copies, no original.
+    redacted_only: bool = False
     _proofs: ProofTree | None = field(default=None, repr=False)
 
     def proofs(self) -> ProofTree:
@@ -352,6 +354,7 @@ def build_manifest(snap: CaseSnapshot, *, lang: str) -> dict[str, Any]:
             "readme": README,
         },
         "items": [manifest_item(i, snap.paths.get(i.exhibit), by_id) for i in snap.items],
+        **({"redacted_copies_only": True} if snap.redacted_only else {}),
     }
 
 
@@ -431,6 +434,14 @@ def readme_text(snap: CaseSnapshot, manifest_sha256: str) -> bytes:
     from .report import tool_label, tr, verification_steps
 
     lines: list[str] = []
+    if snap.redacted_only:
+        lines += [
+            "가린 사본 묶음: 이 묶음에는 가린(흐리게 하거나 검게 칠한) 사본만 들어 있고 원본은 없습니다.",
+            "수사기관 제출용 묶음이 아닙니다. 원본은 피해자(또는 보관자)의 보관함에 봉인되어 있습니다.",
+            "Redacted bundle: this bundle holds only redacted (pixelated or blacked-out) copies, no originals.",
+            "It is not the bundle for the police; the originals stay sealed in the victim's (or keeper's) vault.",
+            "",
+        ]
     for lang in ("ko", "en"):
         if lang == "ko":
             lines += [
@@ -670,10 +681,16 @@ def export_bundle(
     lang: str = "ko",
     clear_previews: bool = False,
     age_work_factor: int = 18,
+    redacted_only: bool = False,
     progress: Progress = no_progress,
     cancel: Cancel = never_cancel,
 ) -> ExportResult:
-    """Write the bundle for one case. ``kind``: "folder", "zip" or "zip.age" (needs passphrase)."""
+    """Write the bundle for one case. ``kind``: "folder", "zip" or "zip.age" (needs passphrase).
+
+    ``redacted_only``: the bundle for non-police recipients (a school, a family): it carries
+    only the case's redacted copies, says so in the manifest, README and report, and no
+    original at all.
+    """
     from .casegraph import case_graph
     from .report import ItemEvidence, ReportOptions, item_evidence, render_report
 
@@ -690,6 +707,16 @@ def export_bundle(
         check_passphrase_strength(passphrase)
     check_output_path(vault, out)
     snap = snapshot_case(vault, case_id)
+    if redacted_only:
+        snap.items = [i for i in snap.items if i.derived_from and i.retained]
+        if not snap.items:
+            raise InputError(
+                "no redacted copies",
+                ko="이 사건에는 가린 사본이 없습니다. 먼저 가린 사본을 만드세요.",
+                en="This case has no redacted copies yet. Make one first.",
+            )
+        snap.paths = exhibit_paths(snap.items)
+        snap.redacted_only = True
     lang = lang if lang in ("ko", "en") else "ko"
     manifest_bytes = canonical_manifest(snap, lang=lang)
     manifest_sha = hashlib.sha256(manifest_bytes).hexdigest()
@@ -806,6 +833,7 @@ def export_bundle(
             "items": len(snap.items),
             "kind": kind,
             "encrypted": kind == "zip.age",
+            "redacted_copies_only": redacted_only,
             "log_size": snap.head.size,
             "name": out.name,
         },

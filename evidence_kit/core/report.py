@@ -226,6 +226,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "f_derived": ("원본 증거", "Derived from"),
     "f_derivation": ("파생 방법", "Derivation"),
     "f_log_index": ("수집 기록 번호", "Custody log entry"),
+    "redacted_bundle_notice": (
+        "가린 사본 묶음: 이 보고서와 묶음에는 가린 사본만 있고 원본은 없습니다. 수사기관 제출용이 아닙니다.",
+        "Redacted bundle: this report and bundle hold only redacted copies, no originals. Not for the police.",
+    ),
     "f_sealed": ("신뢰 시점 확인(타임스탬프)", "Trusted timestamp"),
     "sec_timestamps": ("신뢰할 수 있는 시점 확인(RFC 3161 타임스탬프)", "Trusted timestamps (RFC 3161)"),
     "ts_none": (
@@ -1042,6 +1046,7 @@ class _ReportBuilder:
             self.kv_table(rows),
             Spacer(1, 12),
             qr_block,
+            *([self.P(f"<b>{self.t('redacted_bundle_notice')}</b>", "notice")] if snap.redacted_only else []),
             self.P(self.t(notice), "notice"),
             self.P(self.t("tie_notice"), "small"),
         ]

@@ -281,10 +281,12 @@ class EvidenceService:
         passphrase: str | None = None,
         lang: str | None = None,
         clear_previews: bool = False,
+        redacted_only: bool = False,
         progress: Progress = no_progress,
         cancel: Cancel = never_cancel,
     ) -> ExportResult:
-        """The signed bundle for police: folder, stored ZIP, or age-encrypted ZIP; logged."""
+        """The signed bundle for police: folder, stored ZIP, or age-encrypted ZIP; logged.
+        ``redacted_only``: the bundle for a school or family, redacted copies only."""
         from .bundle import export_bundle
 
         return export_bundle(
@@ -295,6 +297,7 @@ class EvidenceService:
             passphrase=passphrase,
             lang=self.report_lang(case_id, lang),
             clear_previews=clear_previews,
+            redacted_only=redacted_only,
             progress=progress,
             cancel=cancel,
         )

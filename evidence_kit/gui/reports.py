@@ -131,6 +131,11 @@ class ExportDialog(QDialog):
         form.addRow(t("Report language"), self.lang)
         self.clear = clear_previews_box()
         form.addRow(self.clear)
+        self.redacted = named(
+            QCheckBox(t("Redacted copies only, for a school or family (no originals; not for the police)")),
+            t("Redacted copies only"),
+        )
+        form.addRow(self.redacted)
         lay.addLayout(form)
         self.error = SafeLabel(wrap=True)
         self.error.setStyleSheet("color: #b00020;")
@@ -169,6 +174,7 @@ class ExportDialog(QDialog):
             "passphrase": self.passphrase.text() if self.kind() == "zip.age" else None,
             "lang": str(self.lang.currentData()),
             "clear_previews": self.clear.isChecked(),
+            "redacted_only": self.redacted.isChecked(),
         }
 
 

@@ -707,6 +707,8 @@ class CaptureController(QObject):
         self._remaining = 0
         self.selector: RegionSelector | None = None
         self._fire = QTimer(self)
+        # Coarse timers (Qt's default) may fire up to 5% early: a "3 s" delay must never be 2.85 s.
+        self._fire.setTimerType(Qt.TimerType.PreciseTimer)
         self._fire.setSingleShot(True)
         self._fire.timeout.connect(self._grab_now)
         self._tick = QTimer(self)

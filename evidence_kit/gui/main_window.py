@@ -181,6 +181,8 @@ class MainWindow(QMainWindow):
             self.report_actions.append(action(t("Make a report (PDF)…"), self.reports.make_report, "Ctrl+P"))
         if "export_bundle" in have:
             self.report_actions.append(action(t("Export for the police…"), self.reports.export_bundle, "Ctrl+E"))
+        if "stamp_now" in have:
+            self.report_actions.append(action(t("Get trusted timestamps now (goes online)…"), self.reports.stamp_now))
         if self.report_actions:
             evidence.addSeparator()
             for a in self.report_actions:

@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 
 def available(service: EvidenceService) -> set[str]:
     """Which of the report/bundle services exist in this build."""
-    return {name for name in ("make_report", "export_bundle", "verify_bundle") if hasattr(service, name)}
+    return {name for name in ("make_report", "export_bundle", "verify_bundle", "stamp_now") if hasattr(service, name)}
 
 
 def language_combo(default: str) -> QComboBox:
@@ -79,9 +79,15 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(t("Make a report"))
         lay = QVBoxLayout(self)
-        lay.addWidget(SafeLabel(t("A PDF for the police: every exhibit with its SHA-256, where it came from, "
-                                  "and the custody log. Pictures are blurred unless you choose otherwise."),
-                                wrap=True))
+        lay.addWidget(
+            SafeLabel(
+                t(
+                    "A PDF for the police: every exhibit with its SHA-256, where it came from, "
+                    "and the custody log. Pictures are blurred unless you choose otherwise."
+                ),
+                wrap=True,
+            )
+        )
         form = QFormLayout()
         self.lang = language_combo(default_lang)
         form.addRow(t("Report language"), self.lang)
@@ -103,13 +109,20 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(t("Export for the police"))
         lay = QVBoxLayout(self)
-        lay.addWidget(SafeLabel(t("A signed bundle with the original files, the report, the custody log and "
-                                  "instructions for checking it. Exporting is recorded in the custody log."),
-                                wrap=True))
+        lay.addWidget(
+            SafeLabel(
+                t(
+                    "A signed bundle with the original files, the report, the custody log and "
+                    "instructions for checking it. Exporting is recorded in the custody log."
+                ),
+                wrap=True,
+            )
+        )
         self.kind_folder = named(QRadioButton(t("A folder")), t("A folder"))
         self.kind_zip = named(QRadioButton(t("One ZIP file")), t("One ZIP file"))
-        self.kind_age = named(QRadioButton(t("One ZIP file, encrypted with a passphrase (for sending)")),
-                              t("Encrypted ZIP file"))
+        self.kind_age = named(
+            QRadioButton(t("One ZIP file, encrypted with a passphrase (for sending)")), t("Encrypted ZIP file")
+        )
         self.kind_folder.setChecked(True)
         group = QButtonGroup(self)
         for b in (self.kind_folder, self.kind_zip, self.kind_age):
@@ -124,8 +137,9 @@ class ExportDialog(QDialog):
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(t("Bundle passphrase"), self.passphrase)
         form.addRow(t("Bundle passphrase again"), self.repeat)
-        self.hint = SafeLabel(t("Tell the police this passphrase another way (by phone, not in the same e-mail)."),
-                              wrap=True)
+        self.hint = SafeLabel(
+            t("Tell the police this passphrase another way (by phone, not in the same e-mail)."), wrap=True
+        )
         form.addRow(self.hint)
         self.lang = language_combo(default_lang)
         form.addRow(t("Report language"), self.lang)
@@ -187,8 +201,15 @@ class VerifyBundleDialog(QDialog):
         self.path: Path | None = None
         self.setWindowTitle(t("Verify a received bundle"))
         lay = QVBoxLayout(self)
-        lay.addWidget(SafeLabel(t("Checks every file against the signed manifest and the custody log. "
-                                  "Nothing is changed and no vault is needed."), wrap=True))
+        lay.addWidget(
+            SafeLabel(
+                t(
+                    "Checks every file against the signed manifest and the custody log. "
+                    "Nothing is changed and no vault is needed."
+                ),
+                wrap=True,
+            )
+        )
         row = QHBoxLayout()
         self.folder_button = make_button(t("Choose a bundle folder…"), self.choose_folder)
         self.file_button = make_button(t("Choose a bundle file (ZIP)…"), self.choose_file)
@@ -300,17 +321,44 @@ class VerifyBundleDialog(QDialog):
         ok_word, bad_word = tr("bv_pass", lang), tr("bv_fail", lang)
         for e in res.exhibits:
             reasons = "; ".join(p.message(lang) for p in e.problems)
-            row = QTreeWidgetItem([
-                ok_word if e.ok else bad_word,
-                e.label_ko if lang == "ko" else e.label_en,
-                safe_text(e.path or tr("bv_not_retained", lang), 300),
-                safe_text(reasons, 500),
-            ])
+            row = QTreeWidgetItem(
+                [
+                    ok_word if e.ok else bad_word,
+                    e.label_ko if lang == "ko" else e.label_en,
+                    safe_text(e.path or tr("bv_not_retained", lang), 300),
+                    safe_text(reasons, 500),
+                ]
+            )
             self.table.addTopLevelItem(row)
         lines = report_lines(res, lang)
         self.verdict.setText(lines[-1] if lines else "")
         self.verdict.setStyleSheet("color: #2e7d32;" if res.ok else "color: #b00020;")
         self.details.setPlainText(safe_text("\n".join(lines), 200_000, multiline=True))
+
+
+class StampDialog(QDialog):
+    """The explicit "go online" step (issue 11): says exactly what leaves the computer."""
+
+    def __init__(self, parent: QWidget | None, tsa_names: list[str]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(t("Get trusted timestamps now"))
+        self.setModal(True)
+        lay = QVBoxLayout(self)
+        text = SafeLabel(
+            t(
+                "This connects to the internet once. Only a 32-byte fingerprint (SHA-256) of the custody log "
+                "is sent, no evidence and no names, to these timestamp services:"
+            ),
+            wrap=True,
+        )
+        named(text, t("Get trusted timestamps now"))
+        lay.addWidget(text)
+        names = SafeLabel(", ".join(tsa_names), wrap=True)
+        named(names, t("Timestamp services"))
+        lay.addWidget(names)
+        lay.addStretch(1)
+        lay.addWidget(dialog_buttons(self, t("Go online and get timestamps"), t("Cancel")))
+        self.resize(520, 200)
 
 
 class ReportActions:
@@ -345,19 +393,52 @@ class ReportActions:
         svc = self.service
 
         def run(ctx: JobContext) -> Any:
-            return svc.make_report(case_id, out, progress=ctx.progress, cancel=ctx.cancelled,
-                                   **opts)
+            return svc.make_report(case_id, out, progress=ctx.progress, cancel=ctx.cancelled, **opts)
 
         self.window.workspace.run_job(run, t("Making the report…"), self._report_done)
 
     def _report_done(self, res: Any) -> None:
         lang = language()
-        text = tr("report_written", lang, path=res.path, pages=res.pages, items=res.items, rid=res.report_id,
-                  sha=res.manifest_sha256)
+        text = tr(
+            "report_written",
+            lang,
+            path=res.path,
+            pages=res.pages,
+            items=res.items,
+            rid=res.report_id,
+            sha=res.manifest_sha256,
+        )
         if not res.identical_confirmed and res.unverified:
             text += "\n" + tr("report_unconfirmed", lang)
         self.window.workspace.status.setText(t("Report saved."))
         self.window.open_dialog(MessageDialog(self.window, t("Report saved."), text))
+
+    def stamp_now(self) -> None:
+        """Ask, then request RFC 3161 tokens for a fresh checkpoint (the only online act)."""
+        if not self.service.is_unlocked or self.window.worker.busy:
+            return
+        names = [tsa.name for tsa in self.service.timestamp_tsas()]
+        dlg = StampDialog(self.window, names)
+        svc = self.service
+
+        def run(ctx: JobContext) -> Any:
+            return svc.stamp_now(progress=ctx.progress, cancel=ctx.cancelled)
+
+        dlg.accepted.connect(
+            lambda: self.window.workspace.run_job(run, t("Getting trusted timestamps…"), self._stamped)
+        )
+        self.window.open_dialog(dlg)
+
+    def _stamped(self, run: Any) -> None:
+        lang = language()
+        title = (
+            t("Sealed by trusted timestamps.")
+            if run.sealed
+            else t("Not sealed yet: too few timestamp services answered.")
+        )
+        details = "\n".join(o.message(lang) for o in run.outcomes)
+        self.window.workspace.status.setText(title)
+        self.window.open_dialog(MessageDialog(self.window, title, title, details, show_details=True))
 
     def export_bundle(self) -> None:
         ws = self.window.workspace
@@ -382,14 +463,21 @@ class ReportActions:
         svc = self.service
 
         def run(ctx: JobContext) -> Any:
-            return svc.export_bundle(case_id, out, progress=ctx.progress, cancel=ctx.cancelled,
-                                     **opts)
+            return svc.export_bundle(case_id, out, progress=ctx.progress, cancel=ctx.cancelled, **opts)
 
         self.window.workspace.run_job(run, t("Exporting the bundle…"), self._export_done)
 
     def _export_done(self, res: Any) -> None:
-        text = tr("bundle_written", language(), path=res.path, files=res.files, items=res.items, pages=res.pages,
-                  fp=res.fingerprint, sha=res.manifest_sha256)
+        text = tr(
+            "bundle_written",
+            language(),
+            path=res.path,
+            files=res.files,
+            items=res.items,
+            pages=res.pages,
+            fp=res.fingerprint,
+            sha=res.manifest_sha256,
+        )
         self.window.workspace.status.setText(t("Bundle exported."))
         self.window.open_dialog(MessageDialog(self.window, t("Bundle exported."), text))
 
@@ -397,4 +485,3 @@ class ReportActions:
         if self.window.worker.busy:
             return
         self.window.open_dialog(VerifyBundleDialog(self.window, self.window.worker))
-

@@ -197,3 +197,27 @@ def test_redacted_bundle_carries_only_copies_and_says_so(service: EvidenceServic
     assert verify_bundle(bundle).ok
     export = [e for e in service.vault.events(case_id=case.id) if e.action == "export"][-1]
     assert export.data["redacted_copies_only"] is True
+
+
+def test_case_graph_links_copy_to_original_and_validates(service: EvidenceService, tmp_path: Path) -> None:
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    case = service.create_case("피해자 F")
+    original = service.import_bytes(case.id, canary_image("PNG"), ItemInput(name="shot.png", method="paste")).item
+    copy = service.vault.derive_redacted_copy(original.id).item
+    out = tmp_path / "user-output" / "bundle"
+    out.parent.mkdir()
+    export_bundle(service.vault, case.id, out, lang="en")
+    graph = json.loads((out / "case.jsonld").read_text())
+    from evidence_kit.core.casegraph import _iri
+
+    vault_id = service.vault.vault_id
+    derive = next(n for n in graph["@graph"] if n.get("uco-core:name") == "derive")
+    assert derive["@id"] == _iri(vault_id, copy.id, "acquisition")
+    assert {"@id": _iri(vault_id, original.id, "file")} in derive["uco-action:object"]
+    exe = shutil.which("case_validate") or str(Path(sys.executable).parent / "case_validate")
+    res = subprocess.run([exe, str(out / "case.jsonld")], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0 and "Conforms: True" in res.stdout, res.stdout[-2000:]

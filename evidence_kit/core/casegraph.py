@@ -93,6 +93,7 @@ def build_graph(snap: CaseSnapshot) -> dict[str, Any]:
             }
         )
     members: list[dict[str, str]] = []
+    in_bundle = {i.id: i for i in snap.items}
     for item in snap.items:
         file_iri = _iri(v, item.id, "file")
         hashes = [_hash(v, item, "SHA256", item.sha256)]
@@ -135,9 +136,10 @@ def build_graph(snap: CaseSnapshot) -> dict[str, Any]:
         action: dict[str, Any] = {
             "@id": _iri(v, item.id, "acquisition"),
             "@type": "case-investigation:InvestigativeAction",
-            "uco-core:name": "capture" if item.method == "screen-capture" else "import",
+            "uco-core:name": {"screen-capture": "capture", "derived": "derive"}.get(item.method, "import"),
             "uco-core:description": f"{item.method}; custody log entry #{item.log_index}"
-            + ("" if item.retained else "; original not kept, hash recorded only"),
+            + ("" if item.retained else "; original not kept, hash recorded only")
+            + (f"; redacted copy ({item.derivation}) of another exhibit" if item.derived_from else ""),
             "uco-action:startTime": _dt(item.acquired_utc),
             "uco-action:endTime": _dt(item.acquired_utc),
             "uco-action:instrument": [_ref(tool_iri)],
@@ -161,6 +163,9 @@ def build_graph(snap: CaseSnapshot) -> dict[str, Any]:
                 }
             )
             action["uco-action:object"] = [_ref(url_iri)]
+        parent = in_bundle.get(item.derived_from or "")
+        if parent is not None:  # a redacted copy: the action's input is its sealed original
+            action["uco-action:object"] = [*action.get("uco-action:object", []), _ref(_iri(v, parent.id, "file"))]
         nodes.append(action)
         members += [_ref(file_iri), _ref(prov_iri), _ref(action["@id"])]
     investigation: dict[str, Any] = {

@@ -30,11 +30,12 @@ import shutil
 import sys
 import uuid
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from . import redact
 from .clock import Clock, iso_utc, parse_iso_utc
 from .errors import InputError
 from .model import METHOD_CAPTURE, Source
@@ -691,13 +692,21 @@ class CaptureSession:
         self.group = None
 
     def store(
-        self, service: EvidenceService, result: CaptureResult, source: Source, *, allow_blank: bool = False
+        self,
+        service: EvidenceService,
+        result: CaptureResult,
+        source: Source,
+        *,
+        allow_blank: bool = False,
+        regions: Sequence[redact.Rect] = (),
     ) -> AddResult:
         if self.case_id is None:
             raise CaptureError(
                 "no case", ko="먼저 사건을 만드세요.", en="Create a case first: evidence is kept in a case."
             )
-        res = store_capture(service, self.case_id, result, source, self.group, allow_blank=allow_blank)
+        res = store_capture(
+            service, self.case_id, result, source, self.group, allow_blank=allow_blank, regions=regions
+        )
         self.last_source = replace(source)
         if not res.duplicate:
             self.stored += 1
@@ -717,8 +726,12 @@ def store_capture(
     group: CaptureGroup | None = None,
     *,
     allow_blank: bool = False,
+    regions: Sequence[redact.Rect] = (),
 ) -> AddResult:
     """Seal a grab into the vault as a ``screen-capture`` item (custody event ``capture``).
+
+    In a record-only case (issue 9) only a redacted derivative is stored: ``regions``
+    blacked out, or with none the whole picture pixelated; the grab's hashes are kept.
 
     An all-black, transparent or one-colour grab raises :class:`BlankCaptureError`
     unless ``allow_blank`` (the person looked at it and chose to keep it; the context
@@ -746,7 +759,7 @@ def store_capture(
         group_id=group.id if group is not None else None,
         group_part=part,
     )
-    res = service.import_bytes(case_id, result.png, info)
+    res = service.import_bytes(case_id, result.png, info, regions=regions)
     if group is not None and not res.duplicate:
         group.next_part += 1
     log.info("capture stored as exhibit %d%s", res.item.exhibit, " (duplicate)" if res.duplicate else "")

@@ -1196,6 +1196,7 @@ class CaptureFlow(QObject):
         self.controller.failed.connect(self._failed)
         self.controller.countdown.connect(self._countdown)
         self.session = CaptureSession()
+        self.redact_dialog: QDialog | None = None  # open while a record-only capture waits
         self.dialog: CaptureDialog | None = None
         self.tray: QSystemTrayIcon | None = None
         self._source: Source | None = None
@@ -1294,11 +1295,49 @@ class CaptureFlow(QObject):
             log.info("capture dropped: the vault locked or the case changed meanwhile")
             return
 
+        if svc.is_record_only(session.case_id):
+            # Record-only case (issue 9): only a redacted version will be stored, so the person
+            # first chooses what to hide (chat text stays readable, the picture goes black).
+            def encode(ctx: JobContext) -> CaptureResult:
+                return grab.result()  # PNG in memory, on the worker thread
+
+            self.worker.start(
+                encode,
+                name="capture-encode",
+                on_done=lambda result: self._choose_hidden(result, source),
+                on_error=self._failed,
+            )
+            return
+
         def run(ctx: JobContext) -> AddResult:
             result = grab.result()  # PNG in memory, on the worker thread
             return session.store(svc, result, source)
 
         self.worker.start(run, name="capture", on_done=self._stored, on_error=self._failed)
+
+    def _choose_hidden(self, result: CaptureResult, source: Source) -> None:
+        from .redact_dialog import RedactDialog
+
+        svc, session, case_id = self._service(), self.session, self.session.case_id
+        parent = self.dialog if self.dialog is not None and shiboken6.isValid(self.dialog) else self.host
+        dlg = RedactDialog(parent, result.png, record_only=True)
+        self.redact_dialog = dlg
+
+        def chosen(code: int) -> None:
+            self.redact_dialog = None
+            dlg.take_data()  # the dialog forgets its copy; ``result`` is the only one left
+            if code != QDialog.DialogCode.Accepted or not svc.is_unlocked or self.session.case_id != case_id:
+                self._tell(t("Nothing was saved."))
+                return
+            regions = dlg.rects()
+
+            def run(ctx: JobContext) -> AddResult:
+                return session.store(svc, result, source, regions=regions)
+
+            self.worker.start(run, name="capture", on_done=self._stored, on_error=self._failed)
+
+        dlg.finished.connect(chosen)
+        self._open_dialog(dlg)
 
     def _stored(self, res: AddResult) -> None:
         if self.dialog is not None and shiboken6.isValid(self.dialog):

@@ -587,6 +587,43 @@ def test_flow_stores_through_the_worker_with_sets_and_prefill(qtbot: QtBot, open
     assert flow.session.last_source is None and not dlg.isVisible()
 
 
+def test_record_only_capture_asks_what_to_hide_then_stores_only_that(
+    qtbot: QtBot, open_service: EvidenceService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io as _io
+
+    from PIL import Image
+
+    from evidence_kit.gui.redact_dialog import RedactDialog
+
+    service = open_service
+    case = service.create_case("상담", policy="record_only")
+    host = QWidget()
+    qtbot.addWidget(host)
+    flow = CaptureFlow(host, service=lambda: service, worker=Worker(host), case_id=lambda: case.id,
+                       show_error=lambda e: None, open_dialog=lambda d: d.open(), grabber=PaintedGrabber(),
+                       settle_ms=30)
+    monkeypatch.setattr(flow, "possible", lambda: (True, ""))
+    dlg = flow.open_dialog()
+    assert isinstance(dlg, CaptureDialog)
+    dlg.capture_button.click()
+    qtbot.waitUntil(lambda: isinstance(flow.redact_dialog, RedactDialog), timeout=10_000)
+    redact = flow.redact_dialog
+    assert isinstance(redact, RedactDialog)
+    canvas = redact.canvas
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=canvas.widget_point(0, 0))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=canvas.widget_point(32, 24))
+    with qtbot.waitSignal(flow.stored, timeout=10_000) as sig:
+        redact.accept()
+    item = sig.args[0].item
+    assert not item.retained and item.derivation.startswith("blacked-out") and item.capture["mode"]
+    stored = Image.open(_io.BytesIO(service.vault.read_item_bytes(item.id))).convert("RGB")
+    assert stored.getpixel((5, 5)) == (0, 0, 0) and stored.getpixel((50, 40)) == (200, 30, 30)
+    assert service.vault.events(item_id=item.id)[0].action == "capture"
+    qtbot.waitUntil(lambda: not flow.worker.busy)
+    flow.forget()
+
+
 def test_x11_parsing_resists_hostile_titles(monkeypatch: pytest.MonkeyPatch) -> None:
     x = X11Windows(own_pid=1)
     x.xprop, x.xwininfo = "/usr/bin/xprop", "/usr/bin/xwininfo"

@@ -394,10 +394,16 @@ class WorkspacePage(QWidget):
         item = self.detail.item
         if item is None or not self.service.is_unlocked:
             return
-        if not item.media_type.startswith("image/") or not item.retained:
-            self.detail.set_preview_image(None, t("No preview for this kind of file."))
+        # A record-only image has its redacted version in the vault (stored_sha256): that is
+        # what is shown, still blurred until revealed.
+        has_picture = item.retained or item.stored_sha256 is not None
+        if not item.media_type.startswith("image/") or not has_picture:
+            self.detail.set_preview_image(
+                None, t("Original not kept: only its hashes were recorded.") if not item.retained
+                else t("No preview for this kind of file.")
+            )
             return
-        if item.size > PREVIEW_LIMIT:
+        if (item.stored_size or item.size) > PREVIEW_LIMIT:
             self.detail.set_preview_image(None, t("This picture is too large to preview here."))
             return
         if self.worker.busy:

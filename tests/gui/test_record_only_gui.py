@@ -110,6 +110,7 @@ def test_record_only_case_header_guidance_and_redacted_paste(
     assert d.f_sha256.text() == item.sha256  # the original's, though the original is not kept
     assert d.f_stored_sha256.text() == item.stored_sha256
     assert d.f_derivation.full_text() == "1개 영역을 검게 가림, 나머지는 그대로"
+    qtbot.waitUntil(lambda: d.preview.has_image)  # the redacted version, still blurred until revealed
     QGuiApplication.clipboard().clear()
 
 

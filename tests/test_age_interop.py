@@ -8,13 +8,9 @@ makes it the child's controlling terminal) and type the passphrase into it.
 from __future__ import annotations
 
 import io
-import os
-import pty
 import random
-import select
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +26,8 @@ from evidence_kit.core.age import (
     decrypt_bytes,
     encrypt_bytes,
 )
+
+from .ttyhelp import run_on_tty
 
 AGE = shutil.which("age")
 AGE_KEYGEN = shutil.which("age-keygen")
@@ -47,40 +45,6 @@ def run_age(*args: str | Path, stdin: bytes | None = None) -> bytes:
     proc = subprocess.run([AGE, *map(str, args)], input=stdin, capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr.decode(errors="replace")
     return proc.stdout
-
-
-def run_on_tty(argv: list[str], typed: bytes, timeout: float = 120) -> tuple[int, bytes]:
-    """Runs argv with a pseudo-terminal as its controlling terminal, typing ``typed`` into it.
-
-    Returns (exit code, terminal output). Input typed before the program turns echo off is
-    simply buffered by the line discipline, so it can be written up front.
-    """
-    pid, master = pty.fork()
-    if pid == 0:  # child
-        try:
-            os.execv(argv[0], argv)
-        finally:
-            os._exit(127)
-    output = bytearray()
-    try:
-        os.write(master, typed)
-        deadline = time.monotonic() + timeout
-        while True:
-            ready, _, _ = select.select([master], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                os.kill(pid, 9)  # our own child, by pid
-                break
-            try:
-                block = os.read(master, 4096)
-            except OSError:  # EIO: the child closed the terminal (exited)
-                break
-            if not block:
-                break
-            output += block
-    finally:
-        os.close(master)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), bytes(output)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,12 +12,9 @@ import hashlib
 import io
 import json
 import os
-import pty
-import select
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +32,7 @@ from evidence_kit.core.vault import Vault
 
 from .conftest import CANARY, PASSPHRASE, canary_hits, fast_kdf
 from .test_report_data import add_record_only, have, make_case, squash
+from .ttyhelp import run_on_tty
 
 BUNDLE_PASS = "bundle passphrase 2026"
 ROOT = Path(__file__).resolve().parents[1]
@@ -299,27 +297,10 @@ def test_encrypted_bundle(built: Built, tmp_path: Path) -> None:
 def test_stock_age_decrypts_the_bundle(built: Built, tmp_path: Path) -> None:
     out = tmp_path / "user-output" / "from-age.zip"
     out.parent.mkdir()
-    pid, fd = pty.fork()
-    if pid == 0:  # age reads the passphrase from the terminal only
-        os.execvp("age", ["age", "-d", "-o", str(out), str(built.enc)])
-    seen, sent, deadline = b"", False, time.time() + 60
-    while time.time() < deadline:
-        r, _, _ = select.select([fd], [], [], 1)
-        if not r:
-            continue
-        try:
-            chunk = os.read(fd, 1024)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-        if not sent and b"passphrase" in seen.lower():
-            os.write(fd, BUNDLE_PASS.encode() + b"\n")
-            sent = True
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    assert os.waitstatus_to_exitcode(status) == 0, seen
+    age = shutil.which("age")
+    assert age is not None
+    rc, seen = run_on_tty([age, "-d", "-o", str(out), str(built.enc)], BUNDLE_PASS.encode() + b"\n")
+    assert rc == 0, seen
     assert verify_bundle(out).ok
 
 

@@ -24,7 +24,7 @@ from evidence_kit.core.errors import (
     WeakPassphraseError,
     WrongPassphraseError,
 )
-from evidence_kit.core.keys import KDF_FLOOR_MEMORY_KIB, KdfParams, calibrate_kdf
+from evidence_kit.core.keys import KDF_FLOOR_MEMORY_KIB, KdfParams, Keyring, calibrate_kdf
 from evidence_kit.core.model import Source
 from evidence_kit.core.vault import ItemInput, Vault
 
@@ -275,13 +275,18 @@ def test_vault_file_edits_detected(tmp_path: Path) -> None:
         Vault.unlock(path, PASSPHRASE)
 
 
-def test_crash_leftovers_recovered(tmp_path: Path) -> None:
-    path = tmp_path / "v"
+def closed_vault_with_one_item(path: Path) -> Keyring:
+    """A locked vault with one small item; its keys, to reopen without the slow KDF."""
     v = Vault.create(path, PASSPHRASE, kdf=fast_kdf())
     case = v.create_case("c")
     v.add_bytes(case.id, b"kept", ItemInput(name="a", method="paste"))
-    keys = v.keys
     v.lock()
+    return v.keys
+
+
+def test_crash_leftovers_recovered(tmp_path: Path) -> None:
+    path = tmp_path / "v"
+    keys = closed_vault_with_one_item(path)
     # What a crash can leave: staging ciphertext, a renamed blob whose record never committed.
     (path / "staging" / "x.part").write_bytes(b"partial ciphertext")
     (path / "blobs" / "ff").mkdir(exist_ok=True)
@@ -299,11 +304,7 @@ def test_crash_leftovers_recovered(tmp_path: Path) -> None:
 
 def test_missing_blob_is_loud(tmp_path: Path) -> None:
     path = tmp_path / "v"
-    v = Vault.create(path, PASSPHRASE, kdf=fast_kdf())
-    case = v.create_case("c")
-    v.add_bytes(case.id, b"kept", ItemInput(name="a", method="paste"))
-    keys = v.keys
-    v.lock()
+    keys = closed_vault_with_one_item(path)
     next(path.glob("blobs/*/*.age")).unlink()
     v2 = Vault.open_with_keyring(path, keys)
     try:
@@ -401,11 +402,7 @@ def test_schema_migration_on_open_is_not_tampering(tmp_path: Path, monkeypatch: 
 
 def test_suspect_database_never_moves_evidence(tmp_path: Path) -> None:
     path = tmp_path / "v"
-    v = Vault.create(path, PASSPHRASE, kdf=fast_kdf())
-    case = v.create_case("c")
-    v.add_bytes(case.id, b"kept", ItemInput(name="a", method="paste"))
-    keys = v.keys
-    v.lock()
+    keys = closed_vault_with_one_item(path)
     (path / "blobs" / "ff").mkdir(exist_ok=True)
     (path / "blobs" / "ff" / "ff00.age").write_bytes(b"looks orphaned")
     (path / "meta.seal").write_bytes(b'{"body":{"state":"clean"},"mac":"00"}')  # altered seal

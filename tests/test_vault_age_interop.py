@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pty
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,57 +11,23 @@ import pytest
 
 from evidence_kit.core.vault import ItemInput, Vault
 
+from .ttyhelp import run_on_tty
+
 AGE = shutil.which("age")
 pytestmark = pytest.mark.skipif(AGE is None, reason="Debian's age package is not installed")
-
-
-def run_with_tty(argv: list[str], answer: str, timeout: float = 30) -> int:
-    """Run a program that reads a passphrase from its terminal (age does, from /dev/tty)."""
-    pid, fd = pty.fork()
-    if pid == 0:  # pragma: no cover - the child
-        os.execv(argv[0], argv)
-    out = b""
-    sent = False
-    import select
-    import time
-
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        r, _, _ = select.select([fd], [], [], 0.2)
-        if r:
-            try:
-                chunk = os.read(fd, 1024)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-            if not sent and b"passphrase" in out.lower():
-                os.write(fd, answer.encode() + b"\n")
-                sent = True
-        else:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                return os.waitstatus_to_exitcode(status)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status)
 
 
 def test_stock_age_decrypts_vault_blobs_with_exported_identity(vault: Vault, tmp_path: Path) -> None:
     case = vault.create_case("c")
     payloads = [b"", b"small evidence", os.urandom(200 * 1024 + 3)]
-    items = [
-        vault.add_bytes(case.id, p, ItemInput(name=f"f{i}", method="paste")).item
-        for i, p in enumerate(payloads)
-    ]
+    items = [vault.add_bytes(case.id, p, ItemInput(name=f"f{i}", method="paste")).item for i, p in enumerate(payloads)]
     out = tmp_path / "user-output"
     out.mkdir()
     vault.export_identity(out / "identity.age", "export passphrase 123", work_factor=12)
     assert "export-identity" in [e.action for e in vault.events()]
     # Step 1 (as the README tells a user): decrypt the identity with its passphrase.
-    rc = run_with_tty(
-        [AGE, "-d", "-o", str(out / "key.txt"), str(out / "identity.age")], "export passphrase 123"
-    )
+    assert AGE is not None
+    rc, _ = run_on_tty([AGE, "-d", "-o", str(out / "key.txt"), str(out / "identity.age")], b"export passphrase 123\n")
     assert rc == 0
     assert (out / "key.txt").read_text().strip().splitlines()[-1].startswith("AGE-SECRET-KEY-1")
     # Step 2: decrypt each evidence blob with stock age.

@@ -21,6 +21,7 @@ from . import kakao, whatsapp
 from .common import Sniff
 from .errors import TelegramHtmlOnlyError, unrecognised
 from .model import PLATFORM_TELEGRAM
+from .telegram import CHAT_TYPES  # the chat types Telegram Desktop writes: one list
 from .zipsafe import SafeEntry, SafeZip
 
 log = logging.getLogger(__name__)
@@ -137,21 +138,10 @@ def looks_like_telegram_json(head: bytes) -> bool:
     if not h.startswith(b"{"):
         return False
     return bool(re.search(rb'"(?:messages|chats|about|personal_information)"\s*:', h[:HEAD])) or bool(
-        re.search(rb'"type"\s*:\s*"(?:' + b"|".join(t.encode() for t in _TG_TYPES) + rb')"', h[:4096])
+        re.search(rb'"type"\s*:\s*"(?:' + b"|".join(t.encode() for t in CHAT_TYPES) + rb')"', h[:4096])
     )
 
 
-_TG_TYPES = (
-    "personal_chat",
-    "bot_chat",
-    "private_group",
-    "private_supergroup",
-    "public_supergroup",
-    "private_channel",
-    "public_channel",
-    "saved_messages",
-    "replies",
-)
 
 
 def _looks_like_telegram_html(head: bytes) -> bool:

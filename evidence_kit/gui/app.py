@@ -76,6 +76,14 @@ def install_excepthook(show: object) -> None:
     sys.excepthook = hook
 
 
+def no_screen() -> bool:
+    """On Linux/BSD without X11 or Wayland (and no platform chosen), Qt would abort with a
+    message about plugins; say plainly what is missing instead."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd")):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     private_umask()
@@ -83,6 +91,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_check:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return self_check()
+    if no_screen():
+        print(
+            "화면을 찾을 수 없습니다(DISPLAY가 설정되지 않음). 데스크톱에서 실행하거나 명령줄을 쓰세요: "
+            "bash scripts/run.sh --help\n"
+            "No screen was found (DISPLAY is not set). Start the app from a desktop session, or use the "
+            "command line: bash scripts/run.sh --help",
+            file=sys.stderr,
+        )
+        return 2
 
     from PySide6.QtWidgets import QApplication
 

@@ -155,3 +155,15 @@ def test_shortcuts_still_work_after_a_rebuild(
     with qtbot.waitSignal(win.locked, timeout=5000):
         QTest.keyClick(win.windowHandle(), Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert not win.service.is_unlocked
+
+
+def test_no_screen_is_explained_not_a_qt_abort() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    r = subprocess.run([sys.executable, "-m", "evidence_kit.gui"], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert "화면을 찾을 수 없습니다" in r.stderr and "No screen was found" in r.stderr
+    assert "platform plugin" not in r.stderr

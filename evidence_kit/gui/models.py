@@ -73,29 +73,37 @@ def item_display_name(item: Item) -> str:
     return item.relative_path or item.original_name
 
 
-class ItemTableModel(QAbstractTableModel):
-    COLUMNS = ("exhibit", "name", "sha256", "size", "acquired", "platform")
+class _RowsModel(QAbstractTableModel):
+    """A read-only table over a list of rows with fixed, translated headers."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, headers: list[str], parent: Any = None) -> None:
         super().__init__(parent)
-        self._items: list[Item] = []
-        self._headers = [t("Exhibit"), t("Name"), "SHA-256", t("Size"), t("Acquired"), t("Platform")]
+        self._rows: list[Any] = []
+        self._headers = headers
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else len(self._headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
         return None
 
+
+class ItemTableModel(_RowsModel):
+    COLUMNS = ("exhibit", "name", "sha256", "size", "acquired", "platform")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__([t("Exhibit"), t("Name"), "SHA-256", t("Size"), t("Acquired"), t("Platform")], parent)
+        self._rows: list[Item] = []
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        item = self._items[index.row()]
+        item = self._rows[index.row()]
         col = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(item, col)
@@ -108,8 +116,19 @@ class ItemTableModel(QAbstractTableModel):
         if role == SEARCH_ROLE:
             src = item.source
             return " ".join(
-                [exhibit_label(item), item.exhibit_label_ko, item_display_name(item), item.sha256, src.platform,
-                 src.url, src.chatroom, src.account, src.description, src.purpose, item.notes]
+                [
+                    exhibit_label(item),
+                    item.exhibit_label_ko,
+                    item_display_name(item),
+                    item.sha256,
+                    src.platform,
+                    src.url,
+                    src.chatroom,
+                    src.account,
+                    src.description,
+                    src.purpose,
+                    item.notes,
+                ]
             ).casefold()
         if role == Qt.ItemDataRole.ToolTipRole and col == "name":
             return tooltip_html(item_display_name(item))
@@ -138,14 +157,14 @@ class ItemTableModel(QAbstractTableModel):
 
     def set_items(self, items: list[Item]) -> None:
         self.beginResetModel()
-        self._items = list(items)
+        self._rows = list(items)
         self.endResetModel()
 
     def clear(self) -> None:
         self.set_items([])
 
     def items(self) -> list[Item]:
-        return list(self._items)
+        return list(self._rows)
 
     def add_item(self, item: Item) -> None:
         """Add, or refresh the row if this item is already listed (a duplicate import)."""
@@ -153,19 +172,19 @@ class ItemTableModel(QAbstractTableModel):
         if row >= 0:
             self.replace_item(item)
             return
-        self.beginInsertRows(QModelIndex(), len(self._items), len(self._items))
-        self._items.append(item)
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
+        self._rows.append(item)
         self.endInsertRows()
 
     def replace_item(self, item: Item) -> None:
         row = self.row_of(item.id)
         if row < 0:
             return
-        self._items[row] = item
+        self._rows[row] = item
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
     def row_of(self, item_id: str) -> int:
-        return next((i for i, it in enumerate(self._items) if it.id == item_id), -1)
+        return next((i for i, it in enumerate(self._rows) if it.id == item_id), -1)
 
 
 class ItemFilterProxy(QSortFilterProxyModel):
@@ -189,43 +208,32 @@ class ItemFilterProxy(QSortFilterProxyModel):
         return all(word in haystack for word in self._needle.split())
 
 
-class EventTableModel(QAbstractTableModel):
+class EventTableModel(_RowsModel):
     """An item's custody events, oldest first."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._events: list[CustodyEvent] = []
-        self._headers = [t("No."), t("Time"), t("Action"), t("Details")]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._events)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 4
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
+        super().__init__([t("No."), t("Time"), t("Action"), t("Details")], parent)
+        self._rows: list[CustodyEvent] = []
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        ev = self._events[index.row()]
+        ev = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return [str(ev.seq), format_time(ev.time_utc, ev.tz_offset), action_label(ev.action),
-                    event_details(ev)][index.column()]
+            return [str(ev.seq), format_time(ev.time_utc, ev.tz_offset), action_label(ev.action), event_details(ev)][
+                index.column()
+            ]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
             return tooltip_html(event_details(ev))
         return None
 
     def set_events(self, events: list[CustodyEvent]) -> None:
         self.beginResetModel()
-        self._events = list(events)
+        self._rows = list(events)
         self.endResetModel()
 
     def events(self) -> list[CustodyEvent]:
-        return list(self._events)
+        return list(self._rows)
 
     def clear(self) -> None:
         self.set_events([])

@@ -25,6 +25,7 @@ from .core.i18n import system_lang, tr
 from .core.model import SOURCE_FIELDS, Case, Item, Source
 from .core.redact import Rect
 from .core.service import EvidenceService
+from .core.vault import alert_text
 
 log = logging.getLogger(__name__)
 
@@ -137,13 +138,35 @@ def cmd_init(ctx: Ctx) -> int:
     return 0
 
 
+def _accept_older(ctx: Ctx) -> None:
+    """``--accept-older-vault``: the user restored a backup on purpose (logged once)."""
+    vault = ctx.service.vault
+    if getattr(ctx.args, "accept_older_vault", False) and vault.older is not None:
+        older = vault.older
+        vault.accept_older_vault()
+        ctx.say("older_vault_accepted", seen=older.seen.size, now=older.now_size)
+
+
 def cmd_unlock_check(ctx: Ctx) -> int:
     svc = ctx.unlock()
+    _accept_older(ctx)
     cases = svc.cases()
     ctx.say("vault_ok", cases=len(cases), events=svc.vault.log.size)
     for a in svc.vault.alerts:
-        print(f"{tr('warning', ctx.lang)}: {a}", file=sys.stderr)
-    ctx.emit({"ok": True, "cases": len(cases), "log_size": svc.vault.log.size, "alerts": svc.vault.alerts})
+        print(f"{tr('warning', ctx.lang)}: {alert_text(a, ctx.lang)}", file=sys.stderr)
+    older = svc.vault.older
+    ctx.emit(
+        {
+            "ok": older is None,
+            "cases": len(cases),
+            "log_size": svc.vault.log.size,
+            "alerts": svc.vault.alerts,
+            "older_vault": None if older is None else {"last_seen": older.seen.to_json(), "now": older.now_size},
+        }
+    )
+    if older is not None:
+        print(tr("older_vault_hint", ctx.lang), file=sys.stderr)
+        return older.exit_code
     return 0
 
 
@@ -356,16 +379,17 @@ def cmd_verify(ctx: Ctx) -> int:
     if getattr(ctx.args, "bundle", None):
         return cmd_verify_bundle(ctx)
     svc = ctx.unlock()
+    _accept_older(ctx)
     res = svc.verify_vault()
     for w in res.warnings:
-        print(f"{tr('warning', ctx.lang)}: {w}", file=sys.stderr)
+        print(f"{tr('warning', ctx.lang)}: {alert_text(w, ctx.lang)}", file=sys.stderr)
     if res.ok:
         ctx.say("verify_ok", items=res.items_checked, events=res.log_size)
     else:
         ctx.say("verify_fail", n=len(res.problems))
         if not ctx.json:
             for p in res.problems:
-                print(f"  {tr('problem', ctx.lang)}: {p}")
+                print(f"  {tr('problem', ctx.lang)}: {alert_text(p, ctx.lang)}")
     ctx.emit({"ok": res.ok, "items": res.items_checked, "problems": res.problems, "warnings": res.warnings})
     return 0 if res.ok else 6
 
@@ -835,6 +859,11 @@ def cmd_stamp(ctx: Ctx) -> int:
     return 0 if run.sealed else 10
 
 
+_ACCEPT_OLDER_HELP = (
+    "you restored an older copy (a backup) of this vault on purpose: accept it once (logged)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="evidence-kit",
@@ -858,9 +887,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("init", help="create a new vault")
     s.add_argument("--role", choices=["victim", "counselor"], default="victim")
     s.set_defaults(fn=cmd_init)
-    sub.add_parser("unlock-check", help="check the passphrase and open the vault").set_defaults(
-        fn=cmd_unlock_check
-    )
+    s = sub.add_parser("unlock-check", help="check the passphrase and open the vault")
+    s.add_argument("--accept-older-vault", action="store_true", help=_ACCEPT_OLDER_HELP)
+    s.set_defaults(fn=cmd_unlock_check)
     sub.add_parser("passwd", help="change the passphrase").set_defaults(fn=cmd_passwd)
     sub.add_parser("recovery-key", help="create a printable recovery key").set_defaults(fn=cmd_recovery_key)
     s = sub.add_parser("export-identity", help="save the vault's age identity, passphrase-protected")
@@ -929,6 +958,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--bundle-passphrase-file", help="passphrase of an encrypted bundle "
                    "(else EVIDENCE_KIT_BUNDLE_PASSPHRASE or a prompt)")
     s.set_defaults(fn=cmd_verify)
+    s.add_argument("--accept-older-vault", action="store_true", help=_ACCEPT_OLDER_HELP)
 
     def report_args(s: argparse.ArgumentParser) -> None:
         s.add_argument("--case")

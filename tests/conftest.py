@@ -105,6 +105,12 @@ def fast_kdf() -> KdfParams:
     return floor_params()
 
 
+@pytest.fixture(autouse=True)
+def _own_vault_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test remembers vault heads in its own folder (rollback detection, issue 15)."""
+    monkeypatch.setenv("EVIDENCE_KIT_STATE_DIR", str(tmp_path_factory.mktemp("ek-state")))
+
+
 @pytest.fixture
 def vault(tmp_path: Path) -> Iterator[Vault]:
     v = Vault.create(tmp_path / "vault", PASSPHRASE, kdf=fast_kdf())

@@ -110,7 +110,14 @@ def _set_dirty_seal(path: Path, keys: Keyring) -> None:
     import hashlib
     import hmac
 
-    body = {"state": "dirty", "log_size": 0}
+    from evidence_kit.core.canonical import parse_canonical
+
+    # A genuine crash's dirty seal names the session the database records (issue 15).
+    conn = sqlite3.connect(path / "meta.sqlite")
+    row = conn.execute("SELECT sealed FROM settings WHERE key = 'seal-session'").fetchone()
+    conn.close()
+    nonce = parse_canonical(keys.open(row[0], "settings\x00seal-session"))["nonce"]
+    body = {"state": "dirty", "log_size": 0, "nonce": nonce, "prev": None}
     mac = hmac.new(keys.db_mac_key, canonical_json(body), hashlib.sha256).hexdigest()
     (path / "meta.seal").write_bytes(canonical_json({"body": body, "mac": mac}))
 

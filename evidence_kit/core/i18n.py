@@ -15,6 +15,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "보관함을 열었습니다. 사건 {cases}개, 기록 {events}건.",
         "Vault unlocked. {cases} case(s), {events} log entries.",
     ),
+    "older_vault_accepted": (
+        "예전 사본으로 되돌린 것을 확인했습니다 (이 컴퓨터에서 본 기록 {seen}건, 지금 {now}건). "
+        "보관 기록에 남겼습니다.",
+        "Restoring the older copy was confirmed ({seen} entries last seen on this computer, now {now}). "
+        "This is recorded in the custody log.",
+    ),
+    "older_vault_hint": (
+        "백업을 일부러 되돌린 것이라면 --accept-older-vault 로 한 번 확인하세요. "
+        "아니라면 최근 증거가 빠졌을 수 있습니다.",
+        "If you restored a backup on purpose, confirm it once with --accept-older-vault. "
+        "If not, recent evidence may be missing.",
+    ),
     "passphrase_prompt": ("보관함 암호: ", "Vault passphrase: "),
     "passphrase_new": ("새 암호(10자 이상): ", "New passphrase (10+ characters): "),
     "passphrase_again": ("새 암호 다시 입력: ", "Repeat the new passphrase: "),

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import age, redact
+from . import age, merkle, redact
 from . import perceptual as pq
 from .canonical import canonical_json, parse_canonical
 from .clock import Clock, iso_utc
@@ -75,6 +75,7 @@ from .keys import (
     unwrap_key,
     wrap_key,
 )
+from .localstate import OlderVaultError, SeenHead, load_flagged, load_seen, record_flagged, record_seen
 from .metadata import HEAD_BYTES, extract, sniff_media_type
 from .model import METHOD_DERIVED, POLICIES, Case, CustodyEvent, Item, Source, default_policy
 
@@ -83,6 +84,25 @@ log = logging.getLogger(__name__)
 # Record-only images are decoded in memory to make their redacted derivative; bigger
 # files (or anything that is not an image) are recorded by their hashes only.
 RECORD_ONLY_IMAGE_LIMIT = 256 * 1024 * 1024
+
+
+class Alert(str):
+    """An integrity alert: the English text (what ``alerts`` has always held) plus Korean."""
+
+    ko: str
+
+    def __new__(cls, en: str, ko: str) -> Alert:
+        obj = super().__new__(cls, en)
+        obj.ko = ko
+        return obj
+
+    def message(self, lang: str) -> str:
+        return self.ko if lang.startswith("ko") else str(self)
+
+
+def alert_text(alert: str, lang: str) -> str:
+    """An alert or problem line in ``lang`` (older alerts are English only)."""
+    return alert.message(lang) if isinstance(alert, Alert) else alert
 
 
 class _Discard:
@@ -96,6 +116,13 @@ class _Discard:
 _DB_ERRORS = (sqlite3.DatabaseError, UnicodeError, ValueError, OverflowError)
 
 VAULT_FORMAT = "evidence-kit-vault"
+# Settings row naming the session that last wrote (issue 15: dirty-seal replay).
+_SESSION_KEY = "seal-session"
+_REPLAYED_SEAL = Alert(
+    "the database seal belongs to another session than the database: an old seal was put back "
+    "beside a changed database",
+    "데이터베이스 봉인이 이 데이터베이스의 것이 아닙니다: 바뀐 데이터베이스 옆에 예전 봉인이 다시 놓였습니다",
+)
 VAULT_VERSION = 1
 # Schema migrations: version N's statements bring a version N-1 database to N. Add new
 # tables here (never edit an old entry): a vault made by an older app is upgraded on open.
@@ -242,6 +269,11 @@ class Vault:
         self.vault_id: str = body["vault_id"]
         self.alerts: list[str] = []
         self._dirty = False
+        # Every dirty seal names this session and the one before it (issue 15): an old
+        # dirty seal replayed beside a truncated database no longer matches the database.
+        self._session_nonce = secrets.token_hex(16)
+        self._session_recorded = False
+        self.older: OlderVaultError | None = None
         self._conn = self._connect()
         self.log = CustodyLog(self._conn, keys, clock, self.vault_id)
 
@@ -358,8 +390,11 @@ class Vault:
             raise IntegrityError("vault public keys do not match")
         lock_fd = cls._take_lock(path)
         try:
+            journal_alert = cls._set_aside_journal(path)
             seal_state = cls._check_seal(path, keys)
             vault = cls(path, keys, body, clock or Clock(), lock_fd)
+            if journal_alert:
+                vault.alerts.append(journal_alert)
         except _DB_ERRORS as e:
             os.close(lock_fd)
             raise IntegrityError("the metadata database is damaged") from e
@@ -419,9 +454,145 @@ class Vault:
             return "tampered:database"
         return "clean"
 
-    def _write_seal(self, state: str) -> None:
+    @staticmethod
+    def _set_aside_journal(path: Path) -> str | None:
+        """Move a rollback journal found beside the WAL-mode database out of SQLite's reach.
+
+        The vault's database never has a ``-journal`` (it runs in WAL mode), so one found
+        here was put there: SQLite would "roll it back" into the file on open, after our
+        seal had checked the file, and could silently replace its content (issue 15, attack
+        3). It is kept in quarantine for examination, never replayed. Also drops a stale
+        ``-shm`` so SQLite rebuilds its WAL index from the (sealed) WAL itself; we hold the
+        vault lock, so no other connection can be using it.
+        """
+        with contextlib.suppress(FileNotFoundError):
+            (path / "meta.sqlite-shm").unlink()
+        journal = path / "meta.sqlite-journal"
+        if not (journal.exists() or journal.is_symlink()):
+            return None
+        ensure_private_dir(path / "quarantine")
+        dest = path / "quarantine" / f"meta.sqlite-journal.{secrets.token_hex(4)}"
+        os.replace(journal, dest)
+        fsync_dir(path / "quarantine")
+        fsync_dir(path)
+        log.warning("a rollback journal beside the database was set aside")
+        return Alert(
+            "a rollback journal (meta.sqlite-journal) was found beside the database: someone may have "
+            f"tried to replace its content. It was not applied and was moved to quarantine/{dest.name}",
+            "데이터베이스 옆에서 롤백 저널(meta.sqlite-journal)이 발견되었습니다: 누군가 내용을 바꾸려 했을 수 "
+            f"있습니다. 적용하지 않고 quarantine/{dest.name} 으로 옮겼습니다",
+        )
+
+    def _session_of(self, conn: sqlite3.Connection) -> str | None:
+        """The session nonce the database names now (None: none yet, or unreadable)."""
+        try:
+            row = conn.execute("SELECT sealed FROM settings WHERE key = ?", (_SESSION_KEY,)).fetchone()
+            if row is None:
+                return None
+            value = parse_canonical(self.keys.open(row[0], f"settings\x00{_SESSION_KEY}"))
+        except (EvidenceKitError, ValueError, *_DB_ERRORS):
+            return None
+        nonce = value.get("nonce") if isinstance(value, dict) else None
+        return nonce if isinstance(nonce, str) else None
+
+    def _recorded_session(self) -> dict[str, Any] | None:
+        value = self.get_setting(_SESSION_KEY)
+        return value if isinstance(value, dict) else None
+
+    def _check_dirty_seal(self) -> list[str]:
+        """A dirty seal is only believed for the database it was written beside."""
+        obj = parse_canonical((self.path / "meta.seal").read_bytes())
+        body: dict[str, Any] = obj["body"]
+        problems: list[str] = []
+        recorded = self._recorded_session()
+        size = body.get("log_size", -1)
+        if isinstance(size, int) and self.log.size < size:
+            problems.append(
+                Alert(
+                    f"the custody log has {self.log.size} entries, fewer than the {size} its seal recorded",
+                    f"보관 기록이 {self.log.size}건으로, 봉인에 기록된 {size}건보다 적습니다",
+                )
+            )
+        if "nonce" not in body:
+            if recorded is not None:
+                problems.append(_REPLAYED_SEAL)
+            return problems
+        # Crash before the session's first commit: the database still names the previous
+        # session, which the dirty seal recorded as "prev".
+        allowed = {body["nonce"], body.get("prev")}
+        if (recorded or {}).get("nonce") not in allowed:
+            problems.append(_REPLAYED_SEAL)
+        if isinstance(recorded, dict) and isinstance(recorded.get("log_size"), int):
+            if self.log.size < recorded["log_size"]:
+                n = recorded["log_size"]
+                problems.append(
+                    Alert(
+                        f"the custody log has {self.log.size} entries, fewer than the {n} recorded "
+                        "when its last session began",
+                        f"보관 기록이 {self.log.size}건으로, 마지막 작업 시작 때 기록된 {n}건보다 적습니다",
+                    )
+                )
+        return problems
+
+    # ------------------------------------------------------ rollback detection
+
+    def _check_rollback(self) -> None:
+        seen = load_seen(self.vault_id)
+        if seen is None:
+            return
+        size = self.log.size
+        leaves = self.log.leaves()
+
+        def extends(head: SeenHead) -> bool:
+            return len(leaves) >= head.size and merkle.root_from_leaves(leaves[: head.size]).hex() == head.root
+
+        if extends(seen):
+            return
+        flagged = load_flagged(self.vault_id)
+        diverged = size >= seen.size and not (flagged is not None and extends(flagged))
+        if flagged is None and size < seen.size:
+            f = self.log.head().fields
+            record_flagged(self.vault_id, seen, SeenHead(int(f["size"]), str(f["root"]), str(f["time"])))
+        self.older = OlderVaultError(seen, size, diverged=diverged)
+        self.alerts.append(Alert(self.older.message("en"), self.older.message("ko")))
+
+    def _remember_head(self) -> None:
+        try:
+            head = self.log.head()
+        except EvidenceKitError:
+            return
+        f = head.fields
+        record_seen(self.vault_id, SeenHead(int(f["size"]), str(f["root"]), str(f["time"])))
+
+    def accept_older_vault(self) -> dict[str, Any] | None:
+        """The user restored this older copy on purpose: log it once and remember it as current."""
+        older = self.older
+        if older is None:
+            return None
+        data: dict[str, Any] = {
+            "accepted_older_vault": {
+                "last_seen": older.seen.to_json(),
+                "now_size": self.log.size,
+                "diverged": older.diverged,
+            }
+        }
+        with self._write():
+            self.log.append("recover", data=data)
+        msg = older.message("en")
+        self.alerts = [a for a in self.alerts if a != msg]
+        self.older = None
+        self._dirty = True
+        self.flush()
+        if not self.alerts:
+            self._remember_head()
+        return data
+
+    def _write_seal(self, state: str, conn: sqlite3.Connection | None = None) -> None:
         log_obj = getattr(self, "log", None)
         body: dict[str, Any] = {"state": state, "log_size": log_obj.size if log_obj else -1}
+        body["nonce"] = self._session_nonce
+        if state == "dirty":
+            body["prev"] = self._session_of(conn or self._conn)
         if state == "clean":
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             body["db"] = self._db_mac(self.path, self.keys)
@@ -449,7 +620,7 @@ class Vault:
         if version < target and (self.path / "meta.seal").exists():
             # Upgrading changes the file: say so in the seal first, or the next start
             # would take the upgrade for tampering.
-            self._write_seal("dirty")
+            self._write_seal("dirty", conn)
             self._dirty = True
         for v in range(version + 1, target + 1):
             conn.executescript("BEGIN;\n" + MIGRATIONS[v] + f"\nPRAGMA user_version={v};\nCOMMIT;")
@@ -469,7 +640,13 @@ class Vault:
             )
         problems = self.log.verify()
         self.alerts.extend(problems)
+        if seal_state == "dirty":
+            self.alerts.extend(self._check_dirty_seal())
+        if not self.alerts:
+            self._check_rollback()
         self._recover(seal_state == "dirty")
+        if not self.alerts:
+            self._remember_head()
 
     def _recover(self, after_crash: bool) -> None:
         """Clean up after a crash: staging leftovers, blobs without records."""
@@ -493,7 +670,15 @@ class Vault:
             return
         with self._write():
             for msg in self.alerts:
-                self.log.append("integrity-alert", data={"problem": msg})
+                if self.older is not None and msg == self.older.message("en"):
+                    # Not logged at every open: logging grows the old copy's log, and the
+                    # next open would then call it "another vault" instead of "older".
+                    # Confirming it (accept_older_vault) is what goes into the log.
+                    continue
+                data = {"problem": str(msg)}
+                if isinstance(msg, Alert):
+                    data["problem_ko"] = msg.ko
+                self.log.append("integrity-alert", data=data)
             for name in orphans:
                 ensure_private_dir(self.path / "quarantine")
                 os.replace(on_disk[name], self.path / "quarantine" / name)
@@ -517,12 +702,15 @@ class Vault:
         self.log.snapshot()
         self._conn.execute("BEGIN IMMEDIATE")
         try:
+            if not self._session_recorded:
+                self._set_setting(_SESSION_KEY, {"nonce": self._session_nonce, "log_size": self.log.size})
             yield
         except BaseException:
             self._conn.execute("ROLLBACK")
             self.log.restore()
             raise
         self._conn.execute("COMMIT")
+        self._session_recorded = True
         self.log._snapshot = None
 
     def flush(self) -> None:
@@ -530,6 +718,8 @@ class Vault:
         if self._dirty and self._lock_fd is not None:
             self._write_seal("clean")
             self._dirty = False
+            if not self.alerts:
+                self._remember_head()
 
     def lock(self, *, seal: bool = True) -> None:
         """Seal, close the database and forget the keys.
@@ -1330,7 +1520,13 @@ class Vault:
             if ev.action in ("import", "capture", "derive") and ev.item_id and "sha256" in ev.data:
                 acquired.setdefault(ev.item_id, ev.data)
             if ev.action == "integrity-alert":
-                warnings.append(f"{ev.time_utc}: an integrity alert was recorded: {ev.data.get('problem')}")
+                problem = ev.data.get("problem")
+                warnings.append(
+                    Alert(
+                        f"{ev.time_utc}: an integrity alert was recorded: {problem}",
+                        f"{ev.time_utc}: 무결성 경고가 기록되어 있습니다: {ev.data.get('problem_ko', problem)}",
+                    )
+                )
         try:
             rows = self._conn.execute(f"SELECT {self._ITEM_COLS} FROM items").fetchall()  # noqa: S608
         except _DB_ERRORS as e:

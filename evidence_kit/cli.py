@@ -174,9 +174,24 @@ def cmd_passwd(ctx: Ctx) -> int:
     old = ctx.passphrase()
     ctx.service.unlock(old)
     new = ctx.new_passphrase()
-    ctx.service.vault.change_passphrase(old, new)
-    ctx.say("passphrase_changed")
-    ctx.emit({"ok": True})
+    res = ctx.service.vault.change_passphrase(old, new, progress=_progress_printer(ctx))
+    ctx.say("passphrase_changed", blobs=res.blobs_rewrapped, old=res.old_key[:16], new=res.new_key[:16],
+            seconds=f"{res.seconds:.1f}")
+    if res.recovery_key:
+        ctx.say("passphrase_changed_recovery", key=res.recovery_key)
+    for name in res.blobs_damaged:
+        print(f"{tr('warning', ctx.lang)}: {name}", file=sys.stderr)
+    ctx.emit(
+        {
+            "ok": True,
+            "blobs_rewrapped": res.blobs_rewrapped,
+            "blobs_damaged": res.blobs_damaged,
+            "old_key": res.old_key,
+            "new_key": res.new_key,
+            "recovery_key": res.recovery_key,
+            "seconds": round(res.seconds, 3),
+        }
+    )
     return 0
 
 

@@ -93,7 +93,7 @@ def test_missing_and_existing_vault(tmp_path: Path) -> None:
         Vault.create(tmp_path / "w", "short", kdf=fast_kdf())
 
 
-def test_change_passphrase_rewraps_only(tmp_path: Path) -> None:
+def test_change_passphrase_rewraps_headers_only(tmp_path: Path) -> None:
     path = tmp_path / "v"
     v = Vault.create(path, PASSPHRASE, kdf=fast_kdf())
     case = v.create_case("c")
@@ -103,7 +103,11 @@ def test_change_passphrase_rewraps_only(tmp_path: Path) -> None:
         v.change_passphrase("wrong passphrase!!", "a brand new passphrase", kdf=fast_kdf())
     v.change_passphrase(PASSPHRASE, "a brand new passphrase", kdf=fast_kdf())
     v.lock()
-    assert {p: p.read_bytes() for p in path.glob("blobs/*/*.age")} == blobs_before
+    # A new master key (issue 15): each header is re-wrapped, each payload untouched.
+    for p, before in blobs_before.items():
+        after = p.read_bytes()
+        cut = before.index(b"\n---") + 49  # header end: "\n--- " + 43-char MAC + "\n"
+        assert after[:cut] != before[:cut] and after[cut:] == before[cut:] and len(after) == len(before)
     with pytest.raises(WrongPassphraseError):
         Vault.unlock(path, PASSPHRASE)
     v2 = Vault.unlock(path, "a brand new passphrase")

@@ -846,3 +846,32 @@ def encrypt_bytes(data: bytes, recipients: Sequence[Recipient]) -> bytes:
 
 def decrypt_bytes(data: bytes, identities: Sequence[Identity]) -> bytes:
     return AgeReader(io.BytesIO(data), identities).read_all()
+
+
+# --------------------------------------------------------------------------------------------
+# Re-wrapping (a vault's key change, issue 15)
+# --------------------------------------------------------------------------------------------
+
+
+def rewrap_header(src: BinaryIO, identities: Sequence[Identity], recipients: Sequence[Recipient]) -> tuple[bytes, int]:
+    """A new header for the file at ``src`` (positioned at its start) that wraps the same
+    file key to ``recipients``; and the length of the old header.
+
+    The payload is keyed by the file key and its own nonce only, so replacing the header
+    changes who can open the file without touching a byte of the payload. The old header's
+    MAC is checked first: a damaged file is never re-wrapped into one that looks sound.
+    """
+    stanzas, covered, mac = _parse_header(src)
+    header_len = src.tell()
+    file_key: bytes | None = None
+    for identity in identities:
+        file_key = identity._unwrap(stanzas)
+        if file_key is not None:
+            break
+    if file_key is None:
+        raise AgeNoMatchError("no identity matched any of the file's recipients")
+    try:
+        _header_mac(file_key, covered).verify(mac)
+    except InvalidSignature:
+        raise AgeHMACError("header MAC mismatch") from None
+    return _encode_header([r._wrap(file_key) for r in recipients], file_key), header_len

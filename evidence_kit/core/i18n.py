@@ -32,8 +32,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "passphrase_again": ("새 암호 다시 입력: ", "Repeat the new passphrase: "),
     "passphrase_mismatch": ("두 암호가 다릅니다.", "The two passphrases differ."),
     "passphrase_changed": (
-        "암호를 바꿨습니다. 증거 파일은 다시 암호화할 필요가 없습니다.",
-        "Passphrase changed. Evidence files did not need re-encrypting.",
+        "암호를 바꿨습니다. 새 마스터 키를 만들어 증거 파일 {blobs}개의 키를 새로 감싸고 모든 기록을 다시 "
+        "봉인했습니다({seconds}초). 예전 암호와 예전 vault.json 으로는 이제 아무것도 열 수 없습니다. "
+        "보관 기록 서명 키도 바뀌었습니다: {old}… → {new}… (예전 키가 서명한 인계 기록이 남습니다).",
+        "Passphrase changed. A new master key was made: the keys of {blobs} evidence file(s) were re-wrapped "
+        "and every record re-sealed ({seconds} s). The old passphrase with an old vault.json now opens "
+        "nothing. The log signing key changed too: {old}… → {new}… (a hand-over signed by the old key is logged).",
+    ),
+    "passphrase_changed_recovery": (
+        "예전 복구 키는 더 이상 쓸 수 없습니다. 새 복구 키를 종이에 적어 안전한 곳에 보관하세요. "
+        "다시 표시되지 않습니다:\n{key}",
+        "The old recovery key no longer works. Write the new recovery key on paper and keep it safe; "
+        "it will not be shown again:\n{key}",
     ),
     "recovery_key": (
         "복구 키입니다. 종이에 적어 안전한 곳에 보관하세요. 다시 표시되지 않습니다:\n{key}",
@@ -624,6 +634,6 @@ def system_lang() -> str:
     return "ko" if loc.lower().startswith("ko") else "en"
 
 
-def tr(key: str, lang: str, **kw: object) -> str:
+def tr(key: str, lang: str, /, **kw: object) -> str:
     ko, en = MESSAGES[key]
     return (ko if lang == "ko" else en).format(**kw)

@@ -27,13 +27,14 @@ import logging
 import os
 import secrets
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import age, merkle, redact
+from . import age, merkle, redact, rekey
 from . import perceptual as pq
 from .canonical import canonical_json, parse_canonical
 from .clock import Clock, iso_utc
@@ -70,6 +71,7 @@ from .keys import (
     calibrate_kdf,
     check_passphrase_strength,
     hkdf,
+    key_fingerprint,
     new_recovery_key,
     parse_recovery_key,
     unwrap_key,
@@ -208,6 +210,18 @@ CREATE TABLE IF NOT EXISTS settings (
 
 
 @dataclass
+class RekeyResult:
+    """What a passphrase change did, for the UI to say."""
+
+    blobs_rewrapped: int
+    blobs_damaged: list[str]
+    old_key: str
+    new_key: str
+    recovery_key: str | None  # a new recovery key to show once, if the vault had one
+    seconds: float
+
+
+@dataclass
 class AddResult:
     item: Item
     duplicate: bool = False  # the same bytes were already in this case: nothing new stored
@@ -274,6 +288,8 @@ class Vault:
         self._session_nonce = secrets.token_hex(16)
         self._session_recorded = False
         self.older: OlderVaultError | None = None
+        self.notices: list[Alert] = []  # things to tell the user that are not integrity problems
+        self.opened_with_recovery = False
         self._conn = self._connect()
         self.log = CustodyLog(self._conn, keys, clock, self.vault_id)
 
@@ -357,7 +373,19 @@ class Vault:
         if slot is None:
             raise VaultFormatError("no passphrase slot")
         params = KdfParams.from_json(slot["kdf"])
-        master = unwrap_key(params.derive(passphrase), slot, f"{body['vault_id']}/passphrase".encode())
+        try:
+            master = unwrap_key(params.derive(passphrase), slot, f"{body['vault_id']}/passphrase".encode())
+        except WrongPassphraseError:
+            # A passphrase change was interrupted: the new passphrase opens it too (and
+            # the unlock finishes the change).
+            pending = rekey.read_pending(path)
+            if pending is None:
+                raise
+            obj = rekey.pending_new_vault(pending)
+            body = obj["body"]
+            slot = next(s for s in body["slots"] if s.get("kind") == "passphrase")
+            params = KdfParams.from_json(slot["kdf"])
+            master = unwrap_key(params.derive(passphrase), slot, f"{body['vault_id']}/passphrase".encode())
         return cls._open(path, Keyring(master), obj, clock)
 
     @classmethod
@@ -371,7 +399,9 @@ class Vault:
         raw = parse_recovery_key(recovery_key)
         kek = hkdf(raw, "evidence-kit/v1/recovery-slot")
         master = unwrap_key(kek, slot, f"{body['vault_id']}/recovery".encode())
-        return cls._open(path, Keyring(master), obj, clock)
+        vault = cls._open(path, Keyring(master), obj, clock)
+        vault.opened_with_recovery = True
+        return vault
 
     @classmethod
     def open_with_keyring(cls, path: Path, keys: Keyring, *, clock: Clock | None = None) -> Vault:
@@ -391,10 +421,15 @@ class Vault:
         lock_fd = cls._take_lock(path)
         try:
             journal_alert = cls._set_aside_journal(path)
+            keys, body, notice = cls._resume_rekey(path, keys, body, clock or Clock())
             seal_state = cls._check_seal(path, keys)
+            if seal_state.startswith("tampered"):
+                cls._refuse_replaced_keys(path, keys)
             vault = cls(path, keys, body, clock or Clock(), lock_fd)
             if journal_alert:
                 vault.alerts.append(journal_alert)
+            if notice:
+                vault.notices.append(notice)
         except _DB_ERRORS as e:
             os.close(lock_fd)
             raise IntegrityError("the metadata database is damaged") from e
@@ -752,16 +787,167 @@ class Vault:
 
     # ------------------------------------------------------------- key changes
 
-    def change_passphrase(self, old: str, new: str, *, kdf: KdfParams | None = None) -> None:
+    def change_passphrase(
+        self,
+        old: str | None,
+        new: str,
+        *,
+        kdf: KdfParams | None = None,
+        progress: Progress = no_progress,
+    ) -> RekeyResult:
+        """A new passphrase AND a new master key (issue 15): see core/rekey.py.
+
+        ``old`` is None only right after unlocking with the recovery key. If the vault had a
+        recovery key, a new one is issued (the old one would open the old master key only,
+        which from now on opens nothing) and returned, to be shown once.
+        """
         check_passphrase_strength(new)
         body = self._body
-        slot = next(s for s in body["slots"] if s["kind"] == "passphrase")
-        aad = f"{self.vault_id}/passphrase".encode()
-        unwrap_key(KdfParams.from_json(slot["kdf"]).derive(old), slot, aad)  # proves the old one
+        if old is None:
+            if not self.opened_with_recovery:
+                raise WrongPassphraseError()
+        else:
+            slot = next(s for s in body["slots"] if s["kind"] == "passphrase")
+            aad = f"{self.vault_id}/passphrase".encode()
+            proved = unwrap_key(KdfParams.from_json(slot["kdf"]).derive(old), slot, aad)
+            if not hmac.compare_digest(proved, self.keys.master):
+                raise WrongPassphraseError()
+        t0 = time.perf_counter()
         params = kdf or calibrate_kdf()
-        new_slot: dict[str, Any] = {"kind": "passphrase", "kdf": params.to_json()}
-        new_slot.update(wrap_key(params.derive(new), self.keys.master, aad))
-        self._replace_slot(new_slot, "rekey")
+        new_keys = Keyring(secrets.token_bytes(32))
+        slot = {"kind": "passphrase", "kdf": params.to_json()}
+        slot.update(wrap_key(params.derive(new), new_keys.master, f"{self.vault_id}/passphrase".encode()))
+        slots: list[dict[str, Any]] = [slot]
+        recovery_text: str | None = None
+        if self.has_recovery_key:
+            recovery_text, raw = new_recovery_key()
+            rslot: dict[str, Any] = {"kind": "recovery", "kdf": {"alg": "hkdf-sha256"}}
+            rkek = hkdf(raw, "evidence-kit/v1/recovery-slot")
+            rslot.update(wrap_key(rkek, new_keys.master, f"{self.vault_id}/recovery".encode()))
+            slots.append(rslot)
+        public = dict(body["public"])
+        previous = [*public.get("previous_ed25519", []), public["ed25519"]]
+        public.update({"age_recipient": new_keys.recipient, "ed25519": b64e(new_keys.public_key_raw())})
+        public["previous_ed25519"] = previous
+        new_body = dict(body, slots=slots, public=public)
+        new_obj = {"body": new_body, "mac": _file_mac(new_keys, new_body)}
+        self._require_open()
+        if not self._dirty:
+            self._write_seal("dirty")
+            self._dirty = True
+        rekey.write_pending(self.path, self.vault_id, self.keys, new_keys, new_obj)
+        rekey.kill_point("prepared")
+        old_fp = key_fingerprint(self.keys.public_key_raw())
+        blobs, damaged = self._finish_rekey(
+            self.path, self._conn, self.keys, new_keys, new_obj, self.clock,
+            recovery="re-issued" if recovery_text else "none", progress=progress,
+        )
+        self.keys = new_keys
+        self._body = new_body
+        self.log = CustodyLog(self._conn, new_keys, self.clock, self.vault_id)
+        self._dirty = True
+        self.flush()
+        return RekeyResult(
+            blobs_rewrapped=blobs,
+            blobs_damaged=damaged,
+            old_key=old_fp,
+            new_key=key_fingerprint(new_keys.public_key_raw()),
+            recovery_key=recovery_text,
+            seconds=time.perf_counter() - t0,
+        )
+
+    @classmethod
+    def _finish_rekey(
+        cls,
+        path: Path,
+        conn: sqlite3.Connection,
+        old: Keyring,
+        new: Keyring,
+        new_obj: dict[str, Any],
+        clock: Clock,
+        *,
+        recovery: str,
+        progress: Progress = no_progress,
+    ) -> tuple[int, list[str]]:
+        """Steps 2-4 of core/rekey.py; each redone safely after a kill."""
+        blobs, damaged = rekey.rewrap_blobs(path, old, new, progress)
+        rekey.kill_point("blobs")
+        if not rekey.metadata_done(conn, old):
+            event = {"slot": "passphrase", "master_key": "new", "blobs_rewrapped": blobs, "recovery_key": recovery}
+            rekey.reseal_metadata(conn, old, new, vault_id=new_obj["body"]["vault_id"], clock=clock, event=event)
+        rekey.kill_point("metadata")
+        # The seal must now be under the new key too; dirty, naming the session the
+        # database records, so the next open runs the crash checks, not a tamper alarm.
+        row = conn.execute("SELECT sealed FROM settings WHERE key = ?", (_SESSION_KEY,)).fetchone()
+        nonce = None
+        if row is not None:
+            nonce = parse_canonical(new.open(row[0], f"settings\x00{_SESSION_KEY}")).get("nonce")
+        size = conn.execute("SELECT COUNT(*) FROM custody_log").fetchone()[0]
+        seal = {"state": "dirty", "log_size": int(size), "nonce": nonce, "prev": nonce}
+        atomic_write_bytes(path / "meta.seal", canonical_json({"body": seal, "mac": cls._seal_body_mac(new, seal)}))
+        atomic_write_bytes(path / "vault.json", canonical_json(new_obj) + b"\n")
+        rekey.kill_point("vault-file")
+        rekey.remove_pending(path)
+        rekey.kill_point("done")
+        return blobs, damaged
+
+    @classmethod
+    def _resume_rekey(
+        cls, path: Path, keys: Keyring, body: dict[str, Any], clock: Clock
+    ) -> tuple[Keyring, dict[str, Any], Alert | None]:
+        """Finish a passphrase change that a crash interrupted (before the database is read)."""
+        pending = rekey.read_pending(path)
+        if pending is None:
+            return keys, body, None
+        pair = rekey.pending_keys(pending, keys)
+        if pair is None:
+            raise IntegrityError(
+                "rekey.json",
+                ko="중단된 암호 변경 파일(rekey.json)이 이 보관함의 키와 맞지 않습니다.",
+                en="The file of an interrupted passphrase change (rekey.json) does not match this vault's keys.",
+            )
+        old, new = pair
+        new_obj = rekey.pending_new_vault(pending)
+        conn = sqlite3.connect(path / "meta.sqlite", isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA wal_autocheckpoint=0")
+            cls._finish_rekey(path, conn, old, new, new_obj, clock, recovery="not shown (interrupted)")
+        finally:
+            conn.close()
+        log.warning("an interrupted passphrase change was completed")
+        notice = Alert(
+            "An interrupted passphrase change was completed. From now on only the NEW passphrase opens "
+            "this vault. If you had a recovery key, make a new one (the old one no longer works).",
+            "중단되었던 암호 변경을 마쳤습니다. 이제부터는 새 암호로만 이 보관함을 열 수 있습니다. "
+            "복구 키가 있었다면 새로 만드세요(예전 복구 키는 더 이상 쓸 수 없습니다).",
+        )
+        return new, new_obj["body"], notice
+
+    @staticmethod
+    def _refuse_replaced_keys(path: Path, keys: Keyring) -> None:
+        """A vault.json whose key no longer opens the database: an old copy kept from before
+        a passphrase change. Refused before anything is written with it."""
+        conn = sqlite3.connect(path / "meta.sqlite", isolation_level=None)
+        try:
+            row = conn.execute("SELECT sealed FROM custody_log WHERE seq = 0").fetchone()
+        except _DB_ERRORS:
+            return
+        finally:
+            conn.close()
+        if row is None:
+            return
+        try:
+            keys.open(row[0], "custody_log\x000")
+        except IntegrityError:
+            raise IntegrityError(
+                "vault.json",
+                ko="이 보관함 키 파일(vault.json)은 데이터베이스와 맞지 않습니다. 암호를 바꾸기 전의 예전 "
+                "파일일 수 있습니다. 예전 암호와 예전 키 파일로는 보관함을 열 수 없습니다.",
+                en="This vault key file (vault.json) does not match the database: it may be an old copy "
+                "from before a passphrase change. The old passphrase and old key file open nothing.",
+            ) from None
 
     def add_recovery_key(self) -> str:
         """Create (or replace) the recovery slot; returns the key to print once."""
@@ -1519,6 +1705,10 @@ class Vault:
             # a parent only links it to its copy.
             if ev.action in ("import", "capture", "derive") and ev.item_id and "sha256" in ev.data:
                 acquired.setdefault(ev.item_id, ev.data)
+            if ev.action == "rekey":
+                bad = rekey.handover_problem(ev.data, self.vault_id)
+                if bad:
+                    problems.append(bad)
             if ev.action == "integrity-alert":
                 problem = ev.data.get("problem")
                 warnings.append(

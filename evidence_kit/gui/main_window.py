@@ -27,6 +27,7 @@ from .dialogs import (
 )
 from .i18n import t
 from .pages import CreateVaultPage, RecoveryPage, UnlockPage, WelcomePage
+from .passphrase_dialog import after_unlock, start_change_passphrase
 from .reports import ReportActions, available
 from .resources import icon_path
 from .safety import IdleLock, SafetyFilter
@@ -144,10 +145,11 @@ class MainWindow(QMainWindow):
         vault = bar.addMenu(t("&Vault"))
         self.verify_action = action(t("Check integrity…"), ws.verify_vault)
         self.recovery_action = action(t("Make a new recovery key…"), self.new_recovery_key)
+        self.passphrase_action = action(t("Change passphrase…"), lambda: start_change_passphrase(self))
         self.settings_action = action(t("Settings…"), self.open_settings, "Ctrl+,")
         self.lock_action = action(t("Lock"), self.lock, "Ctrl+L")
         self.quick_exit_action = action(t("Quick exit"), self.quick_exit, "Ctrl+Shift+Q")
-        for a in (self.verify_action, self.recovery_action):
+        for a in (self.verify_action, self.recovery_action, self.passphrase_action):
             vault.addAction(a)
         self.verify_bundle_action: QAction | None = None
         if "verify_bundle" in have:
@@ -243,6 +245,7 @@ class MainWindow(QMainWindow):
                   self.import_files_action, self.import_folder_action, self.paste_action, *self.report_actions,
                   *([self.capture_action] if self.capture_action else [])):
             a.setEnabled(unlocked and idle)
+        self.passphrase_action.setEnabled(unlocked and idle)
         self.search_action.setEnabled(unlocked)
         self.lock_action.setEnabled(self.service.is_unlocked)
         self.lock_button.setVisible(self.service.is_unlocked)
@@ -368,6 +371,8 @@ class MainWindow(QMainWindow):
         self.unlock_page.forget()
         self.unlock_page.set_reason("")
         self.show_workspace()
+        if after_unlock(self):  # older copy, or opened with the recovery key (issue 15)
+            return
         alerts = list(self.service.vault.alerts)
         if alerts:
             self.open_dialog(MessageDialog(self, t("Warning"), t(

@@ -79,6 +79,21 @@ def test_old_vault_file_and_passphrase_open_nothing(tmp_path: Path) -> None:
         Vault.unlock(path, PASSPHRASE)
     assert "예전 암호와 예전 키 파일로는" in e.value.message("ko")
     assert "old passphrase and old key file open nothing" in e.value.message("en")
+    # Same with the seal of a crashed session: refused before anything is written with it.
+    seal = (path / "meta.seal").read_bytes()
+    body = {"state": "dirty", "log_size": 0}
+    import hashlib
+    import hmac
+
+    from evidence_kit.core.canonical import canonical_json
+
+    mac = hmac.new(old_keys.db_mac_key, canonical_json(body), hashlib.sha256).hexdigest()
+    (path / "meta.seal").write_bytes(canonical_json({"body": body, "mac": mac}))
+    db_before = (path / "meta.sqlite").read_bytes()
+    with pytest.raises(IntegrityError):
+        Vault.unlock(path, PASSPHRASE)
+    assert (path / "meta.sqlite").read_bytes() == db_before
+    (path / "meta.seal").write_bytes(seal)
     (path / "vault.json").write_bytes(current)
 
     with pytest.raises(WrongPassphraseError):

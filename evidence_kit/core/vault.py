@@ -423,8 +423,8 @@ class Vault:
             journal_alert = cls._set_aside_journal(path)
             keys, body, notice = cls._resume_rekey(path, keys, body, clock or Clock())
             seal_state = cls._check_seal(path, keys)
-            if seal_state.startswith("tampered"):
-                cls._refuse_replaced_keys(path, keys)
+            # Before anything is written with these keys, also after a dirty close.
+            cls._refuse_replaced_keys(path, keys)
             vault = cls(path, keys, body, clock or Clock(), lock_fd)
             if journal_alert:
                 vault.alerts.append(journal_alert)

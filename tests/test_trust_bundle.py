@@ -454,7 +454,9 @@ def test_hidden_local_header_in_a_gap_is_refused(made: Made, tmp_path: Path) -> 
 
 def test_encrypted_bundle_with_data_descriptors_is_still_contiguous(made: Made, tmp_path: Path) -> None:
     out = tmp_path / "b.zip.age"
-    bundle.export_bundle(made.vault, made.case_id, out, kind="zip.age", passphrase="bundle pass 2026!", age_work_factor=10)
+    bundle.export_bundle(
+        made.vault, made.case_id, out, kind="zip.age", passphrase="bundle pass 2026!", age_work_factor=10
+    )
     assert verify_bundle(out, passphrase="bundle pass 2026!").ok
 
 

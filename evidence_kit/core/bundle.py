@@ -481,7 +481,8 @@ def readme_text(snap: CaseSnapshot, manifest_sha256: str) -> bytes:
                 "rebuilt and re-signed with another key. Compare the fingerprint above with a copy that did not",
                 "travel with the bundle: the paper hash confirmation sheet the submitter signed and handed over, or",
                 "a phone call with the submitter (or counselor). With Evidence Kit:",
-                "    evidence-kit verify <bundle> --signer <fingerprint from the paper (16+ hex digits, spaces ignored)>",
+                "    evidence-kit verify <bundle> --signer <fingerprint from the paper>",
+                "(16 or more hex digits of it; spaces are ignored.)",
                 "A bundle signed by any other key FAILS (exit code 6). Without --signer the result only says",
                 "'internally consistent, signer not confirmed'. Fewer log entries than on the paper means an older",
                 "(rolled-back) bundle.",
@@ -679,7 +680,8 @@ def receipt_lines(fingerprint: str, manifest_sha256: str, head_size: int, head_r
             f"서명 키 지문:       {readable(fingerprint)}",
             f"매니페스트 SHA-256: {readable(manifest_sha256)}",
             f"보관 기록 헤드:     기록 {head_size}건, 루트 {readable(head_root)}",
-            "수사관은 evidence-kit verify 묶음 --signer 서명키지문 으로 확인합니다. 지문은 묶음과 따로(종이, 전화) 전하세요.",
+            "수사관은 evidence-kit verify 묶음 --signer 서명키지문 으로 확인합니다.",
+            "지문은 묶음과 따로(종이, 전화) 전하세요.",
         ]
     return [
         "— For the investigator (the same values are printed on the paper hash confirmation sheet) —",

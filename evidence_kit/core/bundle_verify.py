@@ -45,6 +45,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
 
 from . import age, merkle
+from .anchor import MIN_SIGNER_HEX, normalise_signer, readable, signer_matches
 from .bundle import (
     ACQUIRE_ACTIONS,
     BUNDLE_FORMAT,
@@ -63,7 +64,6 @@ from .bundle import (
 from .canonical import parse_canonical
 from .errors import CancelledError, EvidenceKitError, WrongPassphraseError
 from .i18n import tr
-from .anchor import MIN_SIGNER_HEX, normalise_signer, readable, signer_matches
 from .ingest import Cancel, Progress, never_cancel, no_progress
 from .jsonlimits import MAX_DEPTH, TooDeep, check_depth
 from .keys import key_fingerprint

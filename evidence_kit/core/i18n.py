@@ -163,7 +163,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Result: FAIL — this is not an Evidence Kit bundle.",
     ),
     "bv_head": (
-        "보관 기록 헤드: 기록 {size}건, 루트 {root}\n  → 종이 확인서의 값보다 작거나 다르면 이전 상태로 되돌린 묶음입니다.",
+        "보관 기록 헤드: 기록 {size}건, 루트 {root}\n"
+        "  → 종이 확인서의 값보다 작거나 다르면 이전 상태로 되돌린 묶음입니다.",
         "Custody log head: {size} entries, root {root}\n  → fewer entries than, or a root different from, "
         "the paper sheet means an older (rolled-back) bundle.",
     ),
@@ -286,9 +287,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ts_name_unverified": ("{name} (확인되지 않은 이름, index.json)", "{name} (unverified name from index.json)"),
     "ts_chain_untrusted": (
         "인증서 체인이 Evidence Kit에 내장된 루트나 --tsa-ca로 준 루트에서 끝나지 않습니다 "
-        "('{name}', SHA-256 {fp}). 묶음이 스스로 자기 타임스탬프 기관을 보증할 수는 없습니다: {why}",
+        "('{name}', SHA-256 {fp}). 묶음이 스스로 자기 타임스탬프 기관을 보증할 수는 없습니다.",
         "The certificate chain does not end at a root built into Evidence Kit or given with --tsa-ca "
-        "('{name}', SHA-256 {fp}); a bundle cannot vouch for its own timestamp authority: {why}",
+        "('{name}', SHA-256 {fp}); a bundle cannot vouch for its own timestamp authority.",
     ),
     "ts_time_before": (
         "타임스탬프 시각 {gen}이(가) 체크포인트 서명 시각 {signed}보다 {min}분 넘게 앞섭니다: 날짜를 앞당긴 토큰입니다",

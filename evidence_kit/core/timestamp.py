@@ -78,8 +78,8 @@ from .custody import SignedHead, verify_head
 from .errors import CancelledError, EvidenceKitError, IntegrityError, NotFoundError
 from .i18n import tr
 from .ingest import Cancel, Progress, never_cancel, no_progress
-from .keys import key_fingerprint
 from .jsonlimits import check_depth
+from .keys import key_fingerprint
 from .tsa_defaults import KNOWN_ROOTS, REQUIRED_TSAS, TsaConfig, builtin_roots
 
 if TYPE_CHECKING:
@@ -982,6 +982,8 @@ def verify_stored(token: StoredToken, head: SignedHead) -> TokenVerification:
     )
     if sha256_hex(head.body) != token.record.get("imprint"):
         res.checks.insert(0, Check("checkpoint", FAIL, "ts_cp_mismatch", {"id": token.checkpoint_id}))
+    if res.info is not None:
+        res.checks.append(_gen_time_check(res.info.gen_time, head))
     return res
 
 
@@ -1228,6 +1230,10 @@ def stamp_now(
         if pins and extra_anchors:
             pins += tuple(cert_sha256(a) for a in extra_anchors)
         v = verify_token(reply, data, nonce=nonce, anchors=anchors, root_sha256=pins)
+        if v.info is not None:
+            # the same rule a bundle verifier applies: a genTime before the checkpoint's own
+            # signed time (less the allowance) means this computer's clock is far off
+            v.checks.append(_gen_time_check(v.info.gen_time, head))
         out.verification = v
         first_bad = next((c for c in v.checks if c.status == FAIL and c.name != "chain"), None)
         if first_bad is not None:
@@ -1563,13 +1569,13 @@ def verify_bundle_timestamps(
         v = verify_token(
             files[names["token"]], data, nonce=nonce, certs=chain, anchors=[*anchors, *pinned], trusted_roots=known
         )
-        for c in v.checks:
-            if c.name == "chain" and c.key in ("ts_chain_root", "ts_chain_missing", "ts_chain_lookalike"):
+        for chk in v.checks:
+            if chk.name == "chain" and chk.key in ("ts_chain_root", "ts_chain_missing", "ts_chain_lookalike"):
                 # Said plainly: the bundle cannot vouch for its own timestamp authority.
-                kw = {"name": c.kw.get("name", ""), "fp": c.kw.get("fp", "?"), "why": c.message("en")}
+                kw = {"name": chk.kw.get("name", ""), "fp": chk.kw.get("fp", "-")}
                 checks.append(Check("chain", FAIL, "ts_chain_untrusted", kw))
             else:
-                checks.append(c)
+                checks.append(chk)
         if v.info is not None:
             res.gen_time = v.info.gen_time_iso
             checks.append(_gen_time_check(v.info.gen_time, head))

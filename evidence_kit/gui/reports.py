@@ -229,6 +229,13 @@ class VerifyBundleDialog(QDialog):
         prow.addWidget(self.passphrase, 1)
         prow.addWidget(self.verify_button)
         lay.addLayout(prow)
+        # The out-of-band anchor (issue 15): without it a re-signed bundle looks as good as
+        # the real one, so the result says "signer not confirmed" until it is filled in.
+        srow = QFormLayout()
+        self.signer = named(QLineEdit(), t("Signing-key fingerprint from the paper sheet"))
+        self.signer.setPlaceholderText(t("from the paper hash confirmation sheet or a phone call; 16+ hex digits"))
+        srow.addRow(t("Signing-key fingerprint from the paper sheet"), self.signer)
+        lay.addLayout(srow)
         self.busy = named(QProgressBar(), t("Working"))
         self.busy.setRange(0, 0)
         self.busy.setVisible(False)
@@ -280,10 +287,11 @@ class VerifyBundleDialog(QDialog):
         if self.path is None or self.worker.busy:
             return
         path, passphrase = self.path, self.passphrase.text() or None
+        signer = self.signer.text().strip() or None
 
         def run(ctx: JobContext) -> Any:
             return EvidenceService.verify_bundle(
-                path, passphrase=passphrase, progress=ctx.progress, cancel=ctx.cancelled
+                path, passphrase=passphrase, signer=signer, progress=ctx.progress, cancel=ctx.cancelled
             )
 
         self.busy.setRange(0, 0)
@@ -332,7 +340,8 @@ class VerifyBundleDialog(QDialog):
             self.table.addTopLevelItem(row)
         lines = report_lines(res, lang)
         self.verdict.setText(lines[-1] if lines else "")
-        self.verdict.setStyleSheet("color: #2e7d32;" if res.ok else "color: #b00020;")
+        colour = {"pass": "#2e7d32", "unconfirmed": "#8a5a00"}.get(res.verdict, "#b00020")
+        self.verdict.setStyleSheet(f"color: {colour};")
         self.details.setPlainText(safe_text("\n".join(lines), 200_000, multiline=True))
 
 
@@ -478,6 +487,10 @@ class ReportActions:
             fp=res.fingerprint,
             sha=res.manifest_sha256,
         )
+        from ..core.bundle import receipt_lines
+
+        anchor = receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, language())
+        text += "\n\n" + "\n".join(anchor)
         self.window.workspace.status.setText(t("Bundle exported."))
         self.window.open_dialog(MessageDialog(self.window, t("Bundle exported."), text))
 

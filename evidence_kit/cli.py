@@ -479,7 +479,9 @@ def cmd_verify_bundle(ctx: Ctx) -> int:
     passphrase = _bundle_passphrase(ctx, new=False) if is_encrypted(path) else None
     res = EvidenceService.verify_bundle(path, passphrase=passphrase, signer=ctx.args.signer, tsa_ca=tsa_ca)
     if ctx.json:
-        ctx.emit(res.to_json(ctx.lang))
+        from .core.bundle_verify import json_terminal_safe
+
+        print(json_terminal_safe(json.dumps(res.to_json(ctx.lang), ensure_ascii=False, indent=2)))
     else:
         for line in report_lines(res, ctx.lang):
             print(line)

@@ -312,6 +312,7 @@ def test_fake_digicert_timestamp_fails_the_bundle(made: Made, tmp_path: Path) ->
     assert not t.name_verified
     en = "\n".join(report_lines(res, "en"))
     assert "does not end at a root built into Evidence Kit" in en
+    assert f"'DigiCert Trusted Root G4', SHA-256 {ts.cert_sha256(pki.root)}" in en  # the look-alike, named
     assert "DigiCert (unverified name from index.json)" in en and "FAIL" in en
     assert f"A trusted timestamp token failed verification: {token}" in en
     assert "Trusted timestamp — DigiCert," not in en  # never the claimed name as if verified
@@ -523,3 +524,15 @@ def test_checks_make_exit_codes_for_the_json_output(made: Made) -> None:
     assert r.returncode == 0 and out["verdict"] == "pass" and out["signer"]["confirmed"] is True
     assert out["head"] == {"size": made.head_size, "root": made.head_root}
     assert out["fingerprint_readable"] == readable(made.fingerprint)
+
+
+def test_json_output_cannot_carry_bidi_or_escape_characters(made: Made, tmp_path: Path) -> None:
+    pki = fake_digicert_pki()
+    base = copy(made, tmp_path)
+    add_timestamp(base, made, LocalTSA(pki, tmp_path / "t"), pki)
+    idx = json.loads((base / "timestamps/index.json").read_bytes())
+    idx["tokens"][0]["tsa"] = "Digi\u202eCert\x1b[32m\U000e0041"
+    (base / "timestamps/index.json").write_bytes(canonical_json(idx))
+    r = cli("--json", "verify", str(base))
+    assert r.returncode == 6 and not any(ch in r.stdout for ch in ("\x1b", "\u202e", "\U000e0041"))
+    assert json.loads(r.stdout)["timestamps"][0]["tsa"] == "Digi\u202eCert\x1b[32m\U000e0041"  # same value

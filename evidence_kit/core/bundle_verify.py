@@ -237,6 +237,23 @@ def printable(s: str, limit: int = 300) -> str:
     return "".join(out) + ("…" if len(s) > limit else "")
 
 
+def json_terminal_safe(text: str) -> str:
+    """JSON text with every format/bidi/separator/unassigned character written as a \\u
+    escape (still the same JSON value): json.dumps escapes only C0 controls."""
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") and ch not in "\n":
+            cp = ord(ch)
+            if cp > 0xFFFF:
+                cp -= 0x10000
+                out.append(f"\\u{0xD800 + (cp >> 10):04x}\\u{0xDC00 + (cp & 0x3FF):04x}")
+            else:
+                out.append(f"\\u{cp:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 # --------------------------------------------------------------------------- names
 
 

@@ -236,6 +236,14 @@ class VerifyBundleDialog(QDialog):
         self.signer.setPlaceholderText(t("from the paper hash confirmation sheet or a phone call; 16+ hex digits"))
         srow.addRow(t("Signing-key fingerprint from the paper sheet"), self.signer)
         lay.addLayout(srow)
+        # Timestamps count only with a built-in root or one chosen here (never the bundle's own).
+        trow = QHBoxLayout()
+        self.tsa_roots: list[Any] = []
+        self.tsa_button = make_button(t("Also trust a timestamp root certificate…"), self.choose_tsa_roots)
+        self.tsa_label = SafeLabel(t("Timestamp roots: only those built into Evidence Kit"), wrap=True)
+        trow.addWidget(self.tsa_button)
+        trow.addWidget(self.tsa_label, 1)
+        lay.addLayout(trow)
         self.busy = named(QProgressBar(), t("Working"))
         self.busy.setRange(0, 0)
         self.busy.setVisible(False)
@@ -275,6 +283,22 @@ class VerifyBundleDialog(QDialog):
         if paths:
             self.set_path(paths[0])
 
+    def choose_tsa_roots(self) -> None:
+        from ..core.timestamp import load_pem_certs
+
+        certs: list[Any] = []
+        for p in choose_files(self, t("Choose a timestamp root certificate (PEM)")):
+            try:
+                certs += load_pem_certs(p.read_bytes())
+            except OSError:
+                continue
+        self.tsa_roots = certs
+        self.tsa_label.setText(
+            t("Timestamp roots: built in, plus {n} chosen", n=len(certs))
+            if certs
+            else t("Timestamp roots: only those built into Evidence Kit")
+        )
+
     def set_path(self, path: Path) -> None:
         self.path = path
         self.chosen.setText(str(path))
@@ -288,10 +312,11 @@ class VerifyBundleDialog(QDialog):
             return
         path, passphrase = self.path, self.passphrase.text() or None
         signer = self.signer.text().strip() or None
+        roots = list(self.tsa_roots)
 
         def run(ctx: JobContext) -> Any:
             return EvidenceService.verify_bundle(
-                path, passphrase=passphrase, signer=signer, progress=ctx.progress, cancel=ctx.cancelled
+                path, passphrase=passphrase, signer=signer, tsa_ca=roots, progress=ctx.progress, cancel=ctx.cancelled
             )
 
         self.busy.setRange(0, 0)

@@ -9,6 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from evidence_kit.core.anchor import group_hex
+from evidence_kit.core.tsa_defaults import DIGICERT_TRUSTED_ROOT_G4_PEM
 from evidence_kit.gui import reports
 from evidence_kit.gui.dialogs import MessageDialog
 from evidence_kit.gui.reports import ExportDialog, ReportDialog, VerifyBundleDialog
@@ -78,6 +79,11 @@ def test_report_export_and_verify_a_bundle(
     view.verify()
     qtbot.waitUntil(lambda: view.verdict.full_text().startswith("Result: FAIL"), timeout=WAIT_MS)
     view.signer.setText(group_hex(manifest_fp[:32]))
+    root_pem = tmp_path / "root.pem"
+    root_pem.write_bytes(DIGICERT_TRUSTED_ROOT_G4_PEM)
+    monkeypatch.setattr(reports, "choose_files", lambda *a: [root_pem])
+    view.choose_tsa_roots()  # an extra timestamp root, as --tsa-ca
+    assert "1 chosen" in view.tsa_label.full_text() and len(view.tsa_roots) == 1
     view.verify()
     qtbot.waitUntil(lambda: view.verdict.full_text().startswith("Result: PASS"), timeout=WAIT_MS)
 

@@ -536,3 +536,48 @@ def test_json_output_cannot_carry_bidi_or_escape_characters(made: Made, tmp_path
     r = cli("--json", "verify", str(base))
     assert r.returncode == 6 and not any(ch in r.stdout for ch in ("\x1b", "\u202e", "\U000e0041"))
     assert json.loads(r.stdout)["timestamps"][0]["tsa"] == "Digi\u202eCert\x1b[32m\U000e0041"  # same value
+
+
+def test_cli_export_prints_the_receipt(tmp_path: Path) -> None:
+    import os
+
+    vault = tmp_path / "vault"
+    Vault.create(vault, PASSPHRASE, kdf=fast_kdf()).lock()
+    env = {**os.environ, "EVIDENCE_KIT_VAULT": str(vault), "EVIDENCE_KIT_PASSPHRASE": PASSPHRASE}
+    (tmp_path / "a.txt").write_bytes(b"exhibit")
+
+    def ek(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "evidence_kit", *args], capture_output=True, text=True,
+                              cwd=ROOT, env=env, timeout=120)  # fmt: skip
+
+    assert ek("case", "new", "a").returncode == 0
+    assert ek("add", str(tmp_path / "a.txt"), "--case", "a").returncode == 0
+    out = tmp_path / "user-output"
+    out.mkdir()
+    r = ek("--lang", "ko", "export", str(out / "b"), "--case", "a")
+    assert r.returncode == 0, r.stderr
+    manifest = json.loads((out / "b" / "manifest.json").read_bytes())
+    fp, head = manifest["signer"]["fingerprint_sha256"], manifest["custody"]["head"]
+    assert f"서명 키 지문:       {readable(fp)}" in r.stdout
+    assert f"기록 {head['size']}건, 루트 {readable(head['root'])}" in r.stdout
+    r = ek("--json", "export", str(out / "c"), "--case", "a")
+    assert json.loads(r.stdout)["head"]["size"] >= head["size"]
+    bad = tmp_path / "not.pem"
+    bad.write_text("hello")
+    r = ek("verify", str(out / "b"), "--tsa-ca", str(bad))
+    assert r.returncode == 2 and "PEM" in r.stderr
+
+
+def test_depth_limit_counts_structure_not_strings() -> None:
+    from evidence_kit.core.jsonlimits import MAX_DEPTH, TooDeep, check_depth, json_depth
+
+    assert json_depth(canonical_json({"a": "[" * 1000 + '\\"{' * 500, "b": [[{"c": 1}]]})) == 4
+    check_depth(json.dumps({"a": "[" * 1000}).encode())
+    nested = b"[" * MAX_DEPTH + b"]" * MAX_DEPTH
+    check_depth(nested)
+    json.loads(nested)  # the limit is well inside what the parser itself survives
+    for hostile in (b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1), b"]" * 10**5 + b"[" * 10**5):
+        with pytest.raises(TooDeep):
+            check_depth(hostile)
+    with pytest.raises(TooDeep):  # JSON Lines: every line is its own document
+        check_depth(b"]" * 10**5 + b"\n" + b"{" * 10**5 + b"\n", lines=True)

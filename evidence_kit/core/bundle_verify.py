@@ -632,7 +632,7 @@ class _Verifier:
             return None
         if name.endswith((".json", ".jsonl")):
             try:
-                check_depth(data)
+                check_depth(data, lines=name.endswith(".jsonl"))
             except TooDeep as e:
                 # Refused outright: no parser is given a chance to recurse on it.
                 raise BundleRefused("bvp_too_deep", path=printable(name), limit=MAX_DEPTH) from e

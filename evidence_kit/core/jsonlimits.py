@@ -38,6 +38,13 @@ def json_depth(data: bytes, limit: int = MAX_DEPTH) -> int:
     return deepest
 
 
-def check_depth(data: bytes, limit: int = MAX_DEPTH) -> None:
-    """Raise TooDeep if ``data`` nests deeper than ``limit``."""
-    json_depth(data, limit)
+def check_depth(data: bytes, limit: int = MAX_DEPTH, *, lines: bool = False) -> None:
+    """Raise TooDeep if ``data`` nests deeper than ``limit``; with ``lines``, each line is
+    its own document (JSON Lines, parsed line by line).
+
+    Text with no more than ``limit`` opening brackets cannot nest deeper, and bytes.count is
+    C speed, so only suspicious documents pay for the token scan.
+    """
+    for part in data.split(b"\n") if lines else (data,):
+        if part.count(b"[") + part.count(b"{") > limit:
+            json_depth(part, limit)

@@ -581,3 +581,14 @@ def test_depth_limit_counts_structure_not_strings() -> None:
             check_depth(hostile)
     with pytest.raises(TooDeep):  # JSON Lines: every line is its own document
         check_depth(b"]" * 10**5 + b"\n" + b"{" * 10**5 + b"\n", lines=True)
+
+
+def test_a_zipped_bundle_folder_is_pointed_to(made: Made, tmp_path: Path) -> None:
+    z = tmp_path / "wrapped.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for p in sorted(made.folder.rglob("*")):
+            if p.is_file():
+                zf.write(p, "제출묶음/" + p.relative_to(made.folder).as_posix())
+    res = verify_bundle(z)
+    assert res.verdict == "not_bundle" and "inside the folder 제출묶음/" in res.problems[0].message("en")
+    assert "제출묶음/ 폴더 안에" in res.problems[0].message("ko")

@@ -112,7 +112,7 @@ class SignerFormatError(EvidenceKitError):
 
 
 # Refusals that mean "this is not one of ours" rather than "one of ours, altered".
-NOT_BUNDLE_KEYS = frozenset({"bvp_not_bundle", "bvp_not_ek_bundle"})
+NOT_BUNDLE_KEYS = frozenset({"bvp_not_bundle", "bvp_not_ek_bundle", "bvp_nested_bundle"})
 
 
 class PassphraseNeeded(EvidenceKitError):
@@ -665,6 +665,9 @@ class _Verifier:
     def run(self) -> None:
         res = self.res
         if MANIFEST not in self.names and SUMS not in self.names:
+            nested = sorted(n.rsplit("/", 1)[0] for n in self.names if n.endswith(f"/{SUMS}"))
+            if nested:  # someone zipped the bundle's folder rather than its contents
+                raise BundleRefused("bvp_nested_bundle", path=printable(nested[0]))
             raise BundleRefused("bvp_not_ek_bundle", why=f"no {MANIFEST} and no {SUMS}")
         for name in REQUIRED:
             if name not in self.names:

@@ -276,6 +276,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Evidence Kit 제출 묶음이 아닙니다 ({why})",
         "Not an Evidence Kit bundle ({why})",
     ),
+    "bvp_nested_bundle": (
+        "이 ZIP의 맨 위는 Evidence Kit 제출 묶음이 아닙니다. 묶음이 {path}/ 폴더 안에 있는 것 같습니다: "
+        "압축을 풀고 그 폴더를 검증하세요.",
+        "The top of this ZIP is not an Evidence Kit bundle; a bundle seems to be inside the folder {path}/: "
+        "unzip it and verify that folder.",
+    ),
     "bvp_zip_gap": (
         "ZIP 항목 사이에 숨은 데이터가 있어 거부합니다: {path} 앞, {at}번째 바이트부터 {n}바이트",
         "Refused: hidden data between ZIP entries: {n} byte(s) at offset {at}, before {path}",

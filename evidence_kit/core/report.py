@@ -350,8 +350,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "2. Check the signatures (all three must print Signature Verified Successfully)",
     ),
     "v_step3": (
-        "3. 공개키 지문이 이 보고서의 지문과 같은지 확인",
-        "3. Check that the public key's fingerprint equals the one in this report",
+        "3. 공개키 지문이 제출자가 서명해 종이로 건넨 해시값 확인서(또는 전화로 확인한 값)의 지문과 같은지 확인 "
+        "(묶음 안의 보고서는 묶음과 함께 위조될 수 있습니다)",
+        "3. Check that the public key's fingerprint equals the one on the paper hash confirmation sheet the "
+        "submitter signed (or confirmed by phone): the report inside the bundle can be forged with it",
     ),
     "v_step4": (
         "4. 매니페스트 해시가 이 보고서 아래쪽에 적힌 값과 같은지 확인",

@@ -484,10 +484,29 @@ def cmd_export(ctx: Ctx) -> int:
     )
     ctx.say("bundle_written", path=res.path, files=res.files, items=res.items, pages=res.pages,
             fp=res.fingerprint, sha=res.manifest_sha256)
+    if not ctx.json:
+        from .core.bundle import receipt_lines
+
+        for line in receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, ctx.lang):
+            print(line)
     ctx.emit({"path": str(res.path), "kind": res.kind, "report_id": res.report_id,
+              "head": {"size": res.head_size, "root": res.head_root},
               "manifest_sha256": res.manifest_sha256, "fingerprint": res.fingerprint, "files": res.files,
               "items": res.items, "pages": res.pages, "identical_confirmed": res.identical_confirmed})
     return 0
+
+
+def _tsa_ca_certs(files: Sequence[str]) -> list[Any]:
+    """Root certificates given with --tsa-ca (PEM files)."""
+    from .core.timestamp import load_pem_certs
+
+    out: list[Any] = []
+    for f in files:
+        certs = load_pem_certs(Path(f).read_bytes())
+        if not certs:
+            raise UsageError(f, ko="PEM 인증서 파일이 아닙니다.", en="Not a PEM certificate file.")
+        out += certs
+    return out
 
 
 def cmd_verify_bundle(ctx: Ctx) -> int:
@@ -495,10 +514,13 @@ def cmd_verify_bundle(ctx: Ctx) -> int:
     from .core.bundle_verify import is_encrypted, report_lines
 
     path = Path(ctx.args.bundle)
+    tsa_ca = _tsa_ca_certs(ctx.args.tsa_ca or [])
     passphrase = _bundle_passphrase(ctx, new=False) if is_encrypted(path) else None
-    res = EvidenceService.verify_bundle(path, passphrase=passphrase)
+    res = EvidenceService.verify_bundle(path, passphrase=passphrase, signer=ctx.args.signer, tsa_ca=tsa_ca)
     if ctx.json:
-        ctx.emit(res.to_json(ctx.lang))
+        from .core.bundle_verify import json_terminal_safe
+
+        print(json_terminal_safe(json.dumps(res.to_json(ctx.lang), ensure_ascii=False, indent=2)))
     else:
         for line in report_lines(res, ctx.lang):
             print(line)
@@ -972,6 +994,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("bundle", nargs="?", help="an export bundle: folder, .zip or .zip.age (needs no vault)")
     s.add_argument("--bundle-passphrase-file", help="passphrase of an encrypted bundle "
                    "(else EVIDENCE_KIT_BUNDLE_PASSPHRASE or a prompt)")
+    s.add_argument("--signer", metavar="FINGERPRINT",
+                   help="signing-key fingerprint from the paper hash confirmation sheet or a phone call "
+                   "(16+ hex digits, spaces ignored); any other key fails (exit 6)")
+    s.add_argument("--tsa-ca", action="append", metavar="PEM",
+                   help="also accept timestamp chains ending at this root certificate (repeatable)")
     s.set_defaults(fn=cmd_verify)
     s.add_argument("--accept-older-vault", action="store_true", help=_ACCEPT_OLDER_HELP)
 

@@ -457,7 +457,9 @@ def test_zip_symlink_duplicate_bomb_overlap_refused(tmp_path: Path) -> None:
     bomb = _zip(tmp_path / "bomb.zip", [("evidence/zeros", b"\0" * (20 * 1024 * 1024))], zipfile.ZIP_DEFLATED)
     assert bomb.stat().st_size < 100_000
     res = verify_bundle(bomb)
-    assert [p.key for p in res.problems] == ["bvp_zip_bomb"]
+    assert [p.key for p in res.problems] == ["bvp_zip_bomb_entry"]
+    msg = res.problems[0].message("en")
+    assert "evidence/zeros" in msg and str(20 * 1024 * 1024) in msg, msg
 
     # overlapping entries: a second central-directory record pointing at the first entry
     ok = _zip(tmp_path / "one.zip", [("a.txt", b"A" * 1000)])
@@ -580,13 +582,21 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 
 
 def test_cli_verify_bundle_without_vault(built: Built, tmp_path: Path) -> None:
+    from evidence_kit.core.anchor import group_hex
+
     r = _cli("--lang", "ko", "verify", str(built.folder))
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "결과: 통과" in r.stdout and built.fingerprint in r.stdout and "증 제1호증" in r.stdout
+    # without --signer: consistent, never a bare PASS
+    assert "결과: 내부적으로 일관됨 — 서명자 미확인" in r.stdout and "통과 —" not in r.stdout
+    assert group_hex(built.fingerprint) in r.stdout and "증 제1호증" in r.stdout
     r = _cli("--lang", "en", "--json", "verify", str(built.zip))
-    assert r.returncode == 0 and json.loads(r.stdout)["ok"] is True
-    r = _cli("--lang", "en", "verify", str(built.enc), env={"EVIDENCE_KIT_BUNDLE_PASSPHRASE": BUNDLE_PASS})
-    assert r.returncode == 0 and "Result: PASS" in r.stdout
+    out = json.loads(r.stdout)
+    assert r.returncode == 0 and out["ok"] is True and out["verdict"] == "unconfirmed"
+    assert out["signer"] == {"expected": None, "confirmed": False}
+    spaced = group_hex(built.fingerprint[:32]).upper()  # as typed from the paper: a prefix, spaces, capitals
+    r = _cli("--lang", "en", "verify", str(built.enc), "--signer", spaced,
+             env={"EVIDENCE_KIT_BUNDLE_PASSPHRASE": BUNDLE_PASS})  # fmt: skip
+    assert r.returncode == 0 and "Result: PASS" in r.stdout, r.stdout
     r = _cli("verify", str(built.enc), env={"EVIDENCE_KIT_BUNDLE_PASSPHRASE": "wrong passphrase!!"})
     assert r.returncode == 3
 

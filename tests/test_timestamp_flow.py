@@ -251,7 +251,7 @@ def test_bundle_timestamps_verify_offline_and_with_stock_openssl(
     trusted = {p.root_sha256: p.label for p in pkis}
     results = ts.verify_bundle_timestamps(files, trusted_roots=trusted)
     assert len(results) == 2 and all(r.ok for r in results), [c.en for r in results for c in r.checks if not c.ok]
-    want = ["checkpoint", "log", "parse", "imprint", "nonce", "signer", "signature", "eku", "chain", "root"]
+    want = ["checkpoint", "log", "parse", "imprint", "nonce", "signer", "signature", "eku", "chain", "root", "time"]
     for r in results:
         assert [c.name for c in r.checks] == want and all(c.status == PASS for c in r.checks)
         assert r.checkpoint == cp and r.gen_time
@@ -303,7 +303,7 @@ def test_bundle_timestamp_tampering_is_refused(
     assert failing(edited) == {("nonce", "ts_nonce_fail")}
     edited = dict(base)
     edited[first["chain"]] = pem(pkis[1].root)  # the other TSA's root in place of this one's
-    assert ("chain", "ts_chain_noroot") in failing(edited)
+    assert ("chain", "ts_chain_untrusted") in failing(edited)
     edited = dict(base)
     edited["custody.jsonl"] = b"".join(base["custody.jsonl"].splitlines(keepends=True)[1:])
     assert failing(edited) == {("log", "ts_log_fail")}
@@ -465,7 +465,12 @@ def test_nothing_connects_except_inside_the_explicit_stamp_command(
     try:
         assert sum("Sealed no later than" in line for line in ts.report_lines(svc.vault, case.id, "en")) == 4
         files = _bundle_files(svc)
-        assert all(r.ok for r in ts.verify_bundle_timestamps(files))
+        # roots the user trusted with --tsa-ca when stamping count for a verifier only when
+        # the verifier passes them too: the bundle's chain file vouches for nothing
+        untrusted = ts.verify_bundle_timestamps(files)
+        assert untrusted and not any(r.ok for r in untrusted)
+        roots_given = [c for p in roots for c in ts.load_pem_certs(p.read_bytes())]
+        assert all(r.ok for r in ts.verify_bundle_timestamps(files, extra_roots=roots_given))
     finally:
         svc.lock()
     assert guard.attempts == online, "something connected outside the stamp command"

@@ -13,7 +13,7 @@ from evidence_kit.core.bundle_verify import report_lines, verify_bundle
 from evidence_kit.core.service import EvidenceService
 
 from .test_timestamp_flow import add, config, pkis, servers  # noqa: F401  (fixtures)
-from .tsa_server import LocalTSA
+from .tsa_server import LocalTSA, Pki
 
 
 def pdf_text(path: Path) -> str:
@@ -23,6 +23,7 @@ def pdf_text(path: Path) -> str:
 def test_stamped_bundle_verifies_and_report_says_sealed(
     service: EvidenceService,
     servers: dict[str, LocalTSA],  # noqa: F811
+    pkis: tuple[Pki, Pki],  # noqa: F811
     tmp_path: Path,
 ) -> None:
     case = service.create_case("사건 A").id
@@ -36,7 +37,11 @@ def test_stamped_bundle_verifies_and_report_says_sealed(
     names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert "timestamps/index.json" in names and sum(n.endswith(".tsr") for n in names) == 2
     assert "openssl ts -verify" in (out / "README-VERIFY.txt").read_text()
+    # the test TSAs' roots are not built in: their tokens count only when the verifier trusts them
     res = verify_bundle(out)
+    assert not res.ok and {c.key for t in res.timestamps for c in t.checks if not c.ok} == {"ts_chain_untrusted"}
+    roots = [p.root for p in pkis]
+    res = verify_bundle(out, tsa_ca=roots)
     text = "\n".join(report_lines(res, "en"))
     assert res.ok, text
     assert len(res.timestamps) == 2 and "Alpha" in text
@@ -48,7 +53,7 @@ def test_stamped_bundle_verifies_and_report_says_sealed(
     data = bytearray(tsr.read_bytes())
     data[-10] ^= 1
     tsr.write_bytes(bytes(data))
-    res = verify_bundle(out)
+    res = verify_bundle(out, tsa_ca=roots)
     text = "\n".join(report_lines(res, "ko"))
     assert not res.ok and tsr.name in text
 

@@ -454,6 +454,13 @@ def readme_text(snap: CaseSnapshot, manifest_sha256: str) -> bytes:
                 f"매니페스트 SHA-256: {manifest_sha256}",
                 f"보관 기록 헤드: 기록 {snap.head.size}건, 루트 {snap.head.root.hex()}",
                 "",
+                "먼저 누가 서명했는지 확인하세요. 이 묶음 안의 모든 것(이 파일과 보고서 포함)은 다른 키로 통째로",
+                "다시 만들어 서명할 수 있습니다. 위 서명 키 지문을 묶음과 따로 받은 값 — 제출자가 서명해 건넨 종이",
+                "'해시값 확인서'의 지문, 또는 제출자(상담사)와의 전화 확인 — 과 비교하세요. Evidence Kit이 있으면:",
+                "    evidence-kit verify <묶음> --signer <종이에 적힌 지문(16자 이상, 띄어쓰기 무시)>",
+                "다른 키로 서명된 묶음은 실패(종료 코드 6)합니다. --signer 없이 검증하면 '내부적으로 일관됨 — 서명자",
+                "미확인'으로만 표시됩니다. 종이의 기록 건수보다 적으면 이전 상태로 되돌린 묶음입니다.",
+                "",
                 "이 폴더(또는 ZIP을 푼 폴더)에서 터미널을 열고 아래 명령을 차례로 실행하세요.",
                 "서명 확인에는 OpenSSL 3.0 이상이 필요합니다.",
                 "",
@@ -469,6 +476,16 @@ def readme_text(snap: CaseSnapshot, manifest_sha256: str) -> bytes:
                 f"Signing key fingerprint (SHA-256): {snap.fingerprint}",
                 f"Manifest SHA-256: {manifest_sha256}",
                 f"Custody log head: {snap.head.size} entries, root {snap.head.root.hex()}",
+                "",
+                "First establish who signed it. Everything inside this bundle (this file and the report too) can be",
+                "rebuilt and re-signed with another key. Compare the fingerprint above with a copy that did not",
+                "travel with the bundle: the paper hash confirmation sheet the submitter signed and handed over, or",
+                "a phone call with the submitter (or counselor). With Evidence Kit:",
+                "    evidence-kit verify <bundle> --signer <fingerprint from the paper>",
+                "(16 or more hex digits of it; spaces are ignored.)",
+                "A bundle signed by any other key FAILS (exit code 6). Without --signer the result only says",
+                "'internally consistent, signer not confirmed'. Fewer log entries than on the paper means an older",
+                "(rolled-back) bundle.",
                 "",
                 "Open a terminal in this folder (or in the folder the ZIP was unpacked to) and run:",
                 "Signature checks need OpenSSL 3.0 or later.",
@@ -648,6 +665,32 @@ class ExportResult:
     items: int
     pages: int
     identical_confirmed: bool
+    head_size: int = 0
+    head_root: str = ""
+
+
+def receipt_lines(fingerprint: str, manifest_sha256: str, head_size: int, head_root: str, lang: str) -> list[str]:
+    """The out-of-band anchor as shown when an export finishes (CLI and app), to be
+    written on or compared with the paper 해시값 확인서 and read out on the phone."""
+    from .anchor import readable
+
+    if lang == "ko":
+        return [
+            "— 수사기관 확인용 (종이 해시값 확인서에 인쇄된 값과 같습니다) —",
+            f"서명 키 지문:       {readable(fingerprint)}",
+            f"매니페스트 SHA-256: {readable(manifest_sha256)}",
+            f"보관 기록 헤드:     기록 {head_size}건, 루트 {readable(head_root)}",
+            "수사관은 evidence-kit verify 묶음 --signer 서명키지문 으로 확인합니다.",
+            "지문은 묶음과 따로(종이, 전화) 전하세요.",
+        ]
+    return [
+        "— For the investigator (the same values are printed on the paper hash confirmation sheet) —",
+        f"Signing key fingerprint: {readable(fingerprint)}",
+        f"Manifest SHA-256:        {readable(manifest_sha256)}",
+        f"Custody log head:        {head_size} entries, root {readable(head_root)}",
+        "The investigator runs evidence-kit verify BUNDLE --signer FINGERPRINT. Give the fingerprint separately "
+        "from the bundle (on paper, by phone).",
+    ]
 
 
 def check_output_path(vault: Any, out: Path) -> None:
@@ -840,7 +883,8 @@ def export_bundle(
     )
     log.info("bundle exported: %d files, %d items", files, len(snap.items))
     return ExportResult(
-        out, kind, snap.report_id, manifest_sha, snap.fingerprint, files, len(snap.items), pages, confirmed
+        out, kind, snap.report_id, manifest_sha, snap.fingerprint, files, len(snap.items), pages, confirmed,
+        head_size=snap.head.size, head_root=snap.head.root.hex(),
     )
 
 

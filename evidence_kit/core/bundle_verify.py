@@ -35,7 +35,7 @@ import struct
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -45,6 +45,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
 
 from . import age, merkle
+from .anchor import MIN_SIGNER_HEX, normalise_signer, readable, signer_matches
 from .bundle import (
     ACQUIRE_ACTIONS,
     BUNDLE_FORMAT,
@@ -64,6 +65,7 @@ from .canonical import parse_canonical
 from .errors import CancelledError, EvidenceKitError, WrongPassphraseError
 from .i18n import tr
 from .ingest import Cancel, Progress, never_cancel, no_progress
+from .jsonlimits import MAX_DEPTH, TooDeep, check_depth
 from .keys import key_fingerprint
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,23 @@ class BundleRefused(EvidenceKitError):
 
     def message(self, lang: str = "en") -> str:
         return tr(self.key, "ko" if lang.startswith("ko") else "en", **self.kw)
+
+
+class SignerFormatError(EvidenceKitError):
+    """What was given as ``--signer`` is not a fingerprint (or too short a prefix of one)."""
+
+    exit_code = 2
+
+    def __init__(self, why: str) -> None:
+        super().__init__(
+            why,
+            ko=f"--signer 값이 서명 키 지문이 아닙니다: 16진수 {MIN_SIGNER_HEX}자 이상이어야 합니다 ({why}).",
+            en=f"--signer is not a key fingerprint: {MIN_SIGNER_HEX} or more hex digits are needed ({why}).",
+        )
+
+
+# Refusals that mean "this is not one of ours" rather than "one of ours, altered".
+NOT_BUNDLE_KEYS = frozenset({"bvp_not_bundle", "bvp_not_ek_bundle", "bvp_nested_bundle"})
 
 
 class PassphraseNeeded(EvidenceKitError):
@@ -150,6 +169,25 @@ class BundleVerification:
     exhibits: list[ExhibitResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     timestamps: list[Any] = field(default_factory=list)  # timestamp.TimestampResult, one per token
+    signer_expected: str = ""  # normalised --signer, "" when none was given
+    not_bundle: bool = False
+    head_size: int | None = None
+    head_root: str = ""
+
+    @property
+    def signer_confirmed(self) -> bool:
+        """The key was compared with a fingerprint that did not come from the bundle."""
+        return bool(self.signer_expected) and signer_matches(self.signer_expected, self.fingerprint)
+
+    @property
+    def verdict(self) -> str:
+        """``pass`` (signer confirmed), ``unconfirmed`` (consistent, signer not compared),
+        ``fail`` or ``not_bundle``."""
+        if self.not_bundle:
+            return "not_bundle"
+        if not self.ok:
+            return "fail"
+        return "pass" if self.signer_confirmed else "unconfirmed"
 
     @property
     def problem_count(self) -> int:
@@ -159,8 +197,13 @@ class BundleVerification:
         return {
             "ok": self.ok,
             "path": self.path,
+            "verdict": self.verdict,
             "fingerprint": self.fingerprint,
+            "fingerprint_readable": readable(self.fingerprint),
+            "signer": {"expected": self.signer_expected or None, "confirmed": self.signer_confirmed},
             "manifest_sha256": self.manifest_sha256,
+            "manifest_sha256_readable": readable(self.manifest_sha256),
+            "head": {"size": self.head_size, "root": self.head_root or None},
             "report_id": self.report_id,
             "files_checked": self.files_checked,
             "checks": [{"check": c.key, "ok": c.ok, "message": tr(c.key, lang, **c.kw)} for c in self.checks],
@@ -180,14 +223,35 @@ class BundleVerification:
 
 
 def printable(s: str, limit: int = 300) -> str:
-    """Names from a hostile bundle, safe to print on a terminal (no escapes, no bidi tricks)."""
+    """Text from a hostile bundle, safe to print on a terminal: every control, format
+    (bidi overrides, zero-width), surrogate, private-use, unassigned and line/paragraph
+    separator character is shown as a visible ``\\uXXXX``, so a name cannot move the
+    cursor, recolour the screen or paint a fake "PASS". Kept as one small function so a
+    general untrusted-text module can replace it."""
     out = []
     for ch in s[:limit]:
-        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            out.append(f"\\u{ord(ch):04x}")
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
         else:
             out.append(ch)
     return "".join(out) + ("…" if len(s) > limit else "")
+
+
+def json_terminal_safe(text: str) -> str:
+    """JSON text with every format/bidi/separator/unassigned character written as a \\u
+    escape (still the same JSON value): json.dumps escapes only C0 controls."""
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") and ch not in "\n":
+            cp = ord(ch)
+            if cp > 0xFFFF:
+                cp -= 0x10000
+                out.append(f"\\u{0xD800 + (cp >> 10):04x}\\u{0xDC00 + (cp & 0x3FF):04x}")
+            else:
+                out.append(f"\\u{cp:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------- names
@@ -357,7 +421,9 @@ class _ZipSource(_Source):
             if zi.compress_type == zipfile.ZIP_STORED and zi.compress_size != zi.file_size:
                 raise BundleRefused("bvp_zip_bad", why=f"size mismatch in {printable(name)}")
             if zi.file_size > MAX_RATIO * max(zi.compress_size, 1) and zi.file_size > 1024 * 1024:
-                raise BundleRefused("bvp_zip_bomb", why=f"compression ratio of {printable(name)}")
+                raise BundleRefused(
+                    "bvp_zip_bomb_entry", path=printable(name), size=zi.file_size, packed=zi.compress_size
+                )
             total += zi.file_size
             if total > MAX_TOTAL_BYTES:
                 raise BundleRefused("bvp_zip_bomb", why="total size")
@@ -374,15 +440,39 @@ class _ZipSource(_Source):
                 raise BundleRefused("bvp_zip_overlap", path=printable(f"{n1} / {n2}"))
         if spans and spans[-1][1] > self.zf.start_dir:
             raise BundleRefused("bvp_zip_overlap", path=printable(spans[-1][2]))
+        # Contiguity: the entries must tile the archive from byte 0 to the central directory.
+        # Bytes in a gap are invisible to this check but not to a streaming reader (Java's
+        # ZipInputStream, `unzip` on a pipe), which would extract a hidden local header.
+        pos = 0
+        for start, end, name in spans:
+            if start != pos:
+                raise BundleRefused("bvp_zip_gap", path=printable(name), at=pos, n=start - pos)
+            pos = end
+        if pos != self.zf.start_dir:
+            raise BundleRefused("bvp_zip_gap", path="central directory", at=pos, n=self.zf.start_dir - pos)
 
     def _data_end(self, zi: zipfile.ZipInfo) -> int:
+        """Where the entry ends: local header, name, extra, data and any data descriptor."""
         f = self._fileobj
         f.seek(zi.header_offset)
         h = f.read(30)
         if len(h) != 30 or h[:4] != b"PK\x03\x04":
             raise BundleRefused("bvp_zip_bad", why=f"bad local header for {printable(zi.filename)}")
         n, e = struct.unpack("<HH", h[26:30])
-        return int(zi.header_offset) + 30 + int(n) + int(e) + int(zi.compress_size)
+        end = int(zi.header_offset) + 30 + int(n) + int(e) + int(zi.compress_size)
+        if zi.flag_bits & 0x08:  # sizes follow the data (a writer that could not seek back)
+            f.seek(int(zi.header_offset) + 30 + int(n))
+            extra = f.read(int(e))
+            zip64 = False
+            i = 0
+            while i + 4 <= len(extra):
+                tag, ln = struct.unpack("<HH", extra[i : i + 4])
+                zip64 = zip64 or tag == 0x0001
+                i += 4 + ln
+            f.seek(end)
+            signed = f.read(4) == b"PK\x07\x08"
+            end += (4 if signed else 0) + (20 if zip64 else 12)
+        return end
 
     def names(self) -> list[str]:
         return sorted(self._infos)
@@ -464,21 +554,45 @@ def verify_bundle(
     path: Path,
     *,
     passphrase: str | None = None,
+    signer: str | None = None,
+    tsa_ca: Sequence[Any] = (),
     progress: Progress = no_progress,
     cancel: Cancel = never_cancel,
 ) -> BundleVerification:
     """Verify a bundle; never raises for bad content (only PassphraseNeeded/WrongPassphrase,
-    and CancelledError when ``cancel`` says so). ``progress`` counts files hashed."""
+    SignerFormatError, and CancelledError when ``cancel`` says so). ``progress`` counts
+    files hashed.
+
+    ``signer``: the signing-key fingerprint (or a prefix of 16+ hex digits) the
+    investigator got out of band (paper receipt, phone); any other key is a failure.
+    Without it a bundle that passes every check is only "internally consistent": a forger
+    can re-sign a whole bundle with a key of their own. ``tsa_ca``: extra root
+    certificates (``x509.Certificate``) a timestamp chain may end at, besides the built-in
+    ones.
+    """
     res = BundleVerification(path=str(path))
+    if signer is not None and signer.strip():
+        try:
+            res.signer_expected = normalise_signer(signer)
+        except ValueError as e:
+            raise SignerFormatError(str(e)) from e
     try:
         with open_bundle(Path(path), passphrase) as src:
-            _Verifier(src, res, progress=progress, cancel=cancel).run()
+            _Verifier(src, res, progress=progress, cancel=cancel, tsa_ca=tsa_ca).run()
             total = len(src.names())
             progress(total, total)
     except BundleRefused as e:
         res.problems.append(Problem(e.key, dict(e.kw)))
+        res.not_bundle = e.key in NOT_BUNDLE_KEYS
     except OSError as e:
         res.problems.append(Problem("bvp_zip_bad", {"why": f"{e.strerror or e}"}))
+    if res.signer_expected and res.fingerprint:
+        ok = res.signer_confirmed
+        res.checks.append(Check("bv_check_signer", ok, {"fp": res.signer_expected}))
+        if not ok:
+            res.problems.append(
+                Problem("bvp_signer", {"want": readable(res.signer_expected), "got": readable(res.fingerprint)})
+            )
     res.ok = res.problem_count == 0 and bool(res.checks) and all(c.ok for c in res.checks)
     return res
 
@@ -491,7 +605,9 @@ class _Verifier:
         *,
         progress: Progress = no_progress,
         cancel: Cancel = never_cancel,
+        tsa_ca: Sequence[Any] = (),
     ) -> None:
+        self.tsa_ca = list(tsa_ca)
         self.src = src
         self.res = res
         self.names = set(src.names())
@@ -510,10 +626,17 @@ class _Verifier:
         if name not in self.names:
             return None
         try:
-            return self.src.read_small(name)
+            data = self.src.read_small(name)
         except (ValueError, OSError, zipfile.BadZipFile, EOFError, zlib.error) as e:
             self.problem("bvp_read", path=name, why=str(e)[:200])
             return None
+        if name.endswith((".json", ".jsonl")):
+            try:
+                check_depth(data, lines=name.endswith(".jsonl"))
+            except TooDeep as e:
+                # Refused outright: no parser is given a chance to recurse on it.
+                raise BundleRefused("bvp_too_deep", path=printable(name), limit=MAX_DEPTH) from e
+        return data
 
     def hash_of(self, name: str) -> tuple[str, int] | None:
         if name in self.actual:
@@ -541,6 +664,11 @@ class _Verifier:
 
     def run(self) -> None:
         res = self.res
+        if MANIFEST not in self.names and SUMS not in self.names:
+            nested = sorted(n.rsplit("/", 1)[0] for n in self.names if n.endswith(f"/{SUMS}"))
+            if nested:  # someone zipped the bundle's folder rather than its contents
+                raise BundleRefused("bvp_nested_bundle", path=printable(nested[0]))
+            raise BundleRefused("bvp_not_ek_bundle", why=f"no {MANIFEST} and no {SUMS}")
         for name in REQUIRED:
             if name not in self.names:
                 self.problem("bvp_missing", path=name)
@@ -605,7 +733,7 @@ class _Verifier:
             try:
                 obj = parse_canonical(manifest_bytes)
                 if not isinstance(obj, dict) or obj.get("format") != BUNDLE_FORMAT:
-                    raise ValueError("not an Evidence Kit bundle manifest")
+                    raise BundleRefused("bvp_not_ek_bundle", why=f"{MANIFEST} is not an Evidence Kit manifest")
                 if obj.get("version") != BUNDLE_VERSION:
                     raise ValueError(f"bundle version {obj.get('version')!r} is not supported")
                 if not isinstance(obj.get("items"), list):
@@ -634,6 +762,7 @@ class _Verifier:
                     raise ValueError("no size")
                 bytes.fromhex(str(h.get("root")))
                 head = h
+                res.head_size, res.head_root = int(h["size"]), str(h["root"])
             except (ValueError, UnicodeDecodeError, TypeError) as e:
                 self.problem("bvp_head", path=HEAD, why=str(e)[:200])
         if not self.check("bv_check_head_sig", head_sig_ok, n=head.get("size", "?")):
@@ -687,7 +816,9 @@ class _Verifier:
 
             files = {n: data for n in ts_names if (data := self.small(n)) is not None}
             raw_key = key.public_bytes(Encoding.Raw, PublicFormat.Raw) if key is not None else None
-            res.timestamps = ts.verify_bundle_timestamps(files, public_key_raw=raw_key, leaves=leaves or None)
+            res.timestamps = ts.verify_bundle_timestamps(
+                files, public_key_raw=raw_key, leaves=leaves or None, extra_roots=self.tsa_ca
+            )
             if not res.timestamps:
                 self.problem("bvp_timestamp", path="timestamps/")
             for r in res.timestamps:
@@ -827,9 +958,11 @@ def report_lines(res: BundleVerification, lang: str) -> list[str]:
     """Human-readable result: checks, one line per exhibit, problems, verdict."""
     lines = [tr("bv_header", lang, path=printable(res.path))]
     if res.fingerprint:
-        lines.append(tr("bv_fingerprint", lang, fp=res.fingerprint))
+        lines.append(tr("bv_fingerprint", lang, fp=readable(res.fingerprint)))
     if res.manifest_sha256:
-        lines.append(tr("bv_manifest_sha", lang, sha=res.manifest_sha256))
+        lines.append(tr("bv_manifest_sha", lang, sha=readable(res.manifest_sha256)))
+    if res.head_size is not None:
+        lines.append(tr("bv_head", lang, size=res.head_size, root=readable(printable(res.head_root, 64))))
     if res.report_id:
         lines.append(tr("bv_report_id", lang, rid=printable(res.report_id, 80)))
     ok_word, bad_word = tr("bv_pass", lang), tr("bv_fail", lang)
@@ -850,8 +983,15 @@ def report_lines(res: BundleVerification, lang: str) -> list[str]:
         lines += result_lines(res.timestamps, lang)
     for p in res.problems:
         lines.append(f"[{bad_word}] {p.message(lang)}")
-    if res.ok:
-        lines.append(tr("bv_verdict_ok", lang, n=len(res.exhibits)))
+    verdict = res.verdict
+    if verdict == "pass":
+        lines.append(tr("bv_verdict_ok", lang, n=len(res.exhibits), fp=readable(res.fingerprint)))
+    elif verdict == "unconfirmed":
+        lines.append(tr("bv_verdict_unconfirmed", lang, n=len(res.exhibits), fp=readable(res.fingerprint)))
+    elif verdict == "not_bundle":
+        lines.append(tr("bv_verdict_not_bundle", lang))
     else:
         lines.append(tr("bv_verdict_fail", lang, n=max(res.problem_count, 1)))
-    return lines
+    # Every line may carry text from the bundle (names, TSA names, reasons): nothing in it
+    # may reach the terminal as a control, escape or bidi character.
+    return [printable(part, 4000) for line in lines for part in line.split("\n")]

@@ -124,8 +124,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bundle_passphrase": ("제출 묶음 암호: ", "Bundle passphrase: "),
     "bv_header": ("제출 묶음 검증: {path}", "Verifying bundle: {path}"),
     "bv_fingerprint": (
-        "서명 키 지문(SHA-256): {fp}\n  → 보고서에 적힌 지문과 같은지 확인하세요.",
-        "Signing key fingerprint (SHA-256): {fp}\n  → compare it with the fingerprint printed in the report.",
+        "서명 키 지문(SHA-256): {fp}\n  → 묶음 밖에서 받은 값(제출자가 서명한 종이 해시값 확인서, 또는 전화 확인)과 "
+        "비교하세요. 묶음 안의 보고서는 묶음과 함께 위조될 수 있습니다.",
+        "Signing key fingerprint (SHA-256): {fp}\n  → compare it with a copy that did not travel inside the bundle "
+        "(the paper hash confirmation sheet signed by the submitter, or a phone call); the report inside the "
+        "bundle can be forged together with it.",
     ),
     "bv_manifest_sha": (
         "매니페스트 SHA-256: {sha}\n  → 보고서 각 쪽 아래에 적힌 값과 같아야 합니다.",
@@ -158,12 +161,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{label} {path}: SHA-256 matches; custody log entry #{seq} and its inclusion proof verified",
     ),
     "bv_verdict_ok": (
-        "결과: 통과 — 모든 검사를 통과했습니다 (증거 {n}개).",
-        "Result: PASS — every check passed ({n} exhibit(s)).",
+        "결과: 통과 — 모든 검사를 통과했고 (증거 {n}개), 서명 키가 입력한 지문(--signer)과 일치합니다: {fp}",
+        "Result: PASS — every check passed ({n} exhibit(s)) and the signing key matches the fingerprint "
+        "given with --signer: {fp}",
+    ),
+    "bv_verdict_unconfirmed": (
+        "결과: 내부적으로 일관됨 — 서명자 미확인. 모든 검사를 통과했고 (증거 {n}개) 묶음은 키 {fp} 로 "
+        "서명되어 있습니다. 그러나 누구든 자기 키로 일관된 묶음을 새로 만들 수 있으므로, 이 지문을 종이 "
+        "해시값 확인서의 지문과 비교하거나 제출자에게 전화로 확인하기 전까지 서명자는 확인되지 않은 것입니다. "
+        "확인한 뒤 --signer 지문 으로 다시 검증하세요.",
+        "Result: INTERNALLY CONSISTENT — SIGNER NOT CONFIRMED. Every check passed ({n} exhibit(s)) and the "
+        "bundle is signed by key {fp}. Anyone can build a consistent bundle with a key of their own, so the "
+        "signer is unconfirmed until this fingerprint is compared with the paper hash confirmation sheet or "
+        "confirmed by phone with the submitter. Then verify again with --signer FINGERPRINT.",
     ),
     "bv_verdict_fail": (
-        "결과: 실패 — 문제 {n}건. 이 묶음은 만들어진 뒤 바뀌었거나 손상되었습니다.",
-        "Result: FAIL — {n} problem(s). This bundle was changed or damaged after it was made.",
+        "결과: 실패 — 문제 {n}건. 이 묶음은 만들어진 뒤 바뀌었거나 손상되었거나, 기대한 키로 서명되지 않았습니다.",
+        "Result: FAIL — {n} problem(s). This bundle was changed or damaged after it was made, or was not "
+        "signed by the expected key.",
+    ),
+    "bv_verdict_not_bundle": (
+        "결과: 실패 — Evidence Kit 제출 묶음이 아닙니다.",
+        "Result: FAIL — this is not an Evidence Kit bundle.",
+    ),
+    "bv_head": (
+        "보관 기록 헤드: 기록 {size}건, 루트 {root}\n"
+        "  → 종이 확인서의 값보다 작거나 다르면 이전 상태로 되돌린 묶음입니다.",
+        "Custody log head: {size} entries, root {root}\n  → fewer entries than, or a root different from, "
+        "the paper sheet means an older (rolled-back) bundle.",
+    ),
+    "bv_check_signer": (
+        "서명 키가 입력한 지문과 일치 (--signer {fp})",
+        "Signing key matches the fingerprint given (--signer {fp})",
+    ),
+    "bvp_signer": (
+        "서명 키가 입력한 지문과 다릅니다: 기대 {want}, 실제 {got}. 다른 키로 다시 서명된 묶음일 수 있습니다.",
+        "The signing key is not the one given: expected {want}, bundle signed by {got}. The bundle may have "
+        "been re-signed with another key.",
     ),
     "bvp_missing": ("{path}: 파일이 없습니다", "{path}: file is missing"),
     "bvp_timestamp": (
@@ -258,6 +292,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bvp_not_bundle": (
         "제출 묶음이 아닙니다 (폴더, .zip 또는 .zip.age 파일이어야 합니다)",
         "Not a bundle (expected a folder, a .zip or a .zip.age file)",
+    ),
+    # -- bundle trust against an adversary (issue 15)
+    "bvp_not_ek_bundle": (
+        "Evidence Kit 제출 묶음이 아닙니다 ({why})",
+        "Not an Evidence Kit bundle ({why})",
+    ),
+    "bvp_nested_bundle": (
+        "이 ZIP의 맨 위는 Evidence Kit 제출 묶음이 아닙니다. 묶음이 {path}/ 폴더 안에 있는 것 같습니다: "
+        "압축을 풀고 그 폴더를 검증하세요.",
+        "The top of this ZIP is not an Evidence Kit bundle; a bundle seems to be inside the folder {path}/: "
+        "unzip it and verify that folder.",
+    ),
+    "bvp_zip_gap": (
+        "ZIP 항목 사이에 숨은 데이터가 있어 거부합니다: {path} 앞, {at}번째 바이트부터 {n}바이트",
+        "Refused: hidden data between ZIP entries: {n} byte(s) at offset {at}, before {path}",
+    ),
+    "bvp_zip_bomb_entry": (
+        "압축 폭탄으로 보여 거부합니다: {path} 항목이 압축 {packed}바이트에서 {size}바이트로 풀린다고 적혀 있습니다",
+        "Refused: looks like a zip bomb: entry {path} claims {size} bytes from {packed} compressed bytes",
+    ),
+    "ts_name_unverified": ("{name} (확인되지 않은 이름, index.json)", "{name} (unverified name from index.json)"),
+    "ts_chain_untrusted": (
+        "인증서 체인이 Evidence Kit에 내장된 루트나 --tsa-ca로 준 루트에서 끝나지 않습니다 "
+        "('{name}', SHA-256 {fp}). 묶음이 스스로 자기 타임스탬프 기관을 보증할 수는 없습니다.",
+        "The certificate chain does not end at a root built into Evidence Kit or given with --tsa-ca "
+        "('{name}', SHA-256 {fp}); a bundle cannot vouch for its own timestamp authority.",
+    ),
+    "ts_time_before": (
+        "타임스탬프 시각 {gen}이(가) 체크포인트 서명 시각 {signed}보다 {min}분 넘게 앞섭니다: 날짜를 앞당긴 토큰입니다",
+        "The timestamp time {gen} is more than {min} minutes before the checkpoint's own signed time "
+        "{signed}: a back-dated token",
+    ),
+    "ts_time_ok": (
+        "타임스탬프 시각 {gen}이(가) 체크포인트 서명 시각 {signed} 이후입니다 (허용 오차 {min}분)",
+        "Timestamp time {gen} is not before the checkpoint's signed time {signed} (allowance {min} minutes)",
+    ),
+    "ts_time_unknown": ("체크포인트의 서명 시각을 읽을 수 없습니다", "The checkpoint's signed time cannot be read"),
+    "bvp_too_deep": (
+        "{path}: JSON이 {limit}단계보다 깊게 중첩되어 거부합니다 (Evidence Kit 파일은 이렇게 깊지 않습니다)",
+        "Refused: {path} nests JSON more than {limit} levels deep (no Evidence Kit file does)",
     ),
     # -- perceptual hashes and takedown package (issue 10)
     "pdq_item": (

@@ -294,6 +294,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "원본 미보관 항목({which})은 해시값만 기록되어 있어 동일성 확인 대상이 아닙니다.",
         "Record-only items ({which}) have only their hash recorded and are not part of this confirmation.",
     ),
+    "anchor_title": ("수사기관 확인용 값 (이 종이에서 읽어 입력하거나 전화로 불러 주세요)",
+                     "For the investigator (read from this paper, type in or read out by phone)"),
+    "anchor_intro": (
+        "제출 묶음 안의 파일은 다른 키로 통째로 다시 만들 수 있으므로, 서명 키는 이 종이에 적힌 값으로만 확인됩니다: "
+        "evidence-kit verify 묶음 --signer 서명키지문. 기록 건수가 이보다 적은 묶음은 이전 상태로 되돌린 것입니다.",
+        "Everything inside the bundle can be rebuilt with another key, so the signing key is confirmed only "
+        "against this paper: evidence-kit verify BUNDLE --signer FINGERPRINT. A bundle with fewer log entries "
+        "than shown here has been rolled back.",
+    ),
     "sign_date": ("작성일: ________년 ____월 ____일", "Date: ____________________"),
     "sign_preparer": (
         "작성자(고소인 또는 상담사) 성명: {name} (서명 또는 인)",
@@ -341,8 +350,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "2. Check the signatures (all three must print Signature Verified Successfully)",
     ),
     "v_step3": (
-        "3. 공개키 지문이 이 보고서의 지문과 같은지 확인",
-        "3. Check that the public key's fingerprint equals the one in this report",
+        "3. 공개키 지문이 제출자가 서명해 종이로 건넨 해시값 확인서(또는 전화로 확인한 값)의 지문과 같은지 확인 "
+        "(묶음 안의 보고서는 묶음과 함께 위조될 수 있습니다)",
+        "3. Check that the public key's fingerprint equals the one on the paper hash confirmation sheet the "
+        "submitter signed (or confirmed by phone): the report inside the bundle can be forged with it",
     ),
     "v_step4": (
         "4. 매니페스트 해시가 이 보고서 아래쪽에 적힌 값과 같은지 확인",
@@ -1353,6 +1364,7 @@ class _ReportBuilder:
         if record_only:
             which = ", ".join(self.label(i) for i in record_only[:50]) + (" …" if len(record_only) > 50 else "")
             tail.append(self.P(self.t("record_only_excluded", which=which), "small"))
+        tail += self.anchor_block()
         name = self.tc.para(snap.case.prepared_by, 100) if snap.case.prepared_by else "_" * 22
         tail += [
             Spacer(1, 14),
@@ -1364,6 +1376,22 @@ class _ReportBuilder:
         ]
         out.append(KeepTogether(tail))
         return out
+
+    def anchor_block(self) -> list[Any]:
+        """The out-of-band anchor (issue 15): fingerprint, manifest SHA-256 and log head,
+        grouped with check codes, on the sheet the submitter signs and hands over on paper."""
+        from reportlab.platypus import Spacer
+
+        from .anchor import readable
+
+        head = self.snap.head
+        rows = [
+            (self.tp("fingerprint"), readable(self.snap.fingerprint)),
+            (self.tp("manifest_sha"), readable(self.sha)),
+            (self.tp("log_head"), self.tp("log_head_value", size=head.size, root=readable(head.root.hex()))),
+        ]
+        return [Spacer(1, 8), self.P(self.t("anchor_title"), "h2"), self.P(self.t("anchor_intro"), "small"),
+                self.kv_table(rows)]
 
     # ---------------------------------------------------------------- custody log
 

@@ -307,13 +307,18 @@ class EvidenceService:
         path: Path,
         *,
         passphrase: str | None = None,
+        signer: str | None = None,
+        tsa_ca: Sequence[Any] = (),
         progress: Progress = no_progress,
         cancel: Cancel = never_cancel,
     ) -> BundleVerification:
-        """Police side: needs no vault, only the bundle (and its passphrase if encrypted)."""
+        """Police side: needs no vault, only the bundle (and its passphrase if encrypted);
+        ``signer`` is the fingerprint got out of band, ``tsa_ca`` extra TSA roots."""
         from .bundle_verify import verify_bundle
 
-        return verify_bundle(Path(path), passphrase=passphrase, progress=progress, cancel=cancel)
+        return verify_bundle(
+            Path(path), passphrase=passphrase, signer=signer, tsa_ca=tsa_ca, progress=progress, cancel=cancel
+        )
 
     # -- perceptual hashes and takedown (issue 10)
 

@@ -57,7 +57,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import Message
 from typing import IO, TYPE_CHECKING, Any
 
@@ -78,8 +78,9 @@ from .custody import SignedHead, verify_head
 from .errors import CancelledError, EvidenceKitError, IntegrityError, NotFoundError
 from .i18n import tr
 from .ingest import Cancel, Progress, never_cancel, no_progress
+from .jsonlimits import check_depth
 from .keys import key_fingerprint
-from .tsa_defaults import KNOWN_ROOTS, REQUIRED_TSAS, TsaConfig
+from .tsa_defaults import KNOWN_ROOTS, REQUIRED_TSAS, TsaConfig, builtin_roots
 
 if TYPE_CHECKING:
     from .model import Item
@@ -106,6 +107,11 @@ USER_AGENT = "tsp-client/1"  # neutral on purpose: the TSA need not learn which 
 DEFAULT_TIMEOUT = 20.0
 MAX_REPLY_BYTES = 1024 * 1024
 MAX_CHAIN_DEPTH = 8
+# How much earlier than the checkpoint's own signed time a token's genTime may be. A token
+# is requested only after its checkpoint is signed, so genTime can precede it only through
+# clock error; the checkpoint time comes from the submitter's computer, whose clock may run
+# a few minutes fast without NTP. Anything earlier is a back-dated claim (issue 15).
+GEN_TIME_ALLOWANCE = timedelta(minutes=15)
 
 BUNDLE_DIR = "timestamps"
 BUNDLE_INDEX = f"{BUNDLE_DIR}/index.json"
@@ -976,6 +982,8 @@ def verify_stored(token: StoredToken, head: SignedHead) -> TokenVerification:
     )
     if sha256_hex(head.body) != token.record.get("imprint"):
         res.checks.insert(0, Check("checkpoint", FAIL, "ts_cp_mismatch", {"id": token.checkpoint_id}))
+    if res.info is not None:
+        res.checks.append(_gen_time_check(res.info.gen_time, head))
     return res
 
 
@@ -1222,6 +1230,10 @@ def stamp_now(
         if pins and extra_anchors:
             pins += tuple(cert_sha256(a) for a in extra_anchors)
         v = verify_token(reply, data, nonce=nonce, anchors=anchors, root_sha256=pins)
+        if v.info is not None:
+            # the same rule a bundle verifier applies: a genTime before the checkpoint's own
+            # signed time (less the allowance) means this computer's clock is far off
+            v.checks.append(_gen_time_check(v.info.gen_time, head))
         out.verification = v
         first_bad = next((c for c in v.checks if c.status == FAIL and c.name != "chain"), None)
         if first_bad is not None:
@@ -1393,7 +1405,10 @@ def openssl_commands(files: Mapping[str, bytes]) -> list[str]:
 
 @dataclass
 class TimestampResult:
-    """One token in a bundle: what it claims and every check, in Korean and English."""
+    """One token in a bundle: what it claims and every check, in Korean and English.
+
+    ``tsa`` is the verified signer certificate's name once the token passes; until then it
+    is index.json's claim and ``name_verified`` is False (shown as unverified)."""
 
     checkpoint: int
     size: int
@@ -1401,6 +1416,7 @@ class TimestampResult:
     gen_time: str
     token_path: str
     checks: list[Check]
+    name_verified: bool = False
 
     @property
     def ok(self) -> bool:
@@ -1411,6 +1427,7 @@ class TimestampResult:
             "checkpoint": self.checkpoint,
             "size": self.size,
             "tsa": self.tsa,
+            "tsa_name_verified": self.name_verified,
             "gen_time": self.gen_time or None,
             "token": self.token_path,
             "ok": self.ok,
@@ -1420,7 +1437,8 @@ class TimestampResult:
 
     def summary(self, lang: str) -> str:
         key = "ts_result_ok" if self.ok else "ts_result_fail"
-        return tr(key, lang, tsa=self.tsa, id=self.checkpoint, size=self.size, time=_both_times(self.gen_time))
+        name = self.tsa if self.name_verified else tr("ts_name_unverified", lang, name=self.tsa or "?")
+        return tr(key, lang, tsa=name, id=self.checkpoint, size=self.size, time=_both_times(self.gen_time))
 
 
 def _bundle_leaves(data: bytes) -> list[bytes] | None:
@@ -1460,8 +1478,15 @@ def verify_bundle_timestamps(
     public_key_raw: bytes | None = None,
     leaves: Sequence[bytes] | None = None,
     trusted_roots: Mapping[str, str] | None = None,
+    extra_roots: Sequence[x509.Certificate] = (),
 ) -> list[TimestampResult]:
     """Verify every token in a bundle offline; ``[]`` when the bundle has no timestamps.
+
+    A token counts only when its chain ends at a root built into Evidence Kit
+    (:func:`tsa_defaults.builtin_roots`), at one of ``extra_roots`` (the verifier's
+    ``--tsa-ca``), or at a certificate in the bundle whose SHA-256 is a key of
+    ``trusted_roots``. The bundle's own chain file is only a pool of intermediates: a
+    chain ending anywhere else, and index.json's ``root_sha256``, count for nothing.
 
     ``files`` maps bundle paths ("timestamps/index.json", "signer.pub.pem",
     "custody.jsonl", ...) to bytes. The vault key and the custody leaves are taken from
@@ -1475,6 +1500,7 @@ def verify_bundle_timestamps(
     if raw_index is None:
         return []
     try:
+        check_depth(raw_index)
         index = parse_canonical(raw_index)
         entries = list(index["tokens"])
         if index.get("format") != BUNDLE_FORMAT:
@@ -1487,6 +1513,9 @@ def verify_bundle_timestamps(
     if leaves is None and "custody.jsonl" in files:
         leaves = _bundle_leaves(files["custody.jsonl"])
     known = {**KNOWN_ROOTS, **(trusted_roots or {})}
+    anchors = [*builtin_roots(), *extra_roots]
+    for c in extra_roots:
+        known.setdefault(cert_sha256(c), f"{_cn(c.subject)} (--tsa-ca)")
     results: list[TimestampResult] = []
     for entry in entries:
         try:
@@ -1494,7 +1523,6 @@ def verify_bundle_timestamps(
             names = {k: str(entry[k]) for k in ("data", "signature", "token", "chain")}
             tsa = str(entry.get("tsa", ""))
             nonce = int(str(entry["nonce"]), 16) if entry.get("nonce") else None
-            root_fp = str(entry["root_sha256"]) if entry.get("root_sha256") else None
         except (KeyError, TypeError, ValueError) as err:
             bad = Check("parse", FAIL, "ts_index_bad", {"path": BUNDLE_INDEX, "why": str(err)[:100]})
             results.append(TimestampResult(0, 0, "", "", BUNDLE_INDEX, [bad]))
@@ -1537,19 +1565,53 @@ def verify_bundle_timestamps(
             else:
                 checks.append(Check("log", PASS, "ts_log_ok", {"size": size}))
         chain = load_pem_certs(files.get(names["chain"], b""))
+        pinned = [c for c in chain if trusted_roots and cert_sha256(c) in trusted_roots]
         v = verify_token(
-            files[names["token"]],
-            data,
-            nonce=nonce,
-            certs=chain,
-            anchors=chain if root_fp else [],
-            root_sha256=(root_fp,) if root_fp else (),
-            trusted_roots=known,
+            files[names["token"]], data, nonce=nonce, certs=chain, anchors=[*anchors, *pinned], trusted_roots=known
         )
-        checks.extend(v.checks)
+        for chk in v.checks:
+            if chk.name == "chain" and chk.key in ("ts_chain_root", "ts_chain_missing", "ts_chain_lookalike"):
+                # Said plainly: the bundle cannot vouch for its own timestamp authority.
+                kw = {"name": chk.kw.get("name", ""), "fp": chk.kw.get("fp", "-")}
+                checks.append(Check("chain", FAIL, "ts_chain_untrusted", kw))
+            else:
+                checks.append(chk)
         if v.info is not None:
             res.gen_time = v.info.gen_time_iso
+            checks.append(_gen_time_check(v.info.gen_time, head))
+        if all(c.ok for c in checks) and v.path:
+            res.tsa, res.name_verified = _cert_display_name(v.signer or v.path[0]), True
     return results
+
+
+def _cert_display_name(cert: x509.Certificate) -> str:
+    """The TSA's name as its verified certificate gives it: organisation, else common name."""
+    try:
+        orgs = cert.subject.get_attributes_for_oid(x509.oid.NameOID.ORGANIZATION_NAME)
+    except ValueError:
+        orgs = []
+    org = str(orgs[0].value) if orgs else ""
+    cn = _cn(cert.subject)
+    return f"{org} ({cn})" if org and cn and org not in cn else (cn or org or "?")
+
+
+def _gen_time_check(gen_time: datetime, head: SignedHead) -> Check:
+    """genTime may not be earlier than the checkpoint's own signed time (less the allowance):
+    a token cannot predate the data it stamps, so an earlier one is back-dated."""
+    try:
+        signed = datetime.fromisoformat(str(head.fields["time"]).replace("Z", "+00:00"))
+    except (KeyError, TypeError, ValueError, UnicodeDecodeError):
+        return Check("time", FAIL, "ts_time_unknown")
+    if signed.tzinfo is None or gen_time.tzinfo is None:
+        return Check("time", FAIL, "ts_time_unknown")
+    kw = {
+        "gen": utc_display(iso_utc(gen_time)),
+        "signed": utc_display(iso_utc(signed)),
+        "min": int(GEN_TIME_ALLOWANCE.total_seconds() // 60),
+    }
+    if gen_time < signed - GEN_TIME_ALLOWANCE:
+        return Check("time", FAIL, "ts_time_before", kw)
+    return Check("time", PASS, "ts_time_ok", kw)
 
 
 def result_lines(results: Sequence[TimestampResult], lang: str) -> list[str]:

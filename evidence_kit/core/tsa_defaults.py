@@ -1,30 +1,37 @@
 """The default list of RFC 3161 Time-Stamp Authorities (issue 11) and the roots they chain to.
 
 Three independent public TSAs. Each stamp asks all configured TSAs at once and is counted
-as sealed when at least two answer with a token that verifies completely.
+as sealed when at least two answer with a token that verifies completely. When a bundle
+is verified, a token counts only if its chain ends at one of the roots below (or at a root
+the investigator passes with ``--tsa-ca``): the bundle's own chain file never vouches for
+itself (issue 15).
 
 Root certificates are pinned by the SHA-256 of their DER encoding, never by name: several
 genuine certificates share the name "DigiCert Trusted Root G4" (self-signed and
-cross-signed), and anyone can make a look-alike. The PEMs below were copied from
-Debian 12's ``ca-certificates`` package (20230311+deb12u1, the Mozilla root store) and the
-fingerprints computed from them here. They were *not* fetched from the TSAs themselves:
+cross-signed), and anyone can make a look-alike. Every PEM below is byte-for-byte the one
+in Debian 12's ``ca-certificates`` (20230311+deb12u1, /etc/ssl/certs) and, except DigiCert
+Assured ID Root CA (removed from the Mozilla store since), in certifi 2026.10.19.post1's
+``cacert.pem`` (the Mozilla root store on PyPI); tests/test_trust_bundle.py re-checks both
+offline. They were *not* fetched from the TSAs themselves:
 
 * DigiCert (http://timestamp.digicert.com): its timestamping hierarchy is "DigiCert Trusted
-  Root G4", shipped in replies cross-signed by "DigiCert Assured ID Root CA". Both roots
-  are pinned.
+  Root G4" (certifi and Debian), shipped in older replies cross-signed by "DigiCert
+  Assured ID Root CA" (Debian only). Both roots are pinned.
 * Sectigo (http://timestamp.sectigo.com): its hierarchy is "Sectigo Public Time Stamping
-  Root R46", which is not in the Mozilla store; replies usually carry it cross-signed by
-  "USERTrust RSA Certification Authority", which is, and is pinned. The self-signed R46's
-  fingerprint could not be established offline here, so it is not pinned: if a reply
-  does not carry the cross-certificate, the token is kept and its chain is reported as
-  incomplete until the root is supplied (``evidence-kit stamp --tsa-ca FILE``).
-* FreeTSA (https://freetsa.org/tsr): its root ("FreeTSA Root CA", freetsa.org/files/
-  cacert.pem) is in no store on this machine, so no fingerprint is pinned. Its tokens are
-  kept and checked (imprint, nonce, signature, signer, key usage); the chain check passes
-  only once the user supplies that root with ``--tsa-ca`` after comparing its fingerprint
-  with the one freetsa.org publishes.
+  Root R46", which is not in the Mozilla store; replies carry it cross-signed by
+  "USERTrust RSA Certification Authority" (certifi and Debian), which is pinned. The
+  self-signed R46's fingerprint could not be established offline here, so it is not
+  pinned: a reply without the cross-certificate does not count.
+* GlobalSign (http://timestamp.globalsign.com/tsa/r6advanced1): GlobalSign publishes this
+  endpoint for its R6 timestamping hierarchy ("GlobalSign Timestamping CA - SHA384 - G4"
+  under "GlobalSign Root CA - R6", certifi and Debian), which is pinned. That the replies
+  chain to R6 is GlobalSign's documentation, not something checked on this machine (no
+  internet here): confirm with ``evidence-kit stamp`` once online.
 
-Keep the list short and independent; a user can replace it (``--tsa URL``).
+FreeTSA (https://freetsa.org/tsr) was a default until issue 15: its root is in no store,
+so it can be used only with ``--tsa URL --tsa-ca cacert.pem`` (and an investigator then
+needs the same ``--tsa-ca``). Keep the list short and independent; a user can replace it
+(``--tsa URL``).
 """
 
 from __future__ import annotations
@@ -140,13 +147,65 @@ jjxDah2nGN59PRbxYvnKkKj9
 -----END CERTIFICATE-----
 """
 
+# subject=CN=GlobalSign,O=GlobalSign,OU=GlobalSign Root CA - R6
+# SHA-256 2cabeafe37d06ca22aba7391c0033d25982952c453647349763a3ab5ad6ccf69
+GLOBALSIGN_ROOT_R6_SHA256 = "2cabeafe37d06ca22aba7391c0033d25982952c453647349763a3ab5ad6ccf69"
+GLOBALSIGN_ROOT_R6_PEM = b"""\
+-----BEGIN CERTIFICATE-----
+MIIFgzCCA2ugAwIBAgIORea7A4Mzw4VlSOb/RVEwDQYJKoZIhvcNAQEMBQAwTDEg
+MB4GA1UECxMXR2xvYmFsU2lnbiBSb290IENBIC0gUjYxEzARBgNVBAoTCkdsb2Jh
+bFNpZ24xEzARBgNVBAMTCkdsb2JhbFNpZ24wHhcNMTQxMjEwMDAwMDAwWhcNMzQx
+MjEwMDAwMDAwWjBMMSAwHgYDVQQLExdHbG9iYWxTaWduIFJvb3QgQ0EgLSBSNjET
+MBEGA1UEChMKR2xvYmFsU2lnbjETMBEGA1UEAxMKR2xvYmFsU2lnbjCCAiIwDQYJ
+KoZIhvcNAQEBBQADggIPADCCAgoCggIBAJUH6HPKZvnsFMp7PPcNCPG0RQssgrRI
+xutbPK6DuEGSMxSkb3/pKszGsIhrxbaJ0cay/xTOURQh7ErdG1rG1ofuTToVBu1k
+ZguSgMpE3nOUTvOniX9PeGMIyBJQbUJmL025eShNUhqKGoC3GYEOfsSKvGRMIRxD
+aNc9PIrFsmbVkJq3MQbFvuJtMgamHvm566qjuL++gmNQ0PAYid/kD3n16qIfKtJw
+LnvnvJO7bVPiSHyMEAc4/2ayd2F+4OqMPKq0pPbzlUoSB239jLKJz9CgYXfIWHSw
+1CM69106yqLbnQneXUQtkPGBzVeS+n68UARjNN9rkxi+azayOeSsJDa38O+2HBNX
+k7besvjihbdzorg1qkXy4J02oW9UivFyVm4uiMVRQkQVlO6jxTiWm05OWgtH8wY2
+SXcwvHE35absIQh1/OZhFj931dmRl4QKbNQCTXTAFO39OfuD8l4UoQSwC+n+7o/h
+bguyCLNhZglqsQY6ZZZZwPA1/cnaKI0aEYdwgQqomnUdnjqGBQCe24DWJfncBZ4n
+WUx2OVvq+aWh2IMP0f/fMBH5hc8zSPXKbWQULHpYT9NLCEnFlWQaYw55PfWzjMpY
+rZxCRXluDocZXFSxZba/jJvcE+kNb7gu3GduyYsRtYQUigAZcIN5kZeR1Bonvzce
+MgfYFGM8KEyvAgMBAAGjYzBhMA4GA1UdDwEB/wQEAwIBBjAPBgNVHRMBAf8EBTAD
+AQH/MB0GA1UdDgQWBBSubAWjkxPioufi1xzWx/B/yGdToDAfBgNVHSMEGDAWgBSu
+bAWjkxPioufi1xzWx/B/yGdToDANBgkqhkiG9w0BAQwFAAOCAgEAgyXt6NH9lVLN
+nsAEoJFp5lzQhN7craJP6Ed41mWYqVuoPId8AorRbrcWc+ZfwFSY1XS+wc3iEZGt
+Ixg93eFyRJa0lV7Ae46ZeBZDE1ZXs6KzO7V33EByrKPrmzU+sQghoefEQzd5Mr61
+55wsTLxDKZmOMNOsIeDjHfrYBzN2VAAiKrlNIC5waNrlU/yDXNOd8v9EDERm8tLj
+vUYAGm0CuiVdjaExUd1URhxN25mW7xocBFymFe944Hn+Xds+qkxV/ZoVqW/hpvvf
+cDDpw+5CRu3CkwWJ+n1jez/QcYF8AOiYrg54NMMl+68KnyBr3TsTjxKM4kEaSHpz
+oHdpx7Zcf4LIHv5YGygrqGytXm3ABdJ7t+uA/iU3/gKbaKxCXcPu9czc8FB10jZp
+nOZ7BN9uBmm23goJSFmH63sUYHpkqmlD75HHTOwY3WzvUy2MmeFe8nI+z1TIvWfs
+pA9MRf/TuTAjB0yPEL+GltmZWrSZVxykzLsViVO6LAUP5MSeGbEYNNVMnbrt9x+v
+JJUEeKgDu+6B5dpffItKoZB0JaezPkvILFa9x8jvOOJckvB595yEunQtYQEgfn7R
+8k8HWV+LLUNS60YMlOH1Zkd5d9VUWx+tJDfLRVpOoERIyNiwmcUVhAn21klJwGW4
+5hpxbqCo8YLoRT5s1gLXCmeDBVrJpBA=
+-----END CERTIFICATE-----
+"""
+
 # fingerprint -> human name: the "root" check of a verification says whether a token's
 # root is one of these (a built-in, independently published root) or something else.
 KNOWN_ROOTS: dict[str, str] = {
     DIGICERT_TRUSTED_ROOT_G4_SHA256: "DigiCert Trusted Root G4",
     DIGICERT_ASSURED_ID_ROOT_CA_SHA256: "DigiCert Assured ID Root CA",
     USERTRUST_RSA_CA_SHA256: "USERTrust RSA Certification Authority",
+    GLOBALSIGN_ROOT_R6_SHA256: "GlobalSign Root CA - R6",
 }
+
+BUILTIN_ROOTS_PEM: tuple[bytes, ...] = (
+    DIGICERT_TRUSTED_ROOT_G4_PEM,
+    DIGICERT_ASSURED_ID_ROOT_CA_PEM,
+    USERTRUST_RSA_CA_PEM,
+    GLOBALSIGN_ROOT_R6_PEM,
+)
+
+
+def builtin_roots() -> list[x509.Certificate]:
+    """The root certificates built into Evidence Kit: the only anchors a bundle's
+    timestamp chain may end at unless the verifier adds one (``--tsa-ca``)."""
+    return [x509.load_pem_x509_certificate(p) for p in BUILTIN_ROOTS_PEM]
 
 
 @dataclass(frozen=True)
@@ -199,9 +258,11 @@ DEFAULT_TSAS: tuple[TsaConfig, ...] = (
         note="self-signed 'Sectigo Public Time Stamping Root R46' not pinned (fingerprint not verified)",
     ),
     TsaConfig(
-        name="FreeTSA",
-        url="https://freetsa.org/tsr",
-        note="root not pinned: supply freetsa.org/files/cacert.pem with --tsa-ca after checking it",
+        name="GlobalSign",
+        url="http://timestamp.globalsign.com/tsa/r6advanced1",
+        root_sha256=(GLOBALSIGN_ROOT_R6_SHA256,),
+        roots_pem=GLOBALSIGN_ROOT_R6_PEM,
+        note="chain to R6 from GlobalSign's documentation; not checked online here",
     ),
 )
 

@@ -229,6 +229,21 @@ class VerifyBundleDialog(QDialog):
         prow.addWidget(self.passphrase, 1)
         prow.addWidget(self.verify_button)
         lay.addLayout(prow)
+        # The out-of-band anchor (issue 15): without it a re-signed bundle looks as good as
+        # the real one, so the result says "signer not confirmed" until it is filled in.
+        srow = QFormLayout()
+        self.signer = named(QLineEdit(), t("Signing-key fingerprint from the paper sheet"))
+        self.signer.setPlaceholderText(t("from the paper hash confirmation sheet or a phone call; 16+ hex digits"))
+        srow.addRow(t("Signing-key fingerprint from the paper sheet"), self.signer)
+        lay.addLayout(srow)
+        # Timestamps count only with a built-in root or one chosen here (never the bundle's own).
+        trow = QHBoxLayout()
+        self.tsa_roots: list[Any] = []
+        self.tsa_button = make_button(t("Also trust a timestamp root certificate…"), self.choose_tsa_roots)
+        self.tsa_label = SafeLabel(t("Timestamp roots: only those built into Evidence Kit"), wrap=True)
+        trow.addWidget(self.tsa_button)
+        trow.addWidget(self.tsa_label, 1)
+        lay.addLayout(trow)
         self.busy = named(QProgressBar(), t("Working"))
         self.busy.setRange(0, 0)
         self.busy.setVisible(False)
@@ -268,6 +283,22 @@ class VerifyBundleDialog(QDialog):
         if paths:
             self.set_path(paths[0])
 
+    def choose_tsa_roots(self) -> None:
+        from ..core.timestamp import load_pem_certs
+
+        certs: list[Any] = []
+        for p in choose_files(self, t("Choose a timestamp root certificate (PEM)")):
+            try:
+                certs += load_pem_certs(p.read_bytes())
+            except OSError:
+                continue
+        self.tsa_roots = certs
+        self.tsa_label.setText(
+            t("Timestamp roots: built in, plus {n} chosen", n=len(certs))
+            if certs
+            else t("Timestamp roots: only those built into Evidence Kit")
+        )
+
     def set_path(self, path: Path) -> None:
         self.path = path
         self.chosen.setText(str(path))
@@ -280,10 +311,12 @@ class VerifyBundleDialog(QDialog):
         if self.path is None or self.worker.busy:
             return
         path, passphrase = self.path, self.passphrase.text() or None
+        signer = self.signer.text().strip() or None
+        roots = list(self.tsa_roots)
 
         def run(ctx: JobContext) -> Any:
             return EvidenceService.verify_bundle(
-                path, passphrase=passphrase, progress=ctx.progress, cancel=ctx.cancelled
+                path, passphrase=passphrase, signer=signer, tsa_ca=roots, progress=ctx.progress, cancel=ctx.cancelled
             )
 
         self.busy.setRange(0, 0)
@@ -332,7 +365,8 @@ class VerifyBundleDialog(QDialog):
             self.table.addTopLevelItem(row)
         lines = report_lines(res, lang)
         self.verdict.setText(lines[-1] if lines else "")
-        self.verdict.setStyleSheet("color: #2e7d32;" if res.ok else "color: #b00020;")
+        colour = {"pass": "#2e7d32", "unconfirmed": "#8a5a00"}.get(res.verdict, "#b00020")
+        self.verdict.setStyleSheet(f"color: {colour};")
         self.details.setPlainText(safe_text("\n".join(lines), 200_000, multiline=True))
 
 
@@ -478,6 +512,10 @@ class ReportActions:
             fp=res.fingerprint,
             sha=res.manifest_sha256,
         )
+        from ..core.bundle import receipt_lines
+
+        anchor = receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, language())
+        text += "\n\n" + "\n".join(anchor)
         self.window.workspace.status.setText(t("Bundle exported."))
         self.window.open_dialog(MessageDialog(self.window, t("Bundle exported."), text))
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from evidence_kit.core.anchor import group_hex
+from evidence_kit.core.tsa_defaults import DIGICERT_TRUSTED_ROOT_G4_PEM
 from evidence_kit.gui import reports
 from evidence_kit.gui.dialogs import MessageDialog
 from evidence_kit.gui.reports import ExportDialog, ReportDialog, VerifyBundleDialog
@@ -53,6 +56,9 @@ def test_report_export_and_verify_a_bundle(
     wait_idle(qtbot, win)
     bundles = [p for p in out.iterdir() if p.is_dir()]
     assert len(bundles) == 1
+    done = win._dialogs[-1].message.full_text()
+    manifest_fp = json.loads((bundles[0] / "manifest.json").read_bytes())["signer"]["fingerprint_sha256"]
+    assert group_hex(manifest_fp) in done and "--signer" in done  # the receipt, grouped for reading aloud
     actions = [e.action for e in win.service.vault.events()]
     assert any("export" in a for a in actions) and any("report" in a for a in actions)
     win._dialogs[-1].accept()
@@ -66,8 +72,20 @@ def test_report_export_and_verify_a_bundle(
     view.set_path(bundles[0])
     view.verify()
     qtbot.waitUntil(lambda: view.table.topLevelItemCount() == 2, timeout=WAIT_MS)
-    assert view.verdict.full_text().startswith("Result: PASS")
+    # without the paper fingerprint: consistent, signer not confirmed, never a bare PASS
+    assert view.verdict.full_text().startswith("Result: INTERNALLY CONSISTENT — SIGNER NOT CONFIRMED")
     assert all(view.table.topLevelItem(i).text(0) == "PASS" for i in range(2))
+    view.signer.setText("0000 0000 0000 0000")  # another key's fingerprint
+    view.verify()
+    qtbot.waitUntil(lambda: view.verdict.full_text().startswith("Result: FAIL"), timeout=WAIT_MS)
+    view.signer.setText(group_hex(manifest_fp[:32]))
+    root_pem = tmp_path / "root.pem"
+    root_pem.write_bytes(DIGICERT_TRUSTED_ROOT_G4_PEM)
+    monkeypatch.setattr(reports, "choose_files", lambda *a: [root_pem])
+    view.choose_tsa_roots()  # an extra timestamp root, as --tsa-ca
+    assert "1 chosen" in view.tsa_label.full_text() and len(view.tsa_roots) == 1
+    view.verify()
+    qtbot.waitUntil(lambda: view.verdict.full_text().startswith("Result: PASS"), timeout=WAIT_MS)
 
     # One changed byte is found and named.
     evidence = sorted((bundles[0] / "evidence").iterdir())[0]

@@ -230,3 +230,21 @@ def test_keyring_of_old_master_differs_everywhere(tmp_path: Path) -> None:
     a, b = Keyring(os.urandom(32)), Keyring(os.urandom(32))
     assert a.meta_key != b.meta_key and a.index_key != b.index_key and a.db_mac_key != b.db_mac_key
     assert a.recipient != b.recipient and a.public_key_raw() != b.public_key_raw()
+
+
+def test_bundle_exported_after_a_rekey_verifies_with_the_new_key(tmp_path: Path) -> None:
+    """Checkpoints made before the change are re-signed; the log carries the hand-over."""
+    from evidence_kit.core import bundle
+    from evidence_kit.core.bundle_verify import verify_bundle
+
+    path = tmp_path / "v"
+    v, _ = _make(path)  # has a checkpoint signed by the old key
+    res = v.change_passphrase(PASSPHRASE, NEW, kdf=fast_kdf())
+    try:
+        case = v.list_cases()[0]
+        bundle.export_bundle(v, case.id, tmp_path / "bundle", kind="folder", lang="en")
+    finally:
+        v.lock()
+    checked = verify_bundle(tmp_path / "bundle", signer=res.new_key[:32])
+    assert checked.ok and checked.verdict == "pass", [p for p in checked.problems]
+    assert not verify_bundle(tmp_path / "bundle", signer=res.old_key[:32]).ok

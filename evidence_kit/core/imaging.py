@@ -225,11 +225,17 @@ def open_image(data: bytes, max_pixels: int) -> Any:
     return im
 
 
-def decode(im: Any, min_side: int = 0) -> Any:
+def decode(im: Any, min_side: int = 0, max_pixels: int = 0) -> Any:
     """Load the first frame of an opened image; a JPEG at a reduced scale when it keeps
-    at least ``min_side`` pixels on both sides (0: full size). Returns the same image."""
+    at least ``min_side`` pixels on both sides (0: full size). Returns the same image.
+
+    ``max_pixels`` (0: no check) applies to the size actually decoded, so a huge JPEG that
+    a reduced decode brings under the limit is decoded, and anything else is refused.
+    """
     if min_side > 0:
         im.draft(None, (min_side, min_side))  # JPEG only; a no-op for other formats
+    if max_pixels and im.width * im.height > max_pixels:
+        raise ImageLimitError(f"{im.width}x{im.height} pixels to decode")
     with quiet_stderr():
         im.seek(0)
         im.load()

@@ -54,6 +54,7 @@ MAX_PDQ_PIXELS = 50_000_000  # decoding + pdqhash's float buffers need ~35 bytes
 # 2000x1404 letterboxed sample moved 4 bits); benchmarks/photos.py reports the spread
 # against full-size hashes on generated photos.
 PDQ_MIN_SIDE = 1024
+MAX_HEADER_PIXELS = 250_000_000  # a JPEG this big still decodes at 1/8 under MAX_PDQ_PIXELS
 UNLETTERBOX_THRESHOLD = 15  # python-threatexchange's default black threshold (per channel)
 HASH_HEX_LEN = 64
 SCAN_BELOW = 2048  # up to this many hashes a plain popcount scan (~2M pairs) beats the index
@@ -204,7 +205,8 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PDQ_PIXELS, min_side: int
     from . import imaging
 
     try:
-        im = imaging.open_image(data, max_pixels)
+        # A reduced JPEG decode may bring a huge file under the limit: the header may say more.
+        im = imaging.open_image(data, max(max_pixels, MAX_HEADER_PIXELS) if min_side else max_pixels)
     except imaging.ImageLimitError as e:
         if e.empty:
             raise PerceptualHashError("empty image") from e
@@ -212,7 +214,10 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PDQ_PIXELS, min_side: int
     except Exception as e:  # UnidentifiedImageError, OSError, ValueError, struct.error...
         raise PerceptualHashError(type(e).__name__) from e
     try:
-        return imaging.decode(im, min_side)
+        return imaging.decode(im, min_side, max_pixels)
+    except imaging.ImageLimitError as e:
+        im.close()
+        raise ImageTooLargeError(str(e)) from e
     except Exception as e:  # truncated data, bad codec state
         im.close()
         raise PerceptualHashError(type(e).__name__) from e

@@ -1,6 +1,6 @@
 """Read a source once: all three hashes and the encryption in the same pass.
 
-Memory stays flat (three reusable 1 MiB buffers) for files of any size. The hashes run on
+Memory stays flat (six reusable 1 MiB buffers) for files of any size. The hashes run on
 two helper threads while the main thread encrypts the same buffer: hashlib and
 cryptography release the GIL for large buffers, so the three hashes (MD5, the slowest,
 alone on one lane; SHA-256 and SHA-1 on the other) overlap with sealing instead of
@@ -28,7 +28,7 @@ from .errors import CancelledError
 from .metadata import HEAD_BYTES, sniff_media_type
 
 BLOCK = 1024 * 1024
-_BUFFERS = 3  # one being read while two are hashed and sealed
+_BUFFERS = 6  # one being read while the rest are hashed and sealed: slack for a busy machine
 # Kept for callers of older versions; every size now gets all three hashes inline.
 LEGACY_INLINE_LIMIT = 1 << 62
 

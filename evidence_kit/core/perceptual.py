@@ -166,11 +166,16 @@ def _compute_native(fn: Any, rgb: Any) -> tuple[str, int]:
     import numpy as np
 
     # Exactly pdqhash.compute's luma (float64 arithmetic, then float32).
-    acc = rgb[:, :, 0] * 0.299  # the same float64 operations in the same order, fewer temporaries
-    acc += rgb[:, :, 1] * 0.587
-    acc += rgb[:, :, 2] * 0.114
-    gray = np.ascontiguousarray(acc.astype(np.float32))
-    del acc
+    # pdqhash's luma: the same float64 operations in the same order, then float32; done a
+    # band of rows at a time so the temporaries stay in cache (twice as fast, same bits).
+    height, width = rgb.shape[0], rgb.shape[1]
+    gray = np.empty((height, width), dtype=np.float32)
+    for y in range(0, height, 64):
+        band = rgb[y : y + 64]
+        acc = band[:, :, 0] * 0.299
+        acc += band[:, :, 1] * 0.587
+        acc += band[:, :, 2] * 0.114
+        gray[y : y + 64] = acc
     scratch = np.zeros_like(gray)
     b64 = np.zeros((64, 64), dtype=np.float32)
     b16x64 = np.zeros((16, 64), dtype=np.float32)

@@ -151,6 +151,12 @@ def setup() -> None:
         _ready = True
 
 
+def libtiff_hooked() -> bool:
+    """Whether libtiff's own handlers log its messages (else fd 2 is redirected around decodes)."""
+    setup()
+    return _libtiff_hooked
+
+
 def heif_available() -> bool:
     setup()
     from PIL import Image

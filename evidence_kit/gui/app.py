@@ -218,7 +218,16 @@ def _heic_check(svc: Any, case_id: str) -> list[str]:
     except Exception as e:  # the module or its encoder is missing from the build
         return [f"HEIC support missing (pillow-heif: {type(e).__name__})"]
     item = svc.import_bytes(case_id, buf.getvalue(), ItemInput(name="self-check.heic", method="paste")).item
+    from ..core import imaging
+    from ..core import perceptual as pq
+
     _say(f"heic: {item.media_type} {item.image.get('width')}x{item.image.get('height')} pdq={bool(item.pdq)}")
+    _say(
+        "decoders: libtiff messages to the log by "
+        + ("its handlers" if imaging.libtiff_hooked() else "an fd-2 pipe")
+        + ", PDQ core "
+        + ("without the GIL" if pq._native_hasher() is not None else "through pdqhash.compute")
+    )
     if item.media_type != "image/heic" or item.image.get("width") != 320 or not item.pdq:
         return ["a HEIC photo was stored without its size or PDQ (pillow-heif missing from the build?)"]
     if item.exif.get("Image Make") != "Apple":

@@ -243,9 +243,15 @@ def cmd_add(ctx: Ctx) -> int:
     case = ctx.case()
     show_progress = sys.stderr.isatty() and not ctx.json
 
+    files = [0, 0]  # files done, files in all: one line counts both files and bytes
+
     def progress(done: int, total: int) -> None:
         if show_progress and total:
-            print(f"\r{done * 100 // total:3d}%", end="", file=sys.stderr, flush=True)
+            count = f"  {files[0]}/{files[1]}" if files[1] > 1 else ""
+            print(f"\r{done * 100 // total:3d}%{count}", end="", file=sys.stderr, flush=True)
+
+    def item_progress(done: int, total: int) -> None:
+        files[:] = [done, total]
 
     def on_item(res: Any) -> None:
         if show_progress:
@@ -265,6 +271,7 @@ def cmd_add(ctx: Ctx) -> int:
         source_from_args(ctx.args),
         progress=progress,
         on_item=on_item,
+        item_progress=item_progress,
     )
     for p in summary.problems:
         print(tr("skipped", ctx.lang, name=p.path, reason=p.error.message(ctx.lang)), file=sys.stderr)

@@ -332,33 +332,43 @@ def test_export_file_exact_copy(vault: Vault, tmp_path: Path) -> None:
     assert vault.events(item_id=item.id)[-1].action == "export-file"
 
 
-def test_large_file_defers_legacy_hashes(
+def test_every_size_gets_all_three_hashes_in_one_pass(
     vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from evidence_kit.core import service as service_mod
-    from evidence_kit.core import vault as vault_mod
+    """MD5 and SHA-1 come from the same pass as SHA-256 and the encryption, whatever the
+    size: no deferred pass, nothing decrypted again after the save."""
+    from evidence_kit.core import ingest as ingest_mod
     from evidence_kit.core.service import EvidenceService
 
-    monkeypatch.setattr(vault_mod, "LEGACY_INLINE_LIMIT", 100_000)
-    monkeypatch.setattr(service_mod, "LEGACY_INLINE_LIMIT", 100_000)
+    monkeypatch.setattr(ingest_mod, "BLOCK", 64 * 1024)  # many blocks through the three lanes
     data = os.urandom(3 * 1024 * 1024 + 7)
     f = tmp_path / "big.bin"
     f.write_bytes(data)
     case = vault.create_case("c")
-    item = vault.add_file(case.id, f).item
-    assert item.md5 is None and item.sha1 is None
-    item = vault.complete_legacy_hashes(item.id)
-    assert item.md5 == hashlib.md5(data).hexdigest()
-    assert item.sha1 == hashlib.sha1(data).hexdigest()
-    assert vault.events(item_id=item.id)[-1].action == "hash"
+
+    def no_second_read(*_a: object, **_k: object) -> None:
+        raise AssertionError("the sealed copy was read back")
+
+    monkeypatch.setattr(Vault, "iter_plaintext", no_second_read)
     svc = EvidenceService(vault.path)
     svc._vault = vault
-    item2 = svc.import_paths(case.id, [f.with_name("big2.bin")], None).problems
-    assert item2  # missing file reported, not raised
-    f2 = tmp_path / "big2.bin"
-    f2.write_bytes(data + b"!")
-    added = svc.import_paths(case.id, [f2]).added[0]
-    assert vault.get_item(added.id).md5 == hashlib.md5(data + b"!").hexdigest()
+    assert svc.import_paths(case.id, [f.with_name("missing.bin")], None).problems  # reported, not raised
+    item = svc.import_paths(case.id, [f]).added[0]
+    assert item.sha256 == hashlib.sha256(data).hexdigest()
+    assert item.md5 == hashlib.md5(data).hexdigest()
+    assert item.sha1 == hashlib.sha1(data).hexdigest()
+    assert [e.action for e in vault.events(item_id=item.id)] == ["import"]
+    # The hashes are in the import event itself, the one that says "saved".
+    assert vault.events(item_id=item.id)[0].data["md5"] == item.md5
+    # Items saved by older versions (MD5/SHA-1 deferred) are still completed on demand.
+    monkeypatch.undo()
+    old = vault.add_bytes(case.id, data + b"!", ItemInput(name="old", method="paste")).item
+    old.md5 = old.sha1 = None
+    with vault._write():
+        vault._update_item(old)
+    done = vault.complete_legacy_hashes(old.id)
+    assert done.md5 == hashlib.md5(data + b"!").hexdigest()
+    assert vault.events(item_id=old.id)[-1].action == "hash"
 
 
 def test_cancel_leaves_nothing(vault: Vault, tmp_path: Path) -> None:

@@ -1,8 +1,10 @@
-"""Facts about a file, from its first bytes, parsed defensively.
+"""Facts about a file, parsed defensively from bytes already hashed and sealed.
 
 Hash first, parse later: by the time we get here the bytes are already hashed and sealed.
-Parsers (Pillow, exifread) see only a bounded prefix held in memory, with Pillow's pixel
-limit on; any failure becomes "metadata unavailable", never a failed import.
+Parsers (Pillow, pillow-heif, exifread) see bytes held in memory: a bounded prefix, or the
+whole plaintext of a small image kept by the ingest pass. Only headers are read here (the
+pixels are decoded once, for PDQ, in perceptual); any failure becomes "metadata
+unavailable", never a failed import.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ import io
 import logging
 import mimetypes
 import unicodedata
-import warnings
 from typing import Any
+
+from . import imaging
 
 log = logging.getLogger(__name__)
 
 HEAD_BYTES = 1024 * 1024
+HEIF_TYPES = ("image/heic", "image/heif", "image/avif")
+_EXIFREAD_TYPES = ("image/jpeg", "image/tiff", "image/webp", "image/png")
 MAX_PIXELS = 200_000_000
 MAX_EXIF_TAGS = 200
 MAX_EXIF_VALUE = 500
@@ -42,8 +47,13 @@ def sniff_media_type(head: bytes, name: str) -> str:
         return "image/webp"
     if head[4:8] == b"ftyp":
         brand = head[8:12]
-        if brand in (b"heic", b"heix", b"mif1", b"msf1"):
+        if brand in (b"avif", b"avis"):
+            return "image/avif"
+        if brand in (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"):
             return "image/heic"
+        if brand in (b"mif1", b"msf1"):
+            # A generic HEIF brand: the compatible brands say whether it is AVIF inside.
+            return "image/avif" if b"avif" in head[16:64] else "image/heif"
         return "video/quicktime" if brand == b"qt  " else "video/mp4"
     guessed, _ = mimetypes.guess_type(name)
     if guessed:
@@ -61,21 +71,19 @@ def clean_text(value: str, limit: int = MAX_EXIF_VALUE) -> str:
     return out[:limit]
 
 
-def image_facts(head: bytes) -> dict[str, Any]:
-    from PIL import Image
+def _facts_of(im: Any) -> dict[str, Any]:
+    return {
+        "format": str(im.format or ""),
+        "width": int(im.width),
+        "height": int(im.height),
+        "mode": str(im.mode),
+        "frames": int(getattr(im, "n_frames", 1)),
+    }
 
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "Corrupt EXIF" and friends: hostile input is expected
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        with Image.open(io.BytesIO(head)) as im:
-            return {
-                "format": str(im.format or ""),
-                "width": int(im.width),
-                "height": int(im.height),
-                "mode": str(im.mode),
-                "frames": int(getattr(im, "n_frames", 1)),
-            }
+
+def image_facts(head: bytes) -> dict[str, Any]:
+    with imaging.open_image(head, MAX_PIXELS) as im:
+        return _facts_of(im)
 
 
 def exif_tags(head: bytes) -> dict[str, str]:
@@ -85,6 +93,10 @@ def exif_tags(head: bytes) -> dict[str, str]:
     # NotImplementedError, struct.error...); the caller treats any of them the same way.
     logging.getLogger("exifread").setLevel(logging.CRITICAL)
     tags = exifread.process_file(io.BytesIO(head), details=False, extract_thumbnail=False)
+    return _clean_tags(tags)
+
+
+def _clean_tags(tags: dict[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key in sorted(tags)[:MAX_EXIF_TAGS]:
         if "Thumbnail" in key or key in ("JPEGThumbnail", "TIFFThumbnail"):
@@ -93,22 +105,48 @@ def exif_tags(head: bytes) -> dict[str, str]:
     return out
 
 
-def extract(head: bytes, name: str) -> tuple[str, dict[str, Any], dict[str, str], str]:
-    """(media type, image facts, EXIF, note). Never raises for bad content."""
+def extract(
+    head: bytes, name: str, data: bytes | None = None
+) -> tuple[str, dict[str, Any], dict[str, str], str]:
+    """(media type, image facts, EXIF, note). Never raises for bad content.
+
+    ``data``, the whole plaintext when the ingest pass kept it (small images), lets formats
+    whose header may lie beyond ``head`` (HEIC) be read; pixels are never decoded here.
+    """
     media_type = sniff_media_type(head, name)
     facts: dict[str, Any] = {}
     exif: dict[str, str] = {}
     notes: list[str] = []
     if media_type.startswith("image/"):
+        im: Any = None
         try:
-            facts = image_facts(head)
+            im = imaging.open_image(data if data is not None else head, MAX_PIXELS)
+            facts = _facts_of(im)
         except Exception as e:  # any parser failure is "metadata unavailable"
             log.info("image facts unavailable: %s", type(e).__name__)
             notes.append("image facts unavailable")
-        if media_type in ("image/jpeg", "image/tiff", "image/heic", "image/webp", "image/png"):
-            try:
+        try:
+            if media_type in HEIF_TYPES:
+                exif = heif_exif(im) if im is not None else {}
+            elif media_type in _EXIFREAD_TYPES:
                 exif = exif_tags(head)
-            except Exception as e:
-                log.info("EXIF unavailable: %s", type(e).__name__)
-                notes.append("EXIF unavailable")
+        except Exception as e:
+            log.info("EXIF unavailable: %s", type(e).__name__)
+            notes.append("EXIF unavailable")
+        finally:
+            if im is not None:
+                im.close()
     return media_type, facts, exif, "; ".join(notes)
+
+
+def heif_exif(im: Any) -> dict[str, str]:
+    """EXIF of an opened HEIC/HEIF/AVIF image: the TIFF block Pillow found, read by exifread
+    (so keys and values look exactly as for a JPEG: "EXIF DateTimeOriginal", "GPS ...")."""
+    raw = im.info.get("exif")
+    if not isinstance(raw, bytes | bytearray) or not raw:
+        return {}
+    raw = bytes(raw[: HEAD_BYTES])
+    if raw.startswith(b"Exif\x00\x00"):
+        raw = raw[6:]
+    return exif_tags(raw)
+

@@ -28,9 +28,9 @@ pairs than a plain scan, a chunked numpy popcount scan is used instead.
 
 from __future__ import annotations
 
-import io
+import ctypes
 import logging
-import warnings
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -47,6 +47,14 @@ MATCH_THRESHOLD = 31  # bits: at most this far apart = the same picture
 MIN_QUALITY = 50  # below: "unreliable", not used for matching
 MAX_PDQ_BYTES = 64 * 1024 * 1024  # larger image files are not decoded for PDQ
 MAX_PDQ_PIXELS = 50_000_000  # decoding + pdqhash's float buffers need ~35 bytes a pixel
+# JPEGs are decoded for PDQ at the smallest DCT scale (1/2..1/8) that keeps at least this
+# many pixels on the short side. PDQ box-filters every image down to 64x64 anyway, so the
+# detail lost is detail it averages away: a 12-MP photo decodes at 2016x1512 and its hash
+# costs ~13x less. At 1024 every reference vector hashes exactly as before (at 512, the
+# 2000x1404 letterboxed sample moved 4 bits); benchmarks/photos.py reports the spread
+# against full-size hashes on generated photos.
+PDQ_MIN_SIDE = 1024
+MAX_HEADER_PIXELS = 250_000_000  # a JPEG this big still decodes at 1/8 under MAX_PDQ_PIXELS
 UNLETTERBOX_THRESHOLD = 15  # python-threatexchange's default black threshold (per channel)
 HASH_HEX_LEN = 64
 SCAN_BELOW = 2048  # up to this many hashes a plain popcount scan (~2M pairs) beats the index
@@ -123,44 +131,101 @@ def _rgb_array(im: Any) -> Any:
     return np.ascontiguousarray(np.asarray(im, dtype=np.uint8))
 
 
+_NATIVE_SYMBOL = "_ZN8facebook3pdq7hashing23pdqHash256FromFloatLumaEPfS2_iiPA64_fS4_PA16_fRNS1_7Hash256ERi"
+_native_lock = threading.Lock()
+_native: list[Any] = []  # [function or None], resolved once
+
+
+def _native_hasher() -> Any:
+    """pdqhash's own C++ entry point (``pdqHash256FromFloatLuma``, exported by its extension
+    module), called through ctypes so that the GIL is released while it runs.
+
+    ``pdqhash.compute`` holds the GIL for the whole hash (~0.1 s for a 3-MP photo), which
+    would serialise the import's PDQ workers; the same C++ function with the same float
+    luma buffer gives bit-identical results (tests/test_pdq_vectors.py checks both ways).
+    None when the symbol is not there (another build of pdqhash): then the slow path.
+    """
+    with _native_lock:
+        if not _native:
+            fn = None
+            try:
+                lib = ctypes.CDLL(_pdqhash().bindings.__file__)
+                fn = getattr(lib, _NATIVE_SYMBOL)
+                f32 = ctypes.POINTER(ctypes.c_float)
+                fn.argtypes = [f32, f32, ctypes.c_int, ctypes.c_int, f32, f32, f32,
+                               ctypes.POINTER(ctypes.c_uint16 * 16), ctypes.POINTER(ctypes.c_int)]
+                fn.restype = None
+            except (OSError, AttributeError, PdqUnavailableError) as e:
+                log.debug("pdqhash native entry point unavailable: %s", type(e).__name__)
+                fn = None
+            _native.append(fn)
+        return _native[0]
+
+
+def _compute_native(fn: Any, rgb: Any) -> tuple[str, int]:
+    import numpy as np
+
+    # Exactly pdqhash.compute's luma (float64 arithmetic, then float32).
+    # pdqhash's luma: the same float64 operations in the same order, then float32; done a
+    # band of rows at a time so the temporaries stay in cache (twice as fast, same bits).
+    height, width = rgb.shape[0], rgb.shape[1]
+    gray = np.empty((height, width), dtype=np.float32)
+    for y in range(0, height, 64):
+        band = rgb[y : y + 64]
+        acc = band[:, :, 0] * 0.299
+        acc += band[:, :, 1] * 0.587
+        acc += band[:, :, 2] * 0.114
+        gray[y : y + 64] = acc
+    scratch = np.zeros_like(gray)
+    b64 = np.zeros((64, 64), dtype=np.float32)
+    b16x64 = np.zeros((16, 64), dtype=np.float32)
+    b16 = np.zeros((16, 16), dtype=np.float32)
+    words = (ctypes.c_uint16 * 16)()
+    quality = ctypes.c_int(0)
+    f32 = ctypes.POINTER(ctypes.c_float)
+    fn(gray.ctypes.data_as(f32), scratch.ctypes.data_as(f32), gray.shape[0], gray.shape[1],
+       b64.ctypes.data_as(f32), b16x64.ctypes.data_as(f32), b16.ctypes.data_as(f32),
+       ctypes.byref(words), ctypes.byref(quality))
+    # pdqhash's hash_to_vector: bit k is (w[k >> 4] >> (k & 15)) & 1, listed from k = 255 down.
+    bits = [(words[(k & 255) >> 4] >> (k & 15)) & 1 for k in range(255, -1, -1)]
+    return _vector_to_hex(bits), int(quality.value)
+
+
 def _compute(im: Any) -> tuple[str, int]:
-    vector, quality = _pdqhash().compute(_rgb_array(im))
+    rgb = _rgb_array(im)
+    fn = _native_hasher()
+    if fn is not None:
+        return _compute_native(fn, rgb)
+    vector, quality = _pdqhash().compute(rgb)
     return _vector_to_hex(vector), int(quality)
 
 
-def decode_image(data: bytes, *, max_pixels: int = MAX_PDQ_PIXELS) -> Any:
+def decode_image(data: bytes, *, max_pixels: int = MAX_PDQ_PIXELS, min_side: int = 0) -> Any:
     """Decode ``data`` (in memory) into a loaded ``PIL.Image`` (first frame, no EXIF rotation).
 
+    ``min_side`` > 0 lets a JPEG decode at a reduced DCT scale that keeps at least that
+    many pixels on its short side (see :data:`PDQ_MIN_SIDE`); 0 decodes at full size.
     Raises :class:`ImageTooLargeError` or :class:`PerceptualHashError`; never writes anything.
     """
-    from PIL import Image
+    from . import imaging
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "Corrupt EXIF" and friends: hostile input is expected
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            im = Image.open(io.BytesIO(data))
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-            raise ImageTooLargeError("decompression bomb") from e
-        except Exception as e:  # UnidentifiedImageError, OSError, ValueError, struct.error...
-            raise PerceptualHashError(type(e).__name__) from e
-        try:
-            w, h = im.size
-            if w <= 0 or h <= 0:
-                raise PerceptualHashError("empty image")
-            if w * h > max_pixels:
-                raise ImageTooLargeError(f"{w}x{h} pixels")
-            im.load()
-        except EvidenceKitError:
-            im.close()
-            raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-            im.close()
-            raise ImageTooLargeError("decompression bomb") from e
-        except Exception as e:  # truncated data, bad codec state
-            im.close()
-            raise PerceptualHashError(type(e).__name__) from e
-        return im
+    try:
+        # A reduced JPEG decode may bring a huge file under the limit: the header may say more.
+        im = imaging.open_image(data, max(max_pixels, MAX_HEADER_PIXELS) if min_side else max_pixels)
+    except imaging.ImageLimitError as e:
+        if e.empty:
+            raise PerceptualHashError("empty image") from e
+        raise ImageTooLargeError(str(e)) from e
+    except Exception as e:  # UnidentifiedImageError, OSError, ValueError, struct.error...
+        raise PerceptualHashError(type(e).__name__) from e
+    try:
+        return imaging.decode(im, min_side, max_pixels)
+    except imaging.ImageLimitError as e:
+        im.close()
+        raise ImageTooLargeError(str(e)) from e
+    except Exception as e:  # truncated data, bad codec state
+        im.close()
+        raise PerceptualHashError(type(e).__name__) from e
 
 
 def pdq_from_image(im: Any) -> tuple[str, int]:
@@ -174,14 +239,19 @@ def pdq_from_image(im: Any) -> tuple[str, int]:
 
 
 def pdq_from_bytes(
-    data: bytes, *, max_pixels: int = MAX_PDQ_PIXELS, unletterbox_threshold: int | None = None
+    data: bytes,
+    *,
+    max_pixels: int = MAX_PDQ_PIXELS,
+    unletterbox_threshold: int | None = None,
+    min_side: int = PDQ_MIN_SIDE,
 ) -> tuple[str, int]:
-    """PDQ hex and quality of an image file's bytes, decoded in memory.
+    """PDQ hex and quality of an image file's bytes, decoded in memory (a JPEG at a
+    reduced scale, see :data:`PDQ_MIN_SIDE`; ``min_side=0`` decodes at full size).
 
     ``unletterbox_threshold``: first crop black bars (rows/columns whose every pixel has
     all channels at or below it), as python-threatexchange's ``--photo-preprocess=unletterbox``.
     """
-    im = decode_image(data, max_pixels=max_pixels)
+    im = decode_image(data, max_pixels=max_pixels, min_side=min_side)
     try:
         if unletterbox_threshold is not None:
             cropped = unletterbox(im, unletterbox_threshold)
@@ -278,6 +348,25 @@ def hasher_info() -> dict[str, str]:
 
 
 # ------------------------------------------------------------- items and outcomes
+
+
+@dataclass(frozen=True)
+class PdqResult:
+    """A PDQ computation done away from the vault (an import worker), to be recorded."""
+
+    pdq: str | None
+    quality: int | None
+    status: str
+    detail: str = ""
+
+
+def pdq_job(data: bytes) -> PdqResult:
+    """PDQ of an image's bytes, as an import worker runs it: never raises for bad pixels."""
+    try:
+        pdq, quality = pdq_from_bytes(data)
+    except PerceptualHashError as e:
+        return PdqResult(None, None, e.status, e.detail)
+    return PdqResult(pdq, quality, STATUS_OK if is_reliable(quality) else STATUS_UNRELIABLE)
 
 
 @dataclass(frozen=True)

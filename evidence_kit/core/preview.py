@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import logging
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,16 +78,12 @@ def kind_of(media_type: str) -> str:
 
 
 def _open_limited(data: bytes, max_pixels: int) -> Any:
-    from PIL import Image
+    from . import imaging
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        im = Image.open(io.BytesIO(data))
-        w, h = im.size
-        if w <= 0 or h <= 0 or w * h > max_pixels:
-            im.close()
-            raise ValueError("image too large to preview")
-        return im
+    try:
+        return imaging.open_image(data, max_pixels)
+    except imaging.ImageLimitError as e:
+        raise ValueError("image too large to preview") from e
 
 
 def preview_image(
@@ -105,40 +100,39 @@ def preview_image(
     """
     from PIL import Image, ImageFilter, ImageOps
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        im = _open_limited(data, max_pixels)
-        try:
-            # JPEG can decode straight at a reduced scale: much faster for camera photos.
-            target = min(max_side, BLURRED_SIDE) if blur else max_side
-            im.draft("RGB", (target, target))
-            im.seek(0)
-            im.load()
-            im = ImageOps.exif_transpose(im) or im
-            if im.mode not in ("RGB", "L"):
-                im = im.convert("RGBA") if "A" in im.getbands() or im.mode == "P" else im.convert("RGB")
-            if im.mode == "RGBA":
-                bg = Image.new("RGB", im.size, (255, 255, 255))
-                bg.paste(im, mask=im.getchannel("A"))
-                im = bg
-            elif im.mode != "RGB":
-                im = im.convert("RGB")
-            if blur:
-                # Blurred previews need no detail: work (and embed) at a small size.
-                side = min(max_side, BLURRED_SIDE)
-                im.thumbnail((side, side), Image.Resampling.BILINEAR)
-                w, h = im.size
-                cell = max(1, max(w, h) // _MOSAIC_DIVISOR)
-                small = im.resize((max(1, w // cell), max(1, h // cell)), Image.Resampling.BOX)
-                im = small.resize((w, h), Image.Resampling.BILINEAR).filter(
-                    ImageFilter.GaussianBlur(_BLUR_RADIUS * side / DEFAULT_MAX_SIDE * 2)
-                )
-            else:
-                im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-            return im
-        except BaseException:
-            im.close()
-            raise
+    from . import imaging
+
+    im = _open_limited(data, max_pixels)
+    try:
+        # JPEG can decode straight at a reduced scale: much faster for camera photos.
+        target = min(max_side, BLURRED_SIDE) if blur else max_side
+        im.draft("RGB", (target, target))
+        imaging.decode(im)
+        im = ImageOps.exif_transpose(im) or im
+        if im.mode not in ("RGB", "L"):
+            im = im.convert("RGBA") if "A" in im.getbands() or im.mode == "P" else im.convert("RGB")
+        if im.mode == "RGBA":
+            bg = Image.new("RGB", im.size, (255, 255, 255))
+            bg.paste(im, mask=im.getchannel("A"))
+            im = bg
+        elif im.mode != "RGB":
+            im = im.convert("RGB")
+        if blur:
+            # Blurred previews need no detail: work (and embed) at a small size.
+            side = min(max_side, BLURRED_SIDE)
+            im.thumbnail((side, side), Image.Resampling.BILINEAR)
+            w, h = im.size
+            cell = max(1, max(w, h) // _MOSAIC_DIVISOR)
+            small = im.resize((max(1, w // cell), max(1, h // cell)), Image.Resampling.BOX)
+            im = small.resize((w, h), Image.Resampling.BILINEAR).filter(
+                ImageFilter.GaussianBlur(_BLUR_RADIUS * side / DEFAULT_MAX_SIDE * 2)
+            )
+        else:
+            im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        return im
+    except BaseException:
+        im.close()
+        raise
 
 
 def make_preview(

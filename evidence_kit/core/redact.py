@@ -14,7 +14,6 @@ so no EXIF, ICC profile, text chunk or embedded thumbnail of the original surviv
 from __future__ import annotations
 
 import io
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,18 +38,15 @@ class Rect:
 
 
 def _open(data: bytes) -> Image.Image:
-    from PIL import Image
+    from . import imaging
 
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data))
-            im.load()
+        im = imaging.open_image(data, MAX_PIXELS)
+        with im:
             # Only the first frame of an animation; and pixels only, in a plain mode.
-            return im.convert("RGB")
-    except Exception as e:  # any decoder failure: the caller says "cannot redact"
+            converted: Image.Image = imaging.decode(im).convert("RGB")
+            return converted
+    except Exception as e:  # any decoder failure (or too many pixels): the caller says "cannot redact"
         raise InputError(
             f"cannot decode image ({type(e).__name__})",
             ko="이미지를 읽을 수 없어 가린 사본을 만들 수 없습니다.",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .clock import Clock
 from .errors import CancelledError, EvidenceKitError, InputError, VaultLockedError
-from .ingest import LEGACY_INLINE_LIMIT, Cancel, Progress, never_cancel, no_progress
+from .ingest import Cancel, Progress, never_cancel, no_progress
 from .keys import KdfParams
 from .model import METHOD_IMPORT_FILE, METHOD_IMPORT_FOLDER, POLICY_RECORD_ONLY, Case, CustodyEvent, Item, Source
 from .perceptual import NearDuplicateGroup, PdqOutcome, is_image, near_duplicate_groups
@@ -163,15 +163,55 @@ class EvidenceService:
         progress: Progress = no_progress,
         cancel: Cancel = never_cancel,
         on_item: Any = None,
+        item_progress: Progress = no_progress,
     ) -> ImportSummary:
-        """Import files and folders. One bad file is reported and the rest go on."""
+        """Import files and folders. One bad file is reported and the rest go on.
+
+        ``progress`` counts bytes of the whole import, ``item_progress`` files (done, total).
+        Image items get their PDQ hash from a worker pool while the next files are sealed;
+        every hash is recorded before this returns (unless cancelled: saved items stay).
+        """
+        from .pdq_pool import PdqPipeline
+
         vault = self.vault
         record_only = self.is_record_only(case_id)
         summary = ImportSummary()
         planned = self._plan(paths, summary)
         total = sum(p.size for p in planned)
+        pipeline = PdqPipeline(vault)
+        try:
+            self._import_planned(
+                case_id, planned, source, summary, pipeline, record_only, total,
+                progress, cancel, on_item, item_progress,
+            )
+            outcomes = pipeline.finish()
+        except BaseException:
+            pipeline.abandon()
+            vault.flush()
+            raise
+        summary.added = [outcomes[i.id].item if i.id in outcomes else i for i in summary.added]
+        vault.flush()
+        return summary
+
+    def _import_planned(
+        self,
+        case_id: str,
+        planned: list[_Planned],
+        source: Source | None,
+        summary: ImportSummary,
+        pipeline: Any,
+        record_only: bool,
+        total: int,
+        progress: Progress,
+        cancel: Cancel,
+        on_item: Any,
+        item_progress: Progress,
+    ) -> None:
+        vault = self.vault
         done_before = 0
-        for plan in planned:
+        for index, plan in enumerate(planned):
+            if cancel():
+                raise CancelledError()
 
             def file_progress(done: int, _total: int, base: int = done_before) -> None:
                 progress(base + done, total)
@@ -188,21 +228,22 @@ class EvidenceService:
                 )
             except InputError as e:
                 summary.problems.append(ImportProblem(plan.relative or str(plan.path), e))
+                item_progress(index + 1, len(planned))
                 continue
             finally:
                 done_before += plan.size
             if res.duplicate:
                 summary.duplicates.append((plan.path.name, res.item))
             else:
-                res.item = self._pdq_after_add(res.item)
+                if res.data is not None and is_image(res.item) and res.item.retained:
+                    pipeline.submit(res.item, res.data)  # saved already; PDQ beside the next files
+                else:
+                    res.item = self._pdq_after_add(res.item)
                 summary.added.append(res.item)
-                if plan.size > LEGACY_INLINE_LIMIT and res.item.retained:
-                    # Saved already; MD5/SHA-1 for police tools come from the sealed copy.
-                    vault.complete_legacy_hashes(res.item.id, cancel=cancel)
+            res.data = None
             if on_item is not None:
                 on_item(res)
-        vault.flush()
-        return summary
+            item_progress(index + 1, len(planned))
 
     def is_record_only(self, case_id: str) -> bool:
         """Whether the case keeps proof without originals (issue 9; counselors' default)."""

@@ -53,7 +53,6 @@ from .errors import (
 )
 from .fsutil import EarlyWriteback, atomic_write_bytes, ensure_private_dir, fsync_dir
 from .ingest import (
-    LEGACY_INLINE_LIMIT,
     Cancel,
     Digests,
     Progress,
@@ -225,6 +224,8 @@ class RekeyResult:
 class AddResult:
     item: Item
     duplicate: bool = False  # the same bytes were already in this case: nothing new stored
+    # The plaintext of a small image, kept from the ingest pass so PDQ needs no second read.
+    data: bytes | None = None
 
 
 @dataclass
@@ -1132,6 +1133,8 @@ class Vault:
         legacy: bool,
         progress: Progress = no_progress,
         cancel: Cancel = never_cancel,
+        keep_images: int = 0,
+        name: str = "",
     ) -> tuple[Path, Digests]:
         """Encrypt ``src`` into a staging file while hashing it; fsynced on return."""
         staging = self.path / "staging" / f"{secrets.token_hex(8)}.part"
@@ -1141,7 +1144,16 @@ class Vault:
                 sink = EarlyWriteback(f)
                 try:
                     writer = age.AgeWriter(sink, [self.keys.identity.recipient()])
-                    digests = seal_stream(src, writer, total=total, legacy=legacy, progress=progress, cancel=cancel)
+                    digests = seal_stream(
+                        src,
+                        writer,
+                        total=total,
+                        legacy=legacy,
+                        keep_images=keep_images,
+                        name=name,
+                        progress=progress,
+                        cancel=cancel,
+                    )
                     writer.close()
                     sink.finish()
                 except BaseException:
@@ -1195,7 +1207,7 @@ class Vault:
         return dedup, AddResult(existing, duplicate=True)
 
     def _new_item(self, case_id: str, info: ItemInput, digests: Digests, **fields: Any) -> Item:
-        media_type, facts, exif, note = extract(digests.head, info.name)
+        media_type, facts, exif, note = extract(digests.head, info.name, digests.data)
         kw: dict[str, Any] = {
             "media_type": media_type,
             "image": facts,
@@ -1237,8 +1249,17 @@ class Vault:
         """Hash and seal one stream into the case. Returns only after the item is durable."""
         self._require_open()
         self.get_case(case_id)
-        legacy = total <= LEGACY_INLINE_LIMIT
-        staging, digests = self._seal_to_staging(src, total=total, legacy=legacy, progress=progress, cancel=cancel)
+        # All three hashes in the one pass, for every size; small images stay in memory
+        # for PDQ (the caller's), so nothing is decrypted again after the save.
+        staging, digests = self._seal_to_staging(
+            src,
+            total=total,
+            legacy=True,
+            progress=progress,
+            cancel=cancel,
+            keep_images=pq.MAX_PDQ_BYTES,
+            name=info.name,
+        )
         try:
             dedup, dup = self._duplicate(case_id, digests.sha256, info.name)
             if dup is not None:
@@ -1253,7 +1274,7 @@ class Vault:
         blob, final = self._commit_blob(staging)
         item = self._new_item(case_id, info, digests)
         self._insert_with_blob(item, blob, final, dedup)
-        return AddResult(item)
+        return AddResult(item, data=digests.data)
 
     def _insert_item(self, item: Item, blob: str | None, dedup: bytes) -> None:
         item.exhibit = self._conn.execute(
@@ -1580,6 +1601,18 @@ class Vault:
         except pq.PerceptualHashError as e:
             log.info("exhibit %s: no PDQ hash (%s)", item.exhibit, e.status)
             return pq.PdqOutcome(item, pq.status_of(item) if item.pdq else e.status, detail=e.detail)
+        return self._record_perceptual(item, pdq, quality, origin)
+
+    def record_perceptual(self, item_id: str, result: pq.PdqResult) -> pq.PdqOutcome:
+        """Record a PDQ hash computed elsewhere (a worker of the import) from the bytes of the
+        ingest pass that produced this item's SHA-256; bad pixels are an outcome, no error."""
+        item = self.get_item(item_id)
+        if result.pdq is None or result.quality is None:
+            log.info("exhibit %s: no PDQ hash (%s)", item.exhibit, result.status)
+            return pq.PdqOutcome(item, pq.status_of(item) if item.pdq else result.status, detail=result.detail)
+        return self._record_perceptual(item, result.pdq, result.quality, "ingest bytes, same pass as SHA-256")
+
+    def _record_perceptual(self, item: Item, pdq: str, quality: int, origin: str) -> pq.PdqOutcome:
         if pdq == item.pdq and quality == item.pdq_quality:
             return pq.PdqOutcome(item, pq.status_of(item))
         event: dict[str, Any] = {"exhibit": item.exhibit, "pdq": pdq, "quality": quality, "from": origin}

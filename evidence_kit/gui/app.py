@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from .. import __version__
 from ..core.fsutil import private_umask
@@ -178,6 +179,7 @@ def self_check() -> int:
             problems.append("no PDQ perceptual hash (pdqhash missing from the build?)")
         if decode_image(data) is None:
             problems.append("Qt could not decode a PNG (image plugins missing?)")
+        problems += _heic_check(svc, case.id)
         if not svc.verify_vault().ok:
             problems.append("vault verification failed")
         win = MainWindow(svc, Settings(language="ko"))
@@ -196,6 +198,41 @@ def self_check() -> int:
         _say(f"PROBLEM: {p}")
     _say(f"self-check {'FAILED' if problems else 'ok'} in {time.monotonic() - t0:.1f} s")
     return 1 if problems else 0
+
+
+def _heic_check(svc: Any, case_id: str) -> list[str]:
+    """An iPhone-style HEIC photo, made here, imported: size, EXIF and PDQ read back (issue 17)."""
+    import io
+
+    from ..core.vault import ItemInput
+
+    try:
+        import pillow_heif
+        from PIL import Image
+
+        im = Image.linear_gradient("L").resize((320, 240)).convert("RGB")
+        exif = Image.Exif()
+        exif[0x010F] = "Apple"
+        buf = io.BytesIO()
+        pillow_heif.from_pillow(im).save(buf, format="HEIF", quality=70, exif=exif.tobytes())
+    except Exception as e:  # the module or its encoder is missing from the build
+        return [f"HEIC support missing (pillow-heif: {type(e).__name__})"]
+    item = svc.import_bytes(case_id, buf.getvalue(), ItemInput(name="self-check.heic", method="paste")).item
+    from ..core import imaging
+    from ..core import perceptual as pq
+
+    _say(f"heic: {item.media_type} {item.image.get('width')}x{item.image.get('height')} pdq={bool(item.pdq)}")
+    _say(
+        "decoders: libtiff messages to the log by "
+        + ("its handlers" if imaging.libtiff_hooked() else "an fd-2 pipe")
+        + ", PDQ core "
+        + ("without the GIL" if pq._native_hasher() is not None else "through pdqhash.compute")
+    )
+    if item.media_type != "image/heic" or item.image.get("width") != 320 or not item.pdq:
+        return ["a HEIC photo was stored without its size or PDQ (pillow-heif missing from the build?)"]
+    if item.exif.get("Image Make") != "Apple":
+        return ["a HEIC photo's EXIF was not read"]
+    return []
 
 
 if __name__ == "__main__":

@@ -120,8 +120,22 @@ def decode_image(data: bytes, max_side: int = PREVIEW_MAX_SIDE) -> QImage | None
     buf.close()
     if img.isNull():
         log.info("no preview: %s", reader.errorString())
-        return None
+        return _decode_with_pillow(data, max_side)
     return img
+
+
+def _decode_with_pillow(data: bytes, max_side: int) -> QImage | None:
+    """Formats Qt has no plugin for (HEIC/HEIF, AVIF): the core's in-memory decoder."""
+    from ..core.preview import preview_image
+
+    try:
+        im = preview_image(data, blur=False, max_side=max_side)
+    except Exception as e:  # undecodable or too large: no preview, as for Qt
+        log.info("no preview: %s", type(e).__name__)
+        return None
+    raw = im.tobytes("raw", "RGB")
+    img = QImage(raw, im.width, im.height, 3 * im.width, QImage.Format.Format_RGB888)
+    return img.copy()  # own the pixels: ``raw`` goes away with this frame
 
 
 def shrink_for_blur(img: QImage) -> QImage:

@@ -73,7 +73,8 @@ def check_lossless(recs: list[Record], data: bytes) -> None:
         (fx.kakao_android_ko, kakao.ANDROID, "ko", "2025"),
         (fx.kakao_android_en, kakao.ANDROID, "en", "2025"),
         (fx.kakao_ios_en, kakao.IOS, "en", "2021"),
-        (fx.kakao_mac_csv, kakao.MAC_CSV, "ko", "2015"),
+        # The English header decides, not the Korean message text (issue 18.5).
+        (fx.kakao_mac_csv, kakao.MAC_CSV, "en", "2015"),
         (fx.wa_android_dmy_12h, whatsapp.ANDROID, "en", "2023"),
         (fx.wa_android_ko, whatsapp.ANDROID, "ko", "2023"),
         (fx.wa_ios_dmy, whatsapp.IOS, "en", "2022"),

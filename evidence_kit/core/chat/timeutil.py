@@ -13,7 +13,24 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..errors import UsageError
 from .errors import ZoneError
+
+
+class ZoneNeededError(UsageError):
+    """A text export not in a Korean format: its clock's zone cannot be assumed."""
+
+    ko = (
+        "이 대화 내보내기는 한국어 형식이 아니어서 어느 시간대의 시각인지 알 수 없습니다. 내보낸 휴대폰이나 "
+        "컴퓨터의 시간대를 --zone 으로 알려 주세요(예: --zone Asia/Seoul, --zone Europe/Berlin, --zone "
+        "+09:00). 이 컴퓨터의 시간대를 쓰려면 --zone local. 선택한 값은 보관 기록에 남습니다."
+    )
+    en = (
+        "This chat export is not in a Korean format, so the time zone of its clock is unknown. Give the zone "
+        "of the phone or computer that exported it with --zone (for example --zone Asia/Seoul, --zone "
+        "Europe/Berlin, --zone +09:00); --zone local uses this computer's zone. Your choice is recorded in "
+        "the custody log."
+    )
 
 MONTHS = {
     m: i + 1
@@ -102,10 +119,20 @@ def iso_local(y: int, mo: int, d: int, h: int, mi: int, s: int | None = None) ->
     return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}"
 
 
+# Every spelling of the 12-hour marker seen in real exports, any case, with or without dots,
+# with a plain, no-break or narrow no-break space inside ("PM", "pm", "p.m.", "a. m.").
+AMPM_RE = r"(?:[AaPp]\.?[ \u00a0\u202f]?[Mm]\.?)"
+_AMPM_STRIP = str.maketrans("", "", ". \u00a0\u202f")
+
+
 def hour24(h: int, ampm: str) -> int:
-    """12-hour clock to 24-hour: 오전/AM 12 is midnight, 오후/PM 12 is noon."""
-    a = ampm.replace(".", "").replace(" ", "").replace("\u202f", "").lower()
-    pm = a in ("오후", "pm", "午後", "p", "nachm")
+    """12-hour clock to 24-hour: 오전/AM 12 is midnight, 오후/PM 12 is noon.
+
+    Some locales (Spanish "00:08 a. m.") write midnight as 0 with the morning marker."""
+    a = ampm.translate(_AMPM_STRIP).lower()
+    pm = a in ("오후", "pm", "午後", "下午", "p", "nachm")
+    if h == 0 and not pm:
+        return 0
     if not 1 <= h <= 12:
         raise ValueError("hour out of range for a 12-hour clock")
     if pm:

@@ -11,25 +11,32 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evidence_kit.core.chat import kakao, whatsapp
-from evidence_kit.core.chat.common import MediaIndex
+from evidence_kit.core.chat.common import MediaIndex, MediaRef
 from evidence_kit.core.chat.detect import sniff_text
 from evidence_kit.core.chat.jsonstream import MAX_VALUE, JsonStream, JsonSyntaxError, loads_tolerant
 from evidence_kit.core.chat.model import (
     EV_BLANK,
     EV_DATE,
+    EV_DELETED,
     EV_HIDDEN,
     EV_INVITED,
     EV_JOINED,
     EV_LEFT,
+    F_EDITED,
     F_INVALID_UTF8,
     KIND_MESSAGE,
+    R_OMITTED,
+    ST_MISSING,
     search_key,
 )
+from evidence_kit.core.chat.phrases import Phrase, parse_table, phrases_path
+from evidence_kit.core.chat.phrases import table as phrase_table
 from evidence_kit.core.chat.telegram import flatten_text, walk
 from evidence_kit.core.chat.textlines import Record, iter_lines
 from evidence_kit.core.chat.timeutil import hour24
 
 from . import fixtures_chat as fx
+from .fixtures_chat import LRM
 
 
 def chunked(data: bytes, n: int) -> Iterator[bytes]:
@@ -402,3 +409,190 @@ def test_search_key_normalises_only_a_copy() -> None:
     assert search_key("\u200eHello\u202fWorld\u00a0 ") == "hello world"
     assert search_key("ＡＢＣ") == "abc"
     assert EV_BLANK and EV_HIDDEN  # constants exported for the importers
+
+
+# --------------------------------------------------------------------------- issue 18: real-world variants
+
+
+@pytest.mark.parametrize(
+    ("ap", "h", "want"),
+    [("pm", 9, 21), ("p.m.", 9, 21), ("P.M.", 12, 12), ("a. m.", 12, 0), ("a.\u00a0m.", 0, 0),
+     ("A\u202fM", 7, 7), ("오후", 1, 13), ("am", 0, 0)],
+)
+def test_hour24_every_spelling(ap: str, h: int, want: int) -> None:
+    assert hour24(h, ap) == want
+
+
+def test_hour24_refuses_pm_zero_and_thirteen() -> None:
+    for h, ap in ((0, "pm"), (13, "am")):
+        with pytest.raises(ValueError):
+            hour24(h, ap)
+
+
+def test_kakao_lowercase_and_dotted_ampm_android_pc() -> None:
+    name, data = fx.kakao_android_en_lower_pm()
+    sn = sniff_text(data, name)
+    assert sn is not None and (sn.family, sn.locale) == (kakao.ANDROID, "en")
+    recs = kakao_records(kakao.ANDROID, data)
+    check_lossless(recs, data)
+    msgs = [(r.sender, r.local_time) for r in recs if r.kind == KIND_MESSAGE]
+    assert msgs == [("Kim", "2015-08-01T21:05"), ("Lee", "2015-08-01T21:06"), ("Kim", "2015-08-01T00:07")]
+    assert [r.event for r in recs if r.local_time == "2015-08-01T21:08"] == [EV_LEFT]
+    name, data = fx.kakao_pc_en_lower_pm()
+    sn = sniff_text(data, name)
+    assert sn is not None and sn.family == kakao.PC
+    recs = kakao_records(kakao.PC, data)
+    check_lossless(recs, data)
+    assert [r.local_time for r in recs if r.kind == KIND_MESSAGE] == ["2015-08-01T21:05", "2015-08-01T00:30"]
+
+
+def test_kakao_ios_told_from_android_with_deciding_lines() -> None:
+    name, data = fx.kakao_ios_en_no_file_line()
+    sn = sniff_text(data, name)
+    assert sn is not None and (sn.family, sn.locale) == (kakao.IOS, "en")
+    assert any("line 7" in e and "iOS" in e for e in sn.evidence)  # the "time: text" system line
+    assert "family KakaoTalk iOS" in sn.evidence[-1]
+    recs = kakao_records(kakao.IOS, data)
+    check_lossless(recs, data)
+    assert [r.event for r in recs if r.kind != KIND_MESSAGE and r.local_time.endswith(("10:16", "10:17"))] == [
+        EV_LEFT,
+        EV_INVITED,
+    ]
+    assert not [r for r in recs if r.event == "unparsed"]
+    assert sn.title == "Kim"
+
+
+def test_kakao_language_from_format_not_header_or_content() -> None:
+    name, data = fx.kakao_pc_en_header_ko_times()
+    sn = sniff_text(data, name)
+    assert sn is not None and (sn.family, sn.locale) == (kakao.PC, "ko")  # 오전/오후 and 년월일 decide
+    assert "Korean" in sn.evidence[-1]
+    name, data = fx.kakao_mac_csv()  # English header, Korean text: English format
+    sn = sniff_text(data, name)
+    assert sn is not None and sn.locale == "en"
+    ko_csv = data.replace(b"Date,User,Message", "날짜,사용자,메시지".encode())
+    sn = sniff_text(ko_csv, name)
+    assert sn is not None and sn.locale == "ko"
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("친구들 님과 카카오톡 대화", "친구들"),
+        ("친구들 님과의 카카오톡 대화", "친구들"),
+        ("우리반 23 카카오톡 대화", "우리반 23"),
+        ("Friends with KakaoTalk Chats", "Friends"),
+        ("KakaoTalk Chats with Friends", "Friends"),
+        ("KakaoTalk Chat with Friends  ", "Friends"),
+        ("Talk with Kim KakaoTalk Chats", "Talk with Kim"),
+    ],
+)
+def test_kakao_title_forms(line: str, title: str) -> None:
+    data = (
+        f"\ufeff{line}\r\n저장한 날짜 : 2024년 5월 1일 오후 3:00\r\n\r\n"
+        "2024년 5월 1일 오후 2:00, 김민수 : 안녕\r\n"
+    ).encode()
+    sn = sniff_text(data, "KakaoTalkChats.txt")
+    assert sn is not None and sn.title == title
+    recs = kakao_records(kakao.ANDROID, data)
+    assert recs[0].event == "header" and not [r for r in recs if r.event == "unparsed"]
+
+
+def test_kakao_ios_file_line_is_a_header_whatever_the_family() -> None:
+    name, data = fx.kakao_ios_en()
+    recs = kakao_records(kakao.IOS, data)
+    assert recs[0].event == "header"
+
+
+def _media(names: list[str]) -> MediaIndex:
+    mi = MediaIndex()
+    for i, n in enumerate(names):
+        mi.add(f"KakaoTalk_Chats_2024-05-01/{n}", MediaRef(f"item{i}", "stored", f"KakaoTalk_Chats_2024-05-01/{n}"))
+    return mi
+
+
+def test_kakao_multi_photo_message_links_every_file() -> None:
+    names = [f"{i:064x}.jpg" for i in range(1, 5)]
+    mi = _media(names)
+    name, data = fx.kakao_android_multi_photo(names)
+    kp = kakao.KakaoParser(kakao.ANDROID, mi)
+    recs = list(kp.records(chunked(data, 11), "item"))
+    check_lossless(recs, data)
+    (msg,) = [r for r in recs if r.kind == KIND_MESSAGE and r.sender == "김민수"]
+    _ev, atts = kp.attachments(msg)
+    assert [(a.kind, a.name, a.item_id) for a in atts] == [("photo", n, f"item{i}") for i, n in enumerate(names)]
+    assert mi.unreferenced() == []
+    # space-separated on one line too; a body that merely mentions a file links nothing
+    mi2 = _media(names)
+    assert len(kakao.body_attachments(" ".join(names), mi2)) == 4
+    mi3 = _media(names)
+    assert kakao.body_attachments(f"look at {names[0]}\nnice", mi3) == []
+    assert len(mi3.unreferenced()) == 4  # a rejected body marks nothing as referenced
+
+
+def test_whatsapp_spanish_a_m_midnight() -> None:
+    name, data = fx.wa_android_es_am()
+    sn = sniff_text(data, name)
+    assert sn is not None and sn.family == whatsapp.ANDROID and sn.date_order == "dmy"
+    recs = wa_records(data, "dmy")
+    check_lossless(recs, data)
+    assert [(r.sender, r.local_time, r.flags) for r in recs] == [
+        ("Ana", "2023-12-03T00:08", []),
+        ("Luis", "2023-12-03T13:15", []),
+        ("Ana", "2023-12-13T00:00", []),
+    ]
+
+
+def _phrase_rows() -> list[Phrase]:
+    return list(phrase_table().rows)
+
+
+def test_phrase_file_covers_required_languages_with_sources() -> None:
+    t = phrase_table()
+    langs = {p.lang for p in t.rows}
+    assert {"ko", "en", "de", "fr", "es", "pt", "it", "nl", "tr", "ru", "ja", "zh", "id", "he", "hi"} <= langs
+    data = json.loads(phrases_path().read_text(encoding="utf-8"))
+    for lang in langs:  # every language has all three kinds of marker
+        assert {p.what for p in t.rows if p.lang == lang} == {"omitted", "deleted", "edited"}
+    assert all(p.source in data["sources"] for p in t.rows)
+    bad = dict(data, sources={})
+    with pytest.raises(ValueError, match="unknown source"):
+        parse_table(bad)
+
+
+@pytest.mark.parametrize("row", _phrase_rows(), ids=lambda p: f"{p.lang}-{p.what}-{p.text}")
+def test_every_whatsapp_phrase_row(row: Phrase) -> None:
+    body = f"so {row.text}" if row.what == "edited" else row.text
+    # the second copy differs only in case (where the language's case mapping round-trips;
+    # Turkish dotless i does not) and a trailing mark, as app versions differ
+    other = body.upper() if body.upper().casefold() == body.casefold() else body
+    name, data = fx.wa_ios_phrase_chat([body, other + f" {LRM}"])
+    sn = sniff_text(data, name)
+    assert sn is not None
+    shape = sn.signature[0]
+    assert isinstance(shape, whatsapp.Shape)
+    wp = whatsapp.WhatsAppParser(shape, "dmy", MediaIndex())
+    recs = list(wp.records(chunked(data, 13), "item"))
+    check_lossless(recs, data)
+    assert recs[0].kind != KIND_MESSAGE and recs[0].sender == "Familie"  # pseudo-author stays a system line
+    rows = recs[2:]
+    assert len(rows) == 2 and all(r.kind == KIND_MESSAGE and r.sender == "Anna" for r in rows)
+    for r in rows:
+        event, atts, flags = wp.attachments(r)
+        if row.what == "omitted":
+            assert [(a.kind, a.status, a.reason) for a in atts] == [(row.kind, ST_MISSING, R_OMITTED)]
+        elif row.what == "deleted":
+            assert event == EV_DELETED and atts == []
+        else:
+            assert flags == [F_EDITED] and atts == []
+
+
+def test_whatsapp_member_line_is_a_message_even_if_it_reads_like_a_system_phrase() -> None:
+    lines = [
+        "[13/06/2022, 09:00:00] Anna: Hallo\r\n",
+        f"{LRM}[13/06/2022, 09:00:01] Anna: {LRM}Anna hat die Gruppe verlassen\r\n",
+        f"[13/06/2022, 09:00:02] Familie: {LRM}Ben hat die Gruppe verlassen\r\n",
+    ]
+    data = "".join(lines).encode()
+    recs = wa_records(data, "dmy")
+    assert [r.kind == KIND_MESSAGE for r in recs] == [True, True, False]

@@ -499,7 +499,7 @@ def test_kakao_title_forms(line: str, title: str) -> None:
 
 
 def test_kakao_ios_file_line_is_a_header_whatever_the_family() -> None:
-    name, data = fx.kakao_ios_en()
+    _name, data = fx.kakao_ios_en()
     recs = kakao_records(kakao.IOS, data)
     assert recs[0].event == "header"
 
@@ -514,7 +514,7 @@ def _media(names: list[str]) -> MediaIndex:
 def test_kakao_multi_photo_message_links_every_file() -> None:
     names = [f"{i:064x}.jpg" for i in range(1, 5)]
     mi = _media(names)
-    name, data = fx.kakao_android_multi_photo(names)
+    _name, data = fx.kakao_android_multi_photo(names)
     kp = kakao.KakaoParser(kakao.ANDROID, mi)
     recs = list(kp.records(chunked(data, 11), "item"))
     check_lossless(recs, data)

@@ -596,3 +596,44 @@ def test_whatsapp_member_line_is_a_message_even_if_it_reads_like_a_system_phrase
     data = "".join(lines).encode()
     recs = wa_records(data, "dmy")
     assert [r.kind == KIND_MESSAGE for r in recs] == [True, True, False]
+
+
+# --------------------------------------------------------------------------- in-memory search index
+
+
+def test_search_index_matches_full_scan_and_follows_marks_and_tampering(vault, tmp_path) -> None:
+    from evidence_kit.core.chat.importer import import_chat
+    from evidence_kit.core.chat.store import _INDEXES, ChatStore, SearchQuery
+    from evidence_kit.core.errors import IntegrityError
+
+    case = vault.create_case("idx")
+    name, data = fx.kakao_pc_ko()
+    p = tmp_path / "src"
+    p.mkdir()
+    (p / name).write_bytes(data)
+    chat = import_chat(vault, case.id, [p / name]).chats[0]
+    store = ChatStore(vault)
+    queries = [
+        SearchQuery(text="몸말"),
+        SearchQuery(text="사진"),
+        SearchQuery(sender="김민"),
+        SearchQuery(date_from="2023-01-06"),
+        SearchQuery(date_to="2023-01-05T12"),
+        SearchQuery(messages_only=True, text="메시지"),
+        SearchQuery(text="없는 말"),
+        SearchQuery(text="\x00"),  # the index separator never creates a hit by itself
+    ]
+    for q in queries:
+        want = [m.id for m in store.iter_messages(chat.id) if q.matches(m)]
+        assert [m.id for _c, m in store.search(case.id, q)] == want
+        assert [m.id for _c, m in store.search(case.id, q)] == want  # second query: from the index
+    assert chat.id in _INDEXES[vault]
+    (hit,) = [m for _c, m in store.search(case.id, SearchQuery(text="정오 메시지"))]
+    store.mark(case.id, [hit.id])
+    assert [m.id for _c, m in ChatStore(vault).search(case.id, SearchQuery(marked=True))] == [hit.id]
+    # a sealed value swapped between rows is caught when the index is built
+    rows = vault._conn.execute("SELECT id, sealed FROM chat_messages ORDER BY seq LIMIT 2").fetchall()
+    vault._conn.execute("UPDATE chat_messages SET sealed = ? WHERE id = ?", (rows[1][1], rows[0][0]))
+    _INDEXES.pop(vault, None)
+    with pytest.raises(IntegrityError):
+        list(store.search(case.id, SearchQuery(text="안녕")))

@@ -367,13 +367,12 @@ class ChatStore:
             yield from self._open_seqs(chat_id, batch, q)
 
     def _open_seqs(self, chat_id: str, seqs: list[int], q: SearchQuery) -> Iterator[Message]:
-        marks = ",".join("?" * len(seqs))
-        rows = self._conn.execute(
-            f"SELECT id, chat_id, seq, sealed FROM chat_messages WHERE chat_id = ? AND seq IN ({marks}) "
-            "ORDER BY seq",
-            (chat_id, *seqs),
-        ).fetchall()
-        for r in rows:
+        sql = "SELECT id, chat_id, seq, sealed FROM chat_messages WHERE chat_id = ? AND seq = ?"
+        for seq in seqs:
+            r = self._conn.execute(sql, (chat_id, seq)).fetchone()
+            if r is None:  # a row removed under us: the index is stale
+                forget_indexes(self.vault)
+                continue
             m = self._message(r)
             if q.matches(m):  # the index only narrows; the opened row decides
                 yield m

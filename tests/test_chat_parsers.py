@@ -637,3 +637,30 @@ def test_search_index_matches_full_scan_and_follows_marks_and_tampering(vault, t
     _INDEXES.pop(vault, None)
     with pytest.raises(IntegrityError):
         list(store.search(case.id, SearchQuery(text="안녕")))
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_fast_search_key_equals_search_key(s: str) -> None:
+    from evidence_kit.core.chat.store import _fast_key
+
+    assert _fast_key(s) == search_key(s)
+    assert _fast_key(f"\u200e{s}\u00a0\u202f") == search_key(f"\u200e{s}\u00a0\u202f")
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Seoul", "UTC"])
+def test_zone_converter_hour_cache_equals_direct_conversion(zone: str) -> None:
+    from datetime import datetime as dt
+    from datetime import timedelta as td
+
+    from evidence_kit.core.chat.timeutil import ZoneConverter, resolve_zone, utc_iso
+
+    tz = resolve_zone(zone)
+    conv = ZoneConverter(tz)
+    # around both 2024 DST changes (Lord Howe shifts by 30 minutes at 02:00)
+    for start in (dt(2024, 3, 30, 22, 0), dt(2024, 10, 26, 22, 0), dt(2024, 4, 6, 22, 0), dt(2024, 10, 5, 22, 0)):
+        for k in range(0, 8 * 60, 7):
+            t = start + td(minutes=k)
+            local = t.strftime("%Y-%m-%dT%H:%M")
+            a, b = t.replace(tzinfo=tz, fold=0), t.replace(tzinfo=tz, fold=1)
+            assert conv.to_utc(local) == (utc_iso(a), a.utcoffset() != b.utcoffset()), local

@@ -146,11 +146,30 @@ def utc_iso(dt: datetime) -> str:
 
 
 class ZoneConverter:
-    """Local wall-clock times of one chat to UTC, flagging DST folds and gaps."""
+    """Local wall-clock times of one chat to UTC, flagging DST folds and gaps.
+
+    Speed: the zone's offset is looked up once per local hour. An hour is taken from the
+    cache only when its first and last second have the same offset under both folds (no
+    transition inside it); any other hour is converted minute by minute as before."""
 
     def __init__(self, zone: tzinfo) -> None:
         self.zone = zone
         self._cache: dict[str, tuple[str, bool]] = {}
+        self._hours: dict[str, timedelta | None] = {}
+
+    def _hour_offset(self, hour_key: str) -> timedelta | None:
+        if hour_key in self._hours:
+            return self._hours[hour_key]
+        start = datetime.fromisoformat(hour_key + ":00")
+        end = start + timedelta(minutes=59, seconds=59)
+        offs = {
+            dt.replace(tzinfo=self.zone, fold=f).utcoffset() for dt in (start, end) for f in (0, 1)
+        }
+        off = offs.pop() if len(offs) == 1 else None
+        if len(self._hours) > 200_000:
+            self._hours.clear()
+        self._hours[hour_key] = off
+        return off
 
     def to_utc(self, local_iso: str) -> tuple[str, bool]:
         """(UTC ISO, ambiguous)."""
@@ -158,10 +177,15 @@ class ZoneConverter:
         if hit is not None:
             return hit
         naive = datetime.fromisoformat(local_iso)
-        a = naive.replace(tzinfo=self.zone, fold=0)
-        b = naive.replace(tzinfo=self.zone, fold=1)
-        ambiguous = a.utcoffset() != b.utcoffset()
-        res = (utc_iso(a), ambiguous)
+        off = self._hour_offset(local_iso[:13]) if len(local_iso) >= 16 else None
+        if off is not None:
+            u = naive - off
+            res = (f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z", False)
+        else:
+            a = naive.replace(tzinfo=self.zone, fold=0)
+            b = naive.replace(tzinfo=self.zone, fold=1)
+            ambiguous = a.utcoffset() != b.utcoffset()
+            res = (utc_iso(a), ambiguous)
         if len(self._cache) > 100_000:
             self._cache.clear()
         self._cache[local_iso] = res

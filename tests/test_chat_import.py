@@ -251,6 +251,7 @@ def test_kakao_families(shared_vault: Vault, tmp_path: Path, builder, label, zon
         assert chat.zone_source == "computer"
         ev = [e for e in vault.events(case_id=case.id) if e.action == "chat-import"][-1]
         assert ev.data["zone_source"] == "computer" and ev.data["zone"] == chat.zone
+        assert ev.data["detected_by"] and "language en" in ev.data["detected_by"][-1]
     (item,) = [i for i in vault.list_items(case.id) if i.id in chat.source_items]
     raw = b"".join(vault.iter_plaintext(item.id))
     assert raw == p.read_bytes()

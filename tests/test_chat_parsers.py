@@ -664,3 +664,15 @@ def test_zone_converter_hour_cache_equals_direct_conversion(zone: str) -> None:
             local = t.strftime("%Y-%m-%dT%H:%M")
             a, b = t.replace(tzinfo=tz, fold=0), t.replace(tzinfo=tz, fold=1)
             assert conv.to_utc(local) == (utc_iso(a), a.utcoffset() != b.utcoffset()), local
+
+
+def test_whatsapp_language_from_clock_and_generated_lines_not_from_messages() -> None:
+    en_clock_ko_text = f"25/12/2023, 3:53{fx.NNBSP}pm - 김민수: 한국어로 쓴 메시지\n".encode()
+    sn = sniff_text(en_clock_ko_text, "x.txt")
+    assert sn is not None and sn.locale == "en"
+    ko_clock_en_text = "2023. 12. 25. 오후 3:54 - Kim: all English words, deleted omitted\n".encode()
+    sn = sniff_text(ko_clock_en_text, "x.txt")
+    assert sn is not None and sn.locale == "ko"
+    no_words = "25/12/2023, 15:53 - 김민수: 한국어 메시지\n25/12/2023, 15:54 - Anna: image omitted\n".encode()
+    sn = sniff_text(no_words, "x.txt")
+    assert sn is not None and sn.locale == "other"  # the importer will ask for --zone

@@ -384,6 +384,8 @@ class _Importer:
                 "platform": chat.platform,
                 "family": chat.family,
                 "detected": chat.label,
+                # the header/first lines that decided family and language (issue 18)
+                "detected_by": list(self.pl.sniff.evidence) if self.pl.sniff else [],
                 "locale": chat.locale,
                 "zone": chat.zone,
                 "zone_source": chat.zone_source,

@@ -75,6 +75,14 @@ DELETED = re.compile(
 EDITED = re.compile(r"\u200e?<(?:This message was edited|메시지가 수정되었습니다)>$")
 
 
+_KO_SYSTEM = re.compile(r"님이 |님을 |메시지|그룹|종단간|암호화")
+_EN_SYSTEM = re.compile(
+    r"end-to-end encrypted|omitted|This message was deleted|You deleted|<attached:|created group|"
+    r"\badded\b|\bleft$|changed the subject"
+)
+_EN_AMPM = re.compile(r"^[AaPp][Mm]$")
+
+
 @dataclass(frozen=True)
 class Shape:
     ios: bool
@@ -136,10 +144,18 @@ def sniff(lines: list[str], file_name: str = "") -> Sniff | None:
         count += 1
         evidence.add(m)
         g = m.groupdict()
+        # Language from the fixed parts only (issue 18): the clock word, and WhatsApp's own
+        # generated sentences (lines without a "sender: " part, or iOS lines marked U+200E);
+        # never from what people wrote.
         ap = g["ap1"] or ""
-        if ap in ("오전", "오후") or re.search("[가-힣]", g["rest"][:200]):
+        rest = g["rest"] or ""
+        sep = rest.find(": ")
+        generated = rest[sep + 2 :] if sep > 0 and rest[sep + 2 : sep + 3] == "\u200e" else ""
+        if sep < 0:
+            generated = rest
+        if ap in ("오전", "오후") or _KO_SYSTEM.search(generated[:200]):
             korean = True
-        if g["ap2"] or re.search(r"end-to-end encrypted|omitted|deleted|attached|created group", g["rest"]):
+        if (g["ap2"] and _EN_AMPM.match(g["ap2"])) or _EN_SYSTEM.search(generated[:200]):
             english = True
         if not first_year:
             first_year = g["d1"] if sh.year_first else g["d3"]

@@ -676,3 +676,39 @@ def test_whatsapp_language_from_clock_and_generated_lines_not_from_messages() ->
     no_words = "25/12/2023, 15:53 - 김민수: 한국어 메시지\n25/12/2023, 15:54 - Anna: image omitted\n".encode()
     sn = sniff_text(no_words, "x.txt")
     assert sn is not None and sn.locale == "other"  # the importer will ask for --zone
+
+
+def test_german_ios_export_imports_placeholders_deletions_and_edits(vault, tmp_path) -> None:
+    """The de-AT shape of issue 18, end to end through the importer."""
+    from evidence_kit.core.chat.importer import import_chat
+    from evidence_kit.core.chat.store import ChatStore
+
+    body = [
+        f"[13/06/2022, 09:00:00] Familie: {LRM}Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt.\r\n",
+        "[13/06/2022, 09:00:01] Anna: Hallo\r\n",
+        "[13/06/2022, 09:00:02] Ben: Servus\r\n",
+        fx.wa_ios_line("Anna", "Bild weggelassen", sec=3),
+        fx.wa_ios_line("Ben", "Video weggelassen", sec=4),
+        fx.wa_ios_line("Anna", "Sticker weggelassen", sec=5),
+        fx.wa_ios_line("Ben", "GIF weggelassen", sec=6),
+        fx.wa_ios_line("Anna", "Diese Nachricht wurde gelöscht.", sec=7),
+        fx.wa_ios_line("Ben", "Du hast diese Nachricht gelöscht.", sec=8),
+        f"[13/06/2022, 09:00:09] Anna: korrigiert {LRM}<Diese Nachricht wurde bearbeitet>\r\n",
+        f"{LRM}[13/06/2022, 09:00:10] Anna: {LRM}<Anhang: 00000013-PHOTO-2022-06-13-09-00-10.jpg>\r\n",
+    ]
+    z = fx.make_zip(
+        tmp_path / "WhatsApp Chat - Familie.zip",
+        [("_chat.txt", "".join(body).encode()), ("00000013-PHOTO-2022-06-13-09-00-10.jpg", fx.jpeg_bytes("de"))],
+    )
+    case = vault.create_case("de")
+    chat = import_chat(vault, case.id, [z], zone="Europe/Vienna").chats[0]
+    msgs = list(ChatStore(vault).iter_messages(chat.id))
+    real = [m for m in msgs if m.kind == KIND_MESSAGE]
+    assert len(real) == 10 and chat.message_count == 10
+    assert chat.missing_count == 4  # the four "weggelassen" placeholders
+    assert [m.event for m in real].count(EV_DELETED) == 2
+    assert [m.sender for m in real if F_EDITED in m.flags] == ["Anna"]
+    (att,) = [a for m in real for a in m.attachments if a.status != ST_MISSING]
+    assert att.name == "00000013-PHOTO-2022-06-13-09-00-10.jpg" and att.item_id
+    assert chat.unreferenced_media == []
+    assert [m.sender for m in msgs if m.kind != KIND_MESSAGE] == ["Familie"]

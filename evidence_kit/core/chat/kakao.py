@@ -136,6 +136,12 @@ PLACEHOLDERS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^\(Emoticon\) ?$"), "sticker"),
     (re.compile(r"^Voice (?:Note|Message)$"), "voice"),
 ]
+# All placeholders in one pattern (one match call per message instead of one per form).
+_PLACEHOLDER_ANY = re.compile(
+    "|".join(f"(?P<p{i}>{p.pattern.lstrip('^').rstrip('$')})" for i, (p, _k) in enumerate(PLACEHOLDERS)).join(
+        ("^(?:", ")$")
+    )
+)
 FILE_PLACEHOLDER = re.compile(r"^(?:파일|File): (?P<name>.+)$")
 HEX_MEDIA = re.compile(r"^[0-9a-f]{64}\.(?:jpe?g|png|gif|webp|mp4|mov|heic|m4a|aac)$", re.IGNORECASE)
 
@@ -309,6 +315,11 @@ class KakaoParser:
         self.saved_at = ""
         self._line_no_in_part = 0
         self.table = ANDROID_TS if family == ANDROID else IOS_TS
+        self._ordered = list(self.table)
+
+    def _prefer(self, msg: re.Pattern[str]) -> None:
+        if self._ordered[0][0] is not msg:
+            self._ordered.sort(key=lambda t: t[0] is not msg)
 
     # A header line is only a header near the top of a part.
     def classify(self, line: Line) -> Start | None:
@@ -367,12 +378,14 @@ class KakaoParser:
         return None
 
     def _mobile(self, s: str, off: int) -> Start | None:
-        for msg, sysl, only in self.table:
+        # A file keeps one timestamp form: the form that matched last is tried first.
+        for msg, sysl, only in self._ordered:
             m = msg.match(s)
             if m:
                 local = _local(m.groupdict())
                 if not local:
                     return None
+                self._prefer(msg)
                 return Start(
                     KIND_MESSAGE,
                     sender=m.group("name"),
@@ -433,7 +446,7 @@ def body_attachments(body: str, media: MediaIndex) -> list[Attachment]:
     b = body.strip("\r\n")
     if "\n" in b or "\r" in b or (" " in b and HEX_MEDIA_ANY.search(b)):
         return _multi_attachments(b, media)
-    ref = media.find_name(b) if len(b) < 300 else None
+    ref = media.find_name(b) if media.by_name and len(b) < 300 else None
     if ref is not None:
         kind = "photo" if HEX_MEDIA.match(b) or b.lower().endswith((".jpg", ".jpeg", ".png")) else "file"
         return [Attachment(kind, b, ref.status, item_id=ref.item_id)]
@@ -442,9 +455,10 @@ def body_attachments(body: str, media: MediaIndex) -> list[Attachment]:
     m = FILE_PLACEHOLDER.match(b)
     if m:
         return [media.attach_name("file", m.group("name"), missing_reason=R_NOT_IN_EXPORT)]
-    for pat, kind in PLACEHOLDERS:
-        if pat.match(b):
-            return [Attachment(kind, "", ST_MISSING, reason=R_PLACEHOLDER, detail=b)]
+    pm = _PLACEHOLDER_ANY.match(b)
+    if pm and pm.lastgroup:
+        kind = PLACEHOLDERS[int(pm.lastgroup[1:])][1]
+        return [Attachment(kind, "", ST_MISSING, reason=R_PLACEHOLDER, detail=b)]
     return []
 
 

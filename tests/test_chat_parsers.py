@@ -648,7 +648,7 @@ def test_fast_search_key_equals_search_key(s: str) -> None:
     assert _fast_key(f"\u200e{s}\u00a0\u202f") == search_key(f"\u200e{s}\u00a0\u202f")
 
 
-@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Seoul", "UTC"])
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Seoul", "Asia/Kolkata", "UTC"])
 def test_zone_converter_hour_cache_equals_direct_conversion(zone: str) -> None:
     from datetime import datetime as dt
     from datetime import timedelta as td
@@ -661,9 +661,14 @@ def test_zone_converter_hour_cache_equals_direct_conversion(zone: str) -> None:
     for start in (dt(2024, 3, 30, 22, 0), dt(2024, 10, 26, 22, 0), dt(2024, 4, 6, 22, 0), dt(2024, 10, 5, 22, 0)):
         for k in range(0, 8 * 60, 7):
             t = start + td(minutes=k)
-            local = t.strftime("%Y-%m-%dT%H:%M")
             a, b = t.replace(tzinfo=tz, fold=0), t.replace(tzinfo=tz, fold=1)
-            assert conv.to_utc(local) == (utc_iso(a), a.utcoffset() != b.utcoffset()), local
+            want = (utc_iso(a), a.utcoffset() != b.utcoffset())
+            for local in (t.strftime("%Y-%m-%dT%H:%M"), t.strftime("%Y-%m-%dT%H:%M:") + f"{k % 60:02d}"):
+                if local.endswith(f":{k % 60:02d}") and len(local) == 19:
+                    a2 = t.replace(second=k % 60, tzinfo=tz, fold=0)
+                    b2 = t.replace(second=k % 60, tzinfo=tz, fold=1)
+                    want = (utc_iso(a2), a2.utcoffset() != b2.utcoffset())
+                assert conv.to_utc(local) == want, local
 
 
 def test_whatsapp_language_from_clock_and_generated_lines_not_from_messages() -> None:

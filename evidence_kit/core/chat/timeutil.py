@@ -156,6 +156,7 @@ class ZoneConverter:
         self.zone = zone
         self._cache: dict[str, tuple[str, bool]] = {}
         self._hours: dict[str, timedelta | None] = {}
+        self._utc_hour: dict[str, str] = {}
 
     def _hour_offset(self, hour_key: str) -> timedelta | None:
         if hour_key in self._hours:
@@ -168,6 +169,7 @@ class ZoneConverter:
         off = offs.pop() if len(offs) == 1 else None
         if len(self._hours) > 200_000:
             self._hours.clear()
+            self._utc_hour.clear()
         self._hours[hour_key] = off
         return off
 
@@ -176,8 +178,16 @@ class ZoneConverter:
         hit = self._cache.get(local_iso)
         if hit is not None:
             return hit
-        naive = datetime.fromisoformat(local_iso)
         off = self._hour_offset(local_iso[:13]) if len(local_iso) >= 16 else None
+        if off is not None and not off.total_seconds() % 3600:
+            # Whole-hour offset: minutes and seconds are the local ones; only the hour moves.
+            prefix = self._utc_hour.get(local_iso[:13])
+            if prefix is None:
+                u = datetime.fromisoformat(local_iso[:13] + ":00") - off
+                prefix = self._utc_hour[local_iso[:13]] = f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}"
+            rest = local_iso[13:16] + (local_iso[16:19] if len(local_iso) >= 19 else ":00")
+            return (f"{prefix}{rest}Z", False)
+        naive = datetime.fromisoformat(local_iso)
         if off is not None:
             u = naive - off
             res = (f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z", False)

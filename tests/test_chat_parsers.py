@@ -648,7 +648,9 @@ def test_fast_search_key_equals_search_key(s: str) -> None:
     assert _fast_key(f"\u200e{s}\u00a0\u202f") == search_key(f"\u200e{s}\u00a0\u202f")
 
 
-@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Seoul", "Asia/Kolkata", "UTC"])
+@pytest.mark.parametrize(
+    "zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Seoul", "Asia/Kolkata", "UTC"]
+)
 def test_zone_converter_hour_cache_equals_direct_conversion(zone: str) -> None:
     from datetime import datetime as dt
     from datetime import timedelta as td

@@ -525,6 +525,7 @@ def test_kakao_multi_photo_message_links_every_file() -> None:
     # space-separated on one line too; a body that merely mentions a file links nothing
     mi2 = _media(names)
     assert len(kakao.body_attachments(" ".join(names), mi2)) == 4
+    assert len(kakao.body_attachments(", ".join(names), _media(names))) == 4
     mi3 = _media(names)
     assert kakao.body_attachments(f"look at {names[0]}\nnice", mi3) == []
     assert len(mi3.unreferenced()) == 4  # a rejected body marks nothing as referenced

@@ -471,7 +471,7 @@ def _multi_attachments(b: str, media: MediaIndex) -> list[Attachment]:
     (or a 64-hex media name), or the body is ordinary text and nothing is linked."""
     parts = [p for p in re.split(r"[\r\n]+", b) if p.strip()]
     if len(parts) == 1:
-        parts = b.split()
+        parts = [p for p in re.split(r"[\s,]+", b) if p]
     if not 2 <= len(parts) <= 200:
         return []
     if not all(HEX_MEDIA.match(p.strip()) or media.peek_name(p) is not None for p in parts):

@@ -638,6 +638,11 @@ def test_search_index_matches_full_scan_and_follows_marks_and_tampering(vault, t
     _INDEXES.pop(vault, None)
     with pytest.raises(IntegrityError):
         list(store.search(case.id, SearchQuery(text="안녕")))
+    vault._conn.execute("UPDATE chat_messages SET sealed = ? WHERE id = ?", (rows[0][1], rows[0][0]))
+    assert [m.id for _c, m in store.search(case.id, SearchQuery(text="안녕"))]
+    assert vault in _INDEXES
+    vault.lock()
+    assert vault not in _INDEXES  # locking drops the opened text
 
 
 @given(st.text(max_size=40))

@@ -471,6 +471,8 @@ def test_cli_chat_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
     base = ["--vault", str(vp), "--lang", "en"]
     assert cli_main([*base, "chat", "import", str(p)]) == 2  # asks for the date order
     assert "--date-order" in capsys.readouterr().err
+    assert cli_main([*base, "chat", "import", str(p), "--date-order", "dmy"]) == 2  # then for the zone
+    assert "--zone" in capsys.readouterr().err
     assert cli_main([*base, "chat", "import", str(p), "--date-order", "dmy", "--zone", "Asia/Seoul"]) == 0
     out = capsys.readouterr().out
     assert "WhatsApp Android" in out and "Asia/Seoul" in out

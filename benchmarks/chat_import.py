@@ -1,6 +1,11 @@
 """Benchmark: import a generated KakaoTalk Android export of 100,000 and 1,000,000 lines
-(issue 12). Each import runs in a fresh child process; its peak RSS shows that memory does
-not grow with the file (the parser streams one record at a time).
+(issues 12, 18). Each import runs in a fresh child process; its peak RSS shows that memory
+does not grow with the file (the parser streams one record at a time).
+
+The peer measured in the same run is a plain-Python line split of the same file (read in
+1 MiB chunks, bytes.splitlines): `ratio_to_line_split` is import time / split time. After the
+import the child searches twice (a first query builds the in-memory index, the second uses
+it) and prints both times.
 
     .venv/bin/python benchmarks/chat_import.py [--lines 100000 1000000]
 """
@@ -49,6 +54,19 @@ def generate(path: Path, lines: int) -> None:
             i += 1
 
 
+def line_split_seconds(path: Path) -> tuple[float, int]:
+    """The floor any text importer pays: read the file and split it into lines."""
+    t0 = time.monotonic()
+    n = 0
+    tail = b""
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            lines = (tail + chunk).split(b"\n")
+            tail = lines.pop()
+            n += len(lines)
+    return time.monotonic() - t0, n + (1 if tail else 0)
+
+
 def run_import(path: Path, vault_dir: Path) -> dict[str, object]:
     from evidence_kit.core.chat.importer import import_chat
     from evidence_kit.core.keys import floor_params
@@ -60,6 +78,18 @@ def run_import(path: Path, vault_dir: Path) -> dict[str, object]:
     res = import_chat(v, case.id, [path])
     elapsed = time.monotonic() - t0
     chat = res.chats[0]
+    rss_import = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    split_s, split_lines = line_split_seconds(path)
+    from evidence_kit.core.chat.store import ChatStore, SearchQuery
+
+    store = ChatStore(v)
+    t1 = time.monotonic()
+    first = sum(1 for _ in store.search(case.id, SearchQuery(text="메시지 번호 77777 ")))
+    t2 = time.monotonic()
+    again = sum(1 for _ in store.search(case.id, SearchQuery(text="번호 4243 입니다")))
+    t3 = time.monotonic()
+    marked = sum(1 for _ in store.search(case.id, SearchQuery(sender="사용자7", date_from="2023-02-03")))
+    t4 = time.monotonic()
     v.lock()
     return {
         "records": chat.message_count + chat.event_count,
@@ -67,7 +97,17 @@ def run_import(path: Path, vault_dir: Path) -> dict[str, object]:
         "missing_media": chat.missing_count,
         "seconds": round(elapsed, 1),
         "lines_per_s": None,
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "line_split_s": round(split_s, 2),
+        "line_split_lines": split_lines,
+        "ratio_to_line_split": round(elapsed / max(split_s, 1e-6), 1),
+        "peak_rss_mib": rss_import,
+        "search_first_s": round(t2 - t1, 2),
+        "search_first_hits": first,
+        "search_again_s": round(t3 - t2, 3),
+        "search_again_hits": again,
+        "search_sender_date_s": round(t4 - t3, 3),
+        "search_sender_date_hits": marked,
+        "peak_rss_after_search_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
 

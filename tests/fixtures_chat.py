@@ -473,3 +473,101 @@ def wa_ios_zip(path: Path) -> Path:
 
 def utc(y: int, mo: int, d: int, h: int, mi: int, s: int = 0) -> str:
     return datetime(y, mo, d, h, mi, s, tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --------------------------------------------------------------------------- issue 18: real-world variants
+# Each written in the form real exports take (our own words, no one's chat).
+
+
+def kakao_android_en_lower_pm() -> tuple[str, bytes]:
+    """2015 Android English with lowercase, unspaced and dotted am/pm."""
+    lines = [
+        "\ufeffKakaoTalk Chats with Kim\r\n",
+        "Date Saved : Aug 1, 2015 9:10 pm\r\n",
+        "\r\n",
+        "August 1, 2015, 9:05 pm, Kim : lowercase pm\r\n",
+        "August 1, 2015, 9:06pm, Lee : no space\r\n",
+        f"August 1, 2015, 12:07{NNBSP}a.m., Kim : dotted, narrow space\r\n",
+        "August 1, 2015, 9:08 P.M., Lee left this chatroom.\r\n",
+    ]
+    return "KakaoTalkChats.txt", "".join(lines).encode()
+
+
+def kakao_pc_en_lower_pm() -> tuple[str, bytes]:
+    lines = [
+        "Friends with KakaoTalk Chats\r\n",
+        "Date Saved : 2015-08-02 10:11:12\r\n",
+        "\r\n",
+        "--------------- Saturday, August 1, 2015 ---------------\r\n",
+        "[Kim] [9:05 pm] lowercase\r\n",
+        "[Lee] [12:30 a.m.] dotted\r\n",
+    ]
+    return "KakaoTalk_20150802_1011_12_001_group.txt", "".join(lines).encode()
+
+
+def kakao_ios_en_no_file_line() -> tuple[str, bytes]:
+    """iOS English that starts with a title instead of the Talk_ file name: only the
+    iOS-only line shapes (no comma after the year, 'time: text' system lines) tell it."""
+    text = (
+        "KakaoTalk Chats with Kim\n"
+        "Date Saved : Aug 3, 2021 9:00 am\n"
+        "\n"
+        "Monday, August 2, 2021\n"
+        "Aug 2, 2021 10:14 am, Kim : hi\n"
+        "Aug 2, 2021 10:15 am, Lee : there\n"
+        "Aug 2, 2021 10:16 am: Lee left this chatroom.\n"
+        "Aug 2, 2021 10:17 am: Kim invited Park.\n"
+    )
+    return "KakaoTalkChats.txt", text.encode()
+
+
+def kakao_pc_en_header_ko_times() -> tuple[str, bytes]:
+    """A PC export whose header is English but whose times are 오전/오후: Korean format."""
+    lines = [
+        "Family with KakaoTalk Chats\r\n",
+        "Date Saved : 2024-02-01 21:00:00\r\n",
+        "\r\n",
+        "--------------- 2024년 2월 1일 목요일 ---------------\r\n",
+        "[엄마] [오후 8:01] hello in English\r\n",
+        "[아빠] [오후 8:02] another English body\r\n",
+    ]
+    return "KakaoTalk_20240201_2100_00_000_group.txt", "".join(lines).encode()
+
+
+def kakao_android_multi_photo(names: list[str]) -> tuple[str, bytes]:
+    body = "\n".join(names)
+    lines = [
+        "\ufeff사진방 2 카카오톡 대화\r\n",
+        "저장한 날짜 : 2024년 5월 1일 오후 3:00\r\n",
+        "\r\n",
+        f"2024년 5월 1일 오후 2:00, 김민수 : {body}\r\n",
+        "2024년 5월 1일 오후 2:01, 이지은 : 잘 받았어요\r\n",
+    ]
+    return "KakaoTalkChats.txt", "".join(lines).encode()
+
+
+def wa_android_es_am() -> tuple[str, bytes]:
+    """Spanish Android 12-hour: 'a. m.' / 'p. m.' with a no-break space, midnight as 00."""
+    nb = "\u00a0"
+    lines = [
+        f"3/12/23, 00:08{nb}a.{nb}m. - Ana: pasada la medianoche\n",
+        f"3/12/23, 1:15{nb}p.{nb}m. - Luis: por la tarde\n",
+        "13/12/23, 12:00 a. m. - Ana: medianoche\n",
+    ]
+    return "Chat de WhatsApp con Ana.txt", "".join(lines).encode()
+
+
+def wa_ios_line(sender: str, body: str, *, lrm: bool = True, sec: int = 0) -> str:
+    m = LRM if lrm else ""
+    return f"{m}[02/06/2022, 13:10:{sec:02d}] {sender}: {m}{body}\r\n"
+
+
+def wa_ios_phrase_chat(phrases: list[str]) -> tuple[str, bytes]:
+    """A de-AT-style iOS chat: each phrase on its own line from a real member, after the
+    group's pseudo-author system line and one ordinary message from that member."""
+    lines = [
+        f"[13/06/2022, 09:00:00] Familie: {LRM}Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt.\r\n",
+        "[13/06/2022, 09:00:01] Anna: Hallo\r\n",
+    ]
+    lines += [wa_ios_line("Anna", p, sec=i % 60) for i, p in enumerate(phrases)]
+    return "_chat.txt", "".join(lines).encode()

@@ -24,6 +24,7 @@ from evidence_kit.core.chat.errors import (
 from evidence_kit.core.chat.importer import detect, import_chat
 from evidence_kit.core.chat.model import KIND_MESSAGE, ST_MISSING, ST_RECORDED, ST_STORED
 from evidence_kit.core.chat.store import ChatStore, SearchQuery
+from evidence_kit.core.chat.timeutil import ZoneNeededError
 from evidence_kit.core.errors import CancelledError, IntegrityError
 from evidence_kit.core.vault import Vault
 
@@ -229,7 +230,7 @@ def test_sealed_rows_are_bound_to_their_place(vault: Vault, tmp_path: Path) -> N
         (fx.kakao_pc_en, "KakaoTalk PC, English, 2015", None, 4),
         (fx.kakao_android_en, "KakaoTalk Android, English, 2025", None, 3),
         (fx.kakao_ios_en, "KakaoTalk iOS, English, 2021", None, 2),
-        (fx.kakao_mac_csv, "KakaoTalk Mac (CSV), Korean, 2015", "Asia/Seoul", 4),
+        (fx.kakao_mac_csv, "KakaoTalk Mac (CSV), English, 2015", None, 4),  # header decides, not text
     ],
 )
 def test_kakao_families(shared_vault: Vault, tmp_path: Path, builder, label, zone, n_msgs) -> None:
@@ -237,13 +238,20 @@ def test_kakao_families(shared_vault: Vault, tmp_path: Path, builder, label, zon
     case = vault.create_case("k")
     p = write(tmp_path, builder())
     assert detect([p]).label == label
-    res = import_chat(vault, case.id, [p])
+    if not zone:  # English format: the zone is asked for, never taken from this computer silently
+        with pytest.raises(ZoneNeededError) as ei:
+            import_chat(vault, case.id, [p])
+        assert "--zone" in ei.value.message("ko") and "--zone" in ei.value.message("en")
+    res = import_chat(vault, case.id, [p], zone=None if zone else "local")
     chat = res.chats[0]
     assert chat.label == label and chat.message_count == n_msgs
     if zone:
         assert (chat.zone, chat.zone_source) == (zone, "korean-locale")
     else:
         assert chat.zone_source == "computer"
+        ev = [e for e in vault.events(case_id=case.id) if e.action == "chat-import"][-1]
+        assert ev.data["zone_source"] == "computer" and ev.data["zone"] == chat.zone
+        assert ev.data["detected_by"] and "language en" in ev.data["detected_by"][-1]
     (item,) = [i for i in vault.list_items(case.id) if i.id in chat.source_items]
     raw = b"".join(vault.iter_plaintext(item.id))
     assert raw == p.read_bytes()
@@ -302,7 +310,7 @@ def test_whatsapp_ambiguous_date_order_is_asked_and_recorded(shared_vault: Vault
         import_chat(vault, case.id, [p])
     assert "--date-order" in ei.value.message("ko")
     assert vault.list_items(case.id) == []  # asked before anything was stored
-    res = import_chat(vault, case.id, [p], date_order="mdy")
+    res = import_chat(vault, case.id, [p], date_order="mdy", zone="UTC")
     assert (res.date_order, res.date_order_source) == ("mdy", "user")
     first = messages(vault, res.chats[0].id)[0]
     assert first.local_time == "2024-01-02T10:00"
@@ -310,7 +318,7 @@ def test_whatsapp_ambiguous_date_order_is_asked_and_recorded(shared_vault: Vault
     assert ev.data["date_order"] == "mdy" and ev.data["date_order_source"] == "user"
     p2 = write(tmp_path, fx.wa_android_dmy_12h())
     with pytest.raises(DateOrderConflictError):
-        import_chat(vault, case.id, [p2], date_order="mdy")
+        import_chat(vault, case.id, [p2], date_order="mdy", zone="UTC")
 
 
 def test_whatsapp_ios_zip_with_media_and_zone(shared_vault: Vault, tmp_path: Path) -> None:
@@ -394,7 +402,7 @@ def test_zip_symlink_bomb_and_overlap_refused(shared_vault: Vault, tmp_path: Pat
 def test_record_only_case_keeps_text_and_only_hashes_media(vault: Vault, tmp_path: Path) -> None:
     case = vault.create_case("상담", policy="record_only")
     z = fx.wa_ios_zip(src(tmp_path) / "WhatsApp Chat - Family.zip")
-    res = import_chat(vault, case.id, [z])
+    res = import_chat(vault, case.id, [z], zone="Europe/Berlin")
     items = {i.original_name: i for i in vault.list_items(case.id)}
     photo = items["00000013-PHOTO-2022-06-02-16-18-56.jpg"]
     assert not photo.retained and photo.stored_sha256 is None and photo.stored_size is None
@@ -463,6 +471,8 @@ def test_cli_chat_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
     base = ["--vault", str(vp), "--lang", "en"]
     assert cli_main([*base, "chat", "import", str(p)]) == 2  # asks for the date order
     assert "--date-order" in capsys.readouterr().err
+    assert cli_main([*base, "chat", "import", str(p), "--date-order", "dmy"]) == 2  # then for the zone
+    assert "--zone" in capsys.readouterr().err
     assert cli_main([*base, "chat", "import", str(p), "--date-order", "dmy", "--zone", "Asia/Seoul"]) == 0
     out = capsys.readouterr().out
     assert "WhatsApp Android" in out and "Asia/Seoul" in out

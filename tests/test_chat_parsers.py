@@ -11,25 +11,32 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evidence_kit.core.chat import kakao, whatsapp
-from evidence_kit.core.chat.common import MediaIndex
+from evidence_kit.core.chat.common import MediaIndex, MediaRef
 from evidence_kit.core.chat.detect import sniff_text
 from evidence_kit.core.chat.jsonstream import MAX_VALUE, JsonStream, JsonSyntaxError, loads_tolerant
 from evidence_kit.core.chat.model import (
     EV_BLANK,
     EV_DATE,
+    EV_DELETED,
     EV_HIDDEN,
     EV_INVITED,
     EV_JOINED,
     EV_LEFT,
+    F_EDITED,
     F_INVALID_UTF8,
     KIND_MESSAGE,
+    R_OMITTED,
+    ST_MISSING,
     search_key,
 )
+from evidence_kit.core.chat.phrases import Phrase, parse_table, phrases_path
+from evidence_kit.core.chat.phrases import table as phrase_table
 from evidence_kit.core.chat.telegram import flatten_text, walk
 from evidence_kit.core.chat.textlines import Record, iter_lines
 from evidence_kit.core.chat.timeutil import hour24
 
 from . import fixtures_chat as fx
+from .fixtures_chat import LRM
 
 
 def chunked(data: bytes, n: int) -> Iterator[bytes]:
@@ -73,7 +80,8 @@ def check_lossless(recs: list[Record], data: bytes) -> None:
         (fx.kakao_android_ko, kakao.ANDROID, "ko", "2025"),
         (fx.kakao_android_en, kakao.ANDROID, "en", "2025"),
         (fx.kakao_ios_en, kakao.IOS, "en", "2021"),
-        (fx.kakao_mac_csv, kakao.MAC_CSV, "ko", "2015"),
+        # The English header decides, not the Korean message text (issue 18.5).
+        (fx.kakao_mac_csv, kakao.MAC_CSV, "en", "2015"),
         (fx.wa_android_dmy_12h, whatsapp.ANDROID, "en", "2023"),
         (fx.wa_android_ko, whatsapp.ANDROID, "ko", "2023"),
         (fx.wa_ios_dmy, whatsapp.IOS, "en", "2022"),
@@ -401,3 +409,319 @@ def test_search_key_normalises_only_a_copy() -> None:
     assert search_key("\u200eHello\u202fWorld\u00a0 ") == "hello world"
     assert search_key("ＡＢＣ") == "abc"
     assert EV_BLANK and EV_HIDDEN  # constants exported for the importers
+
+
+# --------------------------------------------------------------------------- issue 18: real-world variants
+
+
+@pytest.mark.parametrize(
+    ("ap", "h", "want"),
+    [("pm", 9, 21), ("p.m.", 9, 21), ("P.M.", 12, 12), ("a. m.", 12, 0), ("a.\u00a0m.", 0, 0),
+     ("A\u202fM", 7, 7), ("오후", 1, 13), ("am", 0, 0)],
+)
+def test_hour24_every_spelling(ap: str, h: int, want: int) -> None:
+    assert hour24(h, ap) == want
+
+
+def test_hour24_refuses_pm_zero_and_thirteen() -> None:
+    for h, ap in ((0, "pm"), (13, "am")):
+        with pytest.raises(ValueError):
+            hour24(h, ap)
+
+
+def test_kakao_lowercase_and_dotted_ampm_android_pc() -> None:
+    name, data = fx.kakao_android_en_lower_pm()
+    sn = sniff_text(data, name)
+    assert sn is not None and (sn.family, sn.locale) == (kakao.ANDROID, "en")
+    recs = kakao_records(kakao.ANDROID, data)
+    check_lossless(recs, data)
+    msgs = [(r.sender, r.local_time) for r in recs if r.kind == KIND_MESSAGE]
+    assert msgs == [("Kim", "2015-08-01T21:05"), ("Lee", "2015-08-01T21:06"), ("Kim", "2015-08-01T00:07")]
+    assert [r.event for r in recs if r.local_time == "2015-08-01T21:08"] == [EV_LEFT]
+    name, data = fx.kakao_pc_en_lower_pm()
+    sn = sniff_text(data, name)
+    assert sn is not None and sn.family == kakao.PC
+    recs = kakao_records(kakao.PC, data)
+    check_lossless(recs, data)
+    assert [r.local_time for r in recs if r.kind == KIND_MESSAGE] == ["2015-08-01T21:05", "2015-08-01T00:30"]
+
+
+def test_kakao_ios_told_from_android_with_deciding_lines() -> None:
+    name, data = fx.kakao_ios_en_no_file_line()
+    sn = sniff_text(data, name)
+    assert sn is not None and (sn.family, sn.locale) == (kakao.IOS, "en")
+    assert any("line 7" in e and "iOS" in e for e in sn.evidence)  # the "time: text" system line
+    assert "family KakaoTalk iOS" in sn.evidence[-1]
+    recs = kakao_records(kakao.IOS, data)
+    check_lossless(recs, data)
+    assert [r.event for r in recs if r.kind != KIND_MESSAGE and r.local_time.endswith(("10:16", "10:17"))] == [
+        EV_LEFT,
+        EV_INVITED,
+    ]
+    assert not [r for r in recs if r.event == "unparsed"]
+    assert sn.title == "Kim"
+
+
+def test_kakao_language_from_format_not_header_or_content() -> None:
+    name, data = fx.kakao_pc_en_header_ko_times()
+    sn = sniff_text(data, name)
+    assert sn is not None and (sn.family, sn.locale) == (kakao.PC, "ko")  # 오전/오후 and 년월일 decide
+    assert "Korean" in sn.evidence[-1]
+    name, data = fx.kakao_mac_csv()  # English header, Korean text: English format
+    sn = sniff_text(data, name)
+    assert sn is not None and sn.locale == "en"
+    ko_csv = data.replace(b"Date,User,Message", "날짜,사용자,메시지".encode())
+    sn = sniff_text(ko_csv, name)
+    assert sn is not None and sn.locale == "ko"
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("친구들 님과 카카오톡 대화", "친구들"),
+        ("친구들 님과의 카카오톡 대화", "친구들"),
+        ("우리반 23 카카오톡 대화", "우리반 23"),
+        ("Friends with KakaoTalk Chats", "Friends"),
+        ("KakaoTalk Chats with Friends", "Friends"),
+        ("KakaoTalk Chat with Friends  ", "Friends"),
+        ("Talk with Kim KakaoTalk Chats", "Talk with Kim"),
+    ],
+)
+def test_kakao_title_forms(line: str, title: str) -> None:
+    data = (
+        f"\ufeff{line}\r\n저장한 날짜 : 2024년 5월 1일 오후 3:00\r\n\r\n"
+        "2024년 5월 1일 오후 2:00, 김민수 : 안녕\r\n"
+    ).encode()
+    sn = sniff_text(data, "KakaoTalkChats.txt")
+    assert sn is not None and sn.title == title
+    recs = kakao_records(kakao.ANDROID, data)
+    assert recs[0].event == "header" and not [r for r in recs if r.event == "unparsed"]
+
+
+def test_kakao_ios_file_line_is_a_header_whatever_the_family() -> None:
+    _name, data = fx.kakao_ios_en()
+    recs = kakao_records(kakao.IOS, data)
+    assert recs[0].event == "header"
+
+
+def _media(names: list[str]) -> MediaIndex:
+    mi = MediaIndex()
+    for i, n in enumerate(names):
+        mi.add(f"KakaoTalk_Chats_2024-05-01/{n}", MediaRef(f"item{i}", "stored", f"KakaoTalk_Chats_2024-05-01/{n}"))
+    return mi
+
+
+def test_kakao_multi_photo_message_links_every_file() -> None:
+    names = [f"{i:064x}.jpg" for i in range(1, 5)]
+    mi = _media(names)
+    _name, data = fx.kakao_android_multi_photo(names)
+    kp = kakao.KakaoParser(kakao.ANDROID, mi)
+    recs = list(kp.records(chunked(data, 11), "item"))
+    check_lossless(recs, data)
+    (msg,) = [r for r in recs if r.kind == KIND_MESSAGE and r.sender == "김민수"]
+    _ev, atts = kp.attachments(msg)
+    assert [(a.kind, a.name, a.item_id) for a in atts] == [("photo", n, f"item{i}") for i, n in enumerate(names)]
+    assert mi.unreferenced() == []
+    # space-separated on one line too; a body that merely mentions a file links nothing
+    mi2 = _media(names)
+    assert len(kakao.body_attachments(" ".join(names), mi2)) == 4
+    assert len(kakao.body_attachments(", ".join(names), _media(names))) == 4
+    mi3 = _media(names)
+    assert kakao.body_attachments(f"look at {names[0]}\nnice", mi3) == []
+    assert len(mi3.unreferenced()) == 4  # a rejected body marks nothing as referenced
+
+
+def test_whatsapp_spanish_a_m_midnight() -> None:
+    name, data = fx.wa_android_es_am()
+    sn = sniff_text(data, name)
+    assert sn is not None and sn.family == whatsapp.ANDROID and sn.date_order == "dmy"
+    recs = wa_records(data, "dmy")
+    check_lossless(recs, data)
+    assert [(r.sender, r.local_time, r.flags) for r in recs] == [
+        ("Ana", "2023-12-03T00:08", []),
+        ("Luis", "2023-12-03T13:15", []),
+        ("Ana", "2023-12-13T00:00", []),
+    ]
+
+
+def _phrase_rows() -> list[Phrase]:
+    return list(phrase_table().rows)
+
+
+def test_phrase_file_covers_required_languages_with_sources() -> None:
+    t = phrase_table()
+    langs = {p.lang for p in t.rows}
+    assert {"ko", "en", "de", "fr", "es", "pt", "it", "nl", "tr", "ru", "ja", "zh", "id", "he", "hi"} <= langs
+    data = json.loads(phrases_path().read_text(encoding="utf-8"))
+    for lang in langs:  # every language has all three kinds of marker
+        assert {p.what for p in t.rows if p.lang == lang} == {"omitted", "deleted", "edited"}
+    assert all(p.source in data["sources"] for p in t.rows)
+    bad = dict(data, sources={})
+    with pytest.raises(ValueError, match="unknown source"):
+        parse_table(bad)
+
+
+@pytest.mark.parametrize("row", _phrase_rows(), ids=lambda p: f"{p.lang}-{p.what}-{p.text}")
+def test_every_whatsapp_phrase_row(row: Phrase) -> None:
+    body = f"so {row.text}" if row.what == "edited" else row.text
+    # the second copy differs only in case (where the language's case mapping round-trips;
+    # Turkish dotless i does not) and a trailing mark, as app versions differ
+    other = body.upper() if body.upper().casefold() == body.casefold() else body
+    name, data = fx.wa_ios_phrase_chat([body, other + f" {LRM}"])
+    sn = sniff_text(data, name)
+    assert sn is not None
+    shape = sn.signature[0]
+    assert isinstance(shape, whatsapp.Shape)
+    wp = whatsapp.WhatsAppParser(shape, "dmy", MediaIndex())
+    recs = list(wp.records(chunked(data, 13), "item"))
+    check_lossless(recs, data)
+    assert recs[0].kind != KIND_MESSAGE and recs[0].sender == "Familie"  # pseudo-author stays a system line
+    rows = recs[2:]
+    assert len(rows) == 2 and all(r.kind == KIND_MESSAGE and r.sender == "Anna" for r in rows)
+    for r in rows:
+        event, atts, flags = wp.attachments(r)
+        if row.what == "omitted":
+            assert [(a.kind, a.status, a.reason) for a in atts] == [(row.kind, ST_MISSING, R_OMITTED)]
+        elif row.what == "deleted":
+            assert event == EV_DELETED and atts == []
+        else:
+            assert flags == [F_EDITED] and atts == []
+
+
+def test_whatsapp_member_line_is_a_message_even_if_it_reads_like_a_system_phrase() -> None:
+    lines = [
+        "[13/06/2022, 09:00:00] Anna: Hallo\r\n",
+        f"{LRM}[13/06/2022, 09:00:01] Anna: {LRM}Anna hat die Gruppe verlassen\r\n",
+        f"[13/06/2022, 09:00:02] Familie: {LRM}Ben hat die Gruppe verlassen\r\n",
+    ]
+    data = "".join(lines).encode()
+    recs = wa_records(data, "dmy")
+    assert [r.kind == KIND_MESSAGE for r in recs] == [True, True, False]
+
+
+# --------------------------------------------------------------------------- in-memory search index
+
+
+def test_search_index_matches_full_scan_and_follows_marks_and_tampering(vault, tmp_path) -> None:
+    from evidence_kit.core.chat.importer import import_chat
+    from evidence_kit.core.chat.store import _INDEXES, ChatStore, SearchQuery
+    from evidence_kit.core.errors import IntegrityError
+
+    case = vault.create_case("idx")
+    name, data = fx.kakao_pc_ko()
+    p = tmp_path / "src"
+    p.mkdir()
+    (p / name).write_bytes(data)
+    chat = import_chat(vault, case.id, [p / name]).chats[0]
+    store = ChatStore(vault)
+    queries = [
+        SearchQuery(text="몸말"),
+        SearchQuery(text="사진"),
+        SearchQuery(sender="김민"),
+        SearchQuery(date_from="2023-01-06"),
+        SearchQuery(date_to="2023-01-05T12"),
+        SearchQuery(messages_only=True, text="메시지"),
+        SearchQuery(text="없는 말"),
+        SearchQuery(text="\x00"),  # the index separator never creates a hit by itself
+    ]
+    for q in queries:
+        want = [m.id for m in store.iter_messages(chat.id) if q.matches(m)]
+        assert [m.id for _c, m in store.search(case.id, q)] == want
+        assert [m.id for _c, m in store.search(case.id, q)] == want  # second query: from the index
+    assert chat.id in _INDEXES[vault]
+    (hit,) = [m for _c, m in store.search(case.id, SearchQuery(text="정오 메시지"))]
+    store.mark(case.id, [hit.id])
+    assert [m.id for _c, m in ChatStore(vault).search(case.id, SearchQuery(marked=True))] == [hit.id]
+    # a sealed value swapped between rows is caught when the index is built
+    rows = vault._conn.execute("SELECT id, sealed FROM chat_messages ORDER BY seq LIMIT 2").fetchall()
+    vault._conn.execute("UPDATE chat_messages SET sealed = ? WHERE id = ?", (rows[1][1], rows[0][0]))
+    _INDEXES.pop(vault, None)
+    with pytest.raises(IntegrityError):
+        list(store.search(case.id, SearchQuery(text="안녕")))
+    vault._conn.execute("UPDATE chat_messages SET sealed = ? WHERE id = ?", (rows[0][1], rows[0][0]))
+    assert [m.id for _c, m in store.search(case.id, SearchQuery(text="안녕"))]
+    assert vault in _INDEXES
+    vault.lock()
+    assert vault not in _INDEXES  # locking drops the opened text
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_fast_search_key_equals_search_key(s: str) -> None:
+    from evidence_kit.core.chat.store import _fast_key
+
+    assert _fast_key(s) == search_key(s)
+    assert _fast_key(f"\u200e{s}\u00a0\u202f") == search_key(f"\u200e{s}\u00a0\u202f")
+
+
+@pytest.mark.parametrize(
+    "zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Seoul", "Asia/Kolkata", "UTC"]
+)
+def test_zone_converter_hour_cache_equals_direct_conversion(zone: str) -> None:
+    from datetime import datetime as dt
+    from datetime import timedelta as td
+
+    from evidence_kit.core.chat.timeutil import ZoneConverter, resolve_zone, utc_iso
+
+    tz = resolve_zone(zone)
+    conv = ZoneConverter(tz)
+    # around both 2024 DST changes (Lord Howe shifts by 30 minutes at 02:00)
+    for start in (dt(2024, 3, 30, 22, 0), dt(2024, 10, 26, 22, 0), dt(2024, 4, 6, 22, 0), dt(2024, 10, 5, 22, 0)):
+        for k in range(0, 8 * 60, 7):
+            t = start + td(minutes=k)
+            a, b = t.replace(tzinfo=tz, fold=0), t.replace(tzinfo=tz, fold=1)
+            want = (utc_iso(a), a.utcoffset() != b.utcoffset())
+            for local in (t.strftime("%Y-%m-%dT%H:%M"), t.strftime("%Y-%m-%dT%H:%M:") + f"{k % 60:02d}"):
+                if local.endswith(f":{k % 60:02d}") and len(local) == 19:
+                    a2 = t.replace(second=k % 60, tzinfo=tz, fold=0)
+                    b2 = t.replace(second=k % 60, tzinfo=tz, fold=1)
+                    want = (utc_iso(a2), a2.utcoffset() != b2.utcoffset())
+                assert conv.to_utc(local) == want, local
+
+
+def test_whatsapp_language_from_clock_and_generated_lines_not_from_messages() -> None:
+    en_clock_ko_text = f"25/12/2023, 3:53{fx.NNBSP}pm - 김민수: 한국어로 쓴 메시지\n".encode()
+    sn = sniff_text(en_clock_ko_text, "x.txt")
+    assert sn is not None and sn.locale == "en"
+    ko_clock_en_text = "2023. 12. 25. 오후 3:54 - Kim: all English words, deleted omitted\n".encode()
+    sn = sniff_text(ko_clock_en_text, "x.txt")
+    assert sn is not None and sn.locale == "ko"
+    no_words = "25/12/2023, 15:53 - 김민수: 한국어 메시지\n25/12/2023, 15:54 - Anna: image omitted\n".encode()
+    sn = sniff_text(no_words, "x.txt")
+    assert sn is not None and sn.locale == "other"  # the importer will ask for --zone
+
+
+def test_german_ios_export_imports_placeholders_deletions_and_edits(vault, tmp_path) -> None:
+    """The de-AT shape of issue 18, end to end through the importer."""
+    from evidence_kit.core.chat.importer import import_chat
+    from evidence_kit.core.chat.store import ChatStore
+
+    body = [
+        f"[13/06/2022, 09:00:00] Familie: {LRM}Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt.\r\n",
+        "[13/06/2022, 09:00:01] Anna: Hallo\r\n",
+        "[13/06/2022, 09:00:02] Ben: Servus\r\n",
+        fx.wa_ios_line("Anna", "Bild weggelassen", sec=3),
+        fx.wa_ios_line("Ben", "Video weggelassen", sec=4),
+        fx.wa_ios_line("Anna", "Sticker weggelassen", sec=5),
+        fx.wa_ios_line("Ben", "GIF weggelassen", sec=6),
+        fx.wa_ios_line("Anna", "Diese Nachricht wurde gelöscht.", sec=7),
+        fx.wa_ios_line("Ben", "Du hast diese Nachricht gelöscht.", sec=8),
+        f"[13/06/2022, 09:00:09] Anna: korrigiert {LRM}<Diese Nachricht wurde bearbeitet>\r\n",
+        f"{LRM}[13/06/2022, 09:00:10] Anna: {LRM}<Anhang: 00000013-PHOTO-2022-06-13-09-00-10.jpg>\r\n",
+    ]
+    z = fx.make_zip(
+        tmp_path / "WhatsApp Chat - Familie.zip",
+        [("_chat.txt", "".join(body).encode()), ("00000013-PHOTO-2022-06-13-09-00-10.jpg", fx.jpeg_bytes("de"))],
+    )
+    case = vault.create_case("de")
+    chat = import_chat(vault, case.id, [z], zone="Europe/Vienna").chats[0]
+    msgs = list(ChatStore(vault).iter_messages(chat.id))
+    real = [m for m in msgs if m.kind == KIND_MESSAGE]
+    assert len(real) == 10 and chat.message_count == 10
+    assert chat.missing_count == 4  # the four "weggelassen" placeholders
+    assert [m.event for m in real].count(EV_DELETED) == 2
+    assert [m.sender for m in real if F_EDITED in m.flags] == ["Anna"]
+    (att,) = [a for m in real for a in m.attachments if a.status != ST_MISSING]
+    assert att.name == "00000013-PHOTO-2022-06-13-09-00-10.jpg" and att.item_id
+    assert chat.unreferenced_media == []
+    assert [m.sender for m in msgs if m.kind != KIND_MESSAGE] == ["Familie"]

@@ -769,6 +769,9 @@ class Vault:
             if seal:
                 self.flush()
         finally:
+            from .chat.store import forget_indexes
+
+            forget_indexes(self)  # the in-memory chat search index holds opened text
             with contextlib.suppress(*_DB_ERRORS):
                 self._conn.close()
             os.close(self._lock_fd)

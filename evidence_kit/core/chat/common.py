@@ -55,11 +55,16 @@ class MediaIndex:
             self.used.add(ref.path)
         return ref
 
-    def find_name(self, name: str) -> MediaRef | None:
+    def peek_name(self, name: str) -> MediaRef | None:
+        """The file of that name, without counting it as referenced."""
         n = unicodedata.normalize("NFC", name.strip())
         ref = self.by_name.get(n)
         if ref is None and "%" in n:
             ref = self.by_name.get(unicodedata.normalize("NFC", urllib.parse.unquote(n)))
+        return ref
+
+    def find_name(self, name: str) -> MediaRef | None:
+        ref = self.peek_name(name)
         if ref is not None:
             self.used.add(ref.path)
         return ref
@@ -100,3 +105,6 @@ class Sniff:
     date_order: str = ""  # WhatsApp numeric dates: dmy | mdy | ymd | "" (undecided)
     signature: tuple[object, ...] = ()
     saved_at: str = ""
+    # The lines that decided family and language ("line 2: saved date 2023. 5. 2. ... -> iOS"),
+    # shown to the user and kept in the custody log.
+    evidence: tuple[str, ...] = ()

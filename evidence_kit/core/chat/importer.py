@@ -52,7 +52,7 @@ from .model import (
 )
 from .store import ChatStore
 from .textlines import Record
-from .timeutil import ZoneConverter, computer_zone_name, resolve_zone
+from .timeutil import ZoneConverter, ZoneNeededError, computer_zone_name, resolve_zone
 
 if TYPE_CHECKING:
     from ..vault import Vault
@@ -227,7 +227,7 @@ class _Importer:
 
     def decide(self) -> None:
         pl = self.pl
-        if self.user_zone:
+        if self.user_zone and self.user_zone.strip().lower() != "local":
             resolve_zone(self.user_zone)  # refuse a bad zone before anything is stored
         if pl.family in (whatsapp.ANDROID, whatsapp.IOS):
             assert pl.sniff is not None
@@ -238,14 +238,18 @@ class _Importer:
             self.order, self.order_source = whatsapp.resolve_order(order, d, m, self.user_order)
         self.res.label = pl.label(self.lang, self.order)
         self.res.date_order, self.res.date_order_source = self.order, self.order_source
-        if self.user_zone:
+        if self.user_zone and self.user_zone.strip().lower() == "local":
+            self.zone, self.zone_source = computer_zone_name(), "computer"
+        elif self.user_zone:
             self.zone, self.zone_source = self.user_zone, "user"
         elif pl.platform == PLATFORM_TELEGRAM:
             self.zone, self.zone_source = "", ""  # decided from date_unixtime while parsing
         elif pl.locale == "ko":
             self.zone, self.zone_source = "Asia/Seoul", "korean-locale"
         else:
-            self.zone, self.zone_source = computer_zone_name(), "computer"
+            # Issue 18: an English or other-locale KakaoTalk/WhatsApp file says nothing about
+            # its zone; taking this computer's would silently shift every time.
+            raise ZoneNeededError(f"no zone for a {pl.locale} {pl.family} export")
 
     # ----------------------------------------------------------- storing
 
@@ -380,6 +384,8 @@ class _Importer:
                 "platform": chat.platform,
                 "family": chat.family,
                 "detected": chat.label,
+                # the header/first lines that decided family and language (issue 18)
+                "detected_by": list(self.pl.sniff.evidence) if self.pl.sniff else [],
                 "locale": chat.locale,
                 "zone": chat.zone,
                 "zone_source": chat.zone_source,

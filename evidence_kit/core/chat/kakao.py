@@ -41,7 +41,7 @@ from .model import (
     SourcePos,
 )
 from .textlines import Line, Record, Start, assemble, iter_lines
-from .timeutil import MONTH_RE, MONTHS, WEEKDAY_RE, hour24, iso_local
+from .timeutil import AMPM_RE, MONTH_RE, MONTHS, WEEKDAY_RE, hour24, iso_local
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +58,12 @@ FAMILY_LABELS = {
 
 # ------------------------------------------------------------------ patterns
 
+# Title forms seen in real files: "<room> 님과 카카오톡 대화", "<room> <N> 카카오톡 대화" (group with its
+# member count), "<room> 님과의 카카오톡 대화", "<room> with KakaoTalk Chats", "KakaoTalk Chats with
+# <room>", "<room> KakaoTalk Chats"; trailing spaces are kept out of the title.
 TITLE = re.compile(
-    r"^\ufeff?(?:(?P<ko>.*?) (?:님과 )?카카오톡 대화|(?P<en>.*?) with KakaoTalk Chats"
-    r"|KakaoTalk Chats with (?P<en2>.*?))$"
+    r"^\ufeff?(?:(?P<ko>.*?) (?:님과의? )?카카오톡 대화|(?P<en>.*?) with KakaoTalk Chats?"
+    r"|KakaoTalk Chats? with (?P<en2>.*?)|(?P<en3>.+?) KakaoTalk Chats?)\s*$"
 )
 SAVED = re.compile(r"^\ufeff?(?:저장한 날짜|Date Saved)\s*:\s*(?P<when>.*)$")
 IOS_FILE_LINE = re.compile(r"^\ufeff?Talk_.*\.txt$")
@@ -71,18 +74,19 @@ PC_DAY_KO = re.compile(
 PC_DAY_EN = re.compile(
     rf"^-{{15}} (?P<wd>{WEEKDAY_RE}), (?P<mon>{MONTH_RE}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}}) -{{15}}$"
 )
+_SP = "[ \u00a0\u202f]"
 PC_MSG = re.compile(
     r"^\[(?P<name>.*?)\] \[(?:(?P<ap1>오전|오후) (?P<h1>\d{1,2}):(?P<mi1>\d{2})"
-    r"|(?P<h2>\d{1,2}):(?P<mi2>\d{2}) (?P<ap2>AM|PM)|(?P<h3>\d{1,2}):(?P<mi3>\d{2}))\] ?"
+    rf"|(?P<h2>\d{{1,2}}):(?P<mi2>\d{{2}}){_SP}?(?P<ap2>{AMPM_RE})|(?P<h3>\d{{1,2}}):(?P<mi3>\d{{2}}))\] ?"
 )
 
 _KO_DATE = r"(?P<y>\d{4})년 (?P<m>\d{1,2})월 (?P<d>\d{1,2})일"
 _HM = r"(?P<h>\d{1,2}):(?P<mi>\d{2})"
 A_TS_KO = rf"{_KO_DATE} (?:(?P<ap>오전|오후) )?{_HM}"
-A_TS_EN = rf"(?P<mon>{MONTH_RE}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}}), {_HM} ?(?P<ap>AM|PM)"
-A_TS_EN14 = rf"{_HM} ?(?P<ap>AM|PM), (?P<mon>{MONTH_RE}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}})"
+A_TS_EN = rf"(?P<mon>{MONTH_RE}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}}), {_HM}{_SP}?(?P<ap>{AMPM_RE})"
+A_TS_EN14 = rf"{_HM}{_SP}?(?P<ap>{AMPM_RE}), (?P<mon>{MONTH_RE}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}})"
 I_TS_KO = rf"(?P<y>\d{{4}})\. (?P<m>\d{{1,2}})\. (?P<d>\d{{1,2}})\. (?:(?P<ap>오전|오후) )?{_HM}"
-I_TS_EN = rf"(?P<mon>{MONTH_RE}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}}) {_HM}(?: ?(?P<ap>AM|PM))?"
+I_TS_EN = rf"(?P<mon>{MONTH_RE}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}}) {_HM}(?:{_SP}?(?P<ap>{AMPM_RE}))?"
 
 DAY_KO = re.compile(rf"^{_KO_DATE}(?: (?P<wd>[월화수목금토일]요일))?$")
 DAY_EN = re.compile(rf"^(?:(?P<wd>{WEEKDAY_RE}), )?(?P<mon>{MONTH_RE}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}})$")
@@ -132,6 +136,12 @@ PLACEHOLDERS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^\(Emoticon\) ?$"), "sticker"),
     (re.compile(r"^Voice (?:Note|Message)$"), "voice"),
 ]
+# All placeholders in one pattern (one match call per message instead of one per form).
+_PLACEHOLDER_ANY = re.compile(
+    "|".join(f"(?P<p{i}>{p.pattern.lstrip('^').rstrip('$')})" for i, (p, _k) in enumerate(PLACEHOLDERS)).join(
+        ("^(?:", ")$")
+    )
+)
 FILE_PLACEHOLDER = re.compile(r"^(?:파일|File): (?P<name>.+)$")
 HEX_MEDIA = re.compile(r"^[0-9a-f]{64}\.(?:jpe?g|png|gif|webp|mp4|mov|heic|m4a|aac)$", re.IGNORECASE)
 
@@ -166,73 +176,127 @@ def _wording(text: str) -> str:
 # ------------------------------------------------------------------ sniffing
 
 
+_CSV_HEADERS = {"Date,User,Message": "en", "날짜,사용자,메시지": "ko"}
+_KO_SAVED = re.compile(r"(?:오전|오후|\d년)")
+_EN_SAVED = re.compile(rf"(?:{MONTH_RE}|\b{AMPM_RE}$)")
+MAX_EVIDENCE = 12
+
+
 def sniff(lines: list[str], file_name: str = "") -> Sniff | None:
-    """Which KakaoTalk family these first lines are (None if none)."""
-    if lines and lines[0].lstrip("\ufeff").strip() in ("Date,User,Message", "날짜,사용자,메시지"):
+    """Which KakaoTalk family these first lines are (None if none).
+
+    Every line of the header and the first 300 lines votes for a family; the lines that
+    voted are returned as evidence. The language comes only from the format's fixed parts
+    (title and saved-date words, date and am/pm words in timestamps), never from message text:
+    dates and clock words first, because a header can be English while the times are Korean."""
+    first = lines[0].lstrip("\ufeff").strip() if lines else ""
+    if first in _CSV_HEADERS:
         year = ""
         for ln in lines[1:20]:
             m = re.match(r"^(\d{4})-\d{2}-\d{2} \d{2}:\d{2}:\d{2},", ln)
             if m:
                 year = m.group(1)
                 break
-        hangul = any(re.search("[가-힣]", ln) for ln in lines[1:50])
-        return Sniff(PLATFORM_KAKAO, MAC_CSV, "ko" if hangul else "en", 50, year=year)
+        lang = _CSV_HEADERS[first]
+        ev = (f"line 1: CSV header {first!r} -> Mac CSV, language {lang}",)
+        return Sniff(PLATFORM_KAKAO, MAC_CSV, lang, 50, year=year, evidence=ev)
     title, saved = "", ""
-    korean: bool | None = None
+    head_lang: str | None = None  # from the title / saved-date label
+    ts_votes = {"ko": 0, "en": 0}  # from date and clock words
     scores = {PC: 0, ANDROID: 0, IOS: 0}
+    evidence: list[str] = []
     year = ""
+
+    def vote(i: int, fams: tuple[str, ...], pts: int, why: str) -> None:
+        for f in fams:
+            scores[f] += pts
+        if len(evidence) < MAX_EVIDENCE:
+            names = "/".join(FAMILY_LABELS[f][1].replace("KakaoTalk ", "") for f in fams)
+            evidence.append(f"line {i + 1}: {why} -> {names} +{pts}")
+
     for i, ln in enumerate(lines[:300]):
-        s = ln.lstrip("\ufeff") if i == 0 else ln
+        s = (ln.lstrip("\ufeff") if i == 0 else ln).rstrip()
         if i < 3:
             m = TITLE.match(s)
             if m and not title:
-                title = m.group("ko") or m.group("en") or m.group("en2") or ""
-                korean = m.group("ko") is not None
-                scores[PC] += 2
-                scores[ANDROID] += 2
+                title = _title(m)
+                head_lang = "ko" if m.group("ko") is not None else "en"
+                # Every text family can start with the room title: it shows KakaoTalk, not which one.
+                vote(i, (PC, ANDROID, IOS), 2, "title line")
                 continue
             if i == 0 and IOS_FILE_LINE.match(s):
-                scores[IOS] += 5
+                vote(i, (IOS,), 5, "first line repeats the Talk_….txt file name")
                 continue
         m = SAVED.match(s)
         if m and not saved:
             saved = m.group("when").strip()
-            korean = s.startswith("저장한") if korean is None else korean
+            head_lang = head_lang or ("ko" if s.startswith("저장한") else "en")
+            if _KO_SAVED.search(saved):
+                ts_votes["ko"] += 1
+            elif _EN_SAVED.search(saved):
+                ts_votes["en"] += 1
             if re.match(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", saved):
-                scores[PC] += 5
+                vote(i, (PC,), 5, "saved date in the PC form YYYY-MM-DD HH:MM:SS")
             elif re.match(r"^\d{4}년", saved):
-                scores[ANDROID] += 5
+                vote(i, (ANDROID,), 5, "saved date in the Android form YYYY년 M월 D일")
             elif re.match(r"^\d{4}\. ", saved):
-                scores[IOS] += 5
+                vote(i, (IOS,), 5, "saved date in the iOS form YYYY. M. D.")
             y = re.search(r"(\d{4})", saved)
             year = y.group(1) if y else year
             continue
-        if PC_DAY_KO.match(s) or PC_DAY_EN.match(s):
-            scores[PC] += 3
-            korean = bool(PC_DAY_KO.match(s)) if korean is None else korean
+        d_ko, d_en = PC_DAY_KO.match(s), PC_DAY_EN.match(s)
+        if d_ko or d_en:
+            ts_votes["ko" if d_ko else "en"] += 1
+            vote(i, (PC,), 3, "day separator between 15 dashes")
             ym = re.search(r"\d{4}", s)
             year = year or (ym.group(0) if ym else "")
             continue
         m2 = PC_MSG.match(s)
         if m2:
-            scores[PC] += 2
-            if korean is None:
-                korean = m2.group("ap1") is not None
+            if m2.group("ap1"):
+                ts_votes["ko"] += 1
+            elif m2.group("ap2"):
+                ts_votes["en"] += 1
+            vote(i, (PC,), 2, "[name] [time] message")
             continue
         for fam, table in ((ANDROID, ANDROID_TS), (IOS, IOS_TS)):
+            hit = False
             for k, (msg, sysl, _only) in enumerate(table):
-                mm = msg.match(s) or sysl.match(s)
+                mm = msg.match(s)
+                what = "message"
+                if not mm:
+                    mm = sysl.match(s)
+                    what = "system line (timestamp, text)" if fam == ANDROID else "system line (timestamp: text)"
                 if mm:
-                    scores[fam] += 2
-                    if korean is None:
-                        korean = k == 0
+                    ts_votes["ko" if k == 0 else "en"] += 1
+                    vote(i, (fam,), 2, f"{'Android' if fam == ANDROID else 'iOS'}-shaped {what}")
                     year = year or (mm.group("y") or "")
+                    hit = True
                     break
+            if hit:
+                break
     fam = max(scores, key=lambda f: scores[f])
     if scores[fam] < 4:
         return None
-    locale = "ko" if korean or (korean is None and re.search("[가-힣]", "".join(lines[:5]))) else "en"
-    return Sniff(PLATFORM_KAKAO, fam, locale, scores[fam], year=year, title=title, saved_at=saved)
+    if ts_votes["ko"] != ts_votes["en"]:
+        locale = "ko" if ts_votes["ko"] > ts_votes["en"] else "en"
+        why = f"date/clock words: Korean {ts_votes['ko']}, English {ts_votes['en']}"
+    elif head_lang:
+        locale, why = head_lang, "header words"
+    else:
+        locale, why = "en", "no Korean format words"
+    evidence.append(f"family {FAMILY_LABELS[fam][1]} (score {scores[fam]}); language {locale} from {why}")
+    return Sniff(
+        PLATFORM_KAKAO, fam, locale, scores[fam], year=year, title=title, saved_at=saved, evidence=tuple(evidence)
+    )
+
+
+def _title(m: re.Match[str]) -> str:
+    for k in ("ko", "en", "en2", "en3"):
+        v = m.groupdict().get(k)
+        if v is not None:
+            return v.strip()
+    return ""
 
 
 # ------------------------------------------------------------------ parsing
@@ -251,6 +315,11 @@ class KakaoParser:
         self.saved_at = ""
         self._line_no_in_part = 0
         self.table = ANDROID_TS if family == ANDROID else IOS_TS
+        self._ordered = list(self.table)
+
+    def _prefer(self, msg: re.Pattern[str]) -> None:
+        if self._ordered[0][0] is not msg:
+            self._ordered.sort(key=lambda t: t[0] is not msg)
 
     # A header line is only a header near the top of a part.
     def classify(self, line: Line) -> Start | None:
@@ -262,7 +331,7 @@ class KakaoParser:
         if n <= 3:
             m = TITLE.match(s)
             if m and not self.title:
-                self.title = m.group("ko") or m.group("en") or m.group("en2") or ""
+                self.title = _title(m)
                 return Start(KIND_EVENT, EV_HEADER, continuable=False)
             if n == 1 and self.family == IOS and IOS_FILE_LINE.match(s):
                 return Start(KIND_EVENT, EV_HEADER, continuable=False)
@@ -309,12 +378,14 @@ class KakaoParser:
         return None
 
     def _mobile(self, s: str, off: int) -> Start | None:
-        for msg, sysl, only in self.table:
+        # A file keeps one timestamp form: the form that matched last is tried first.
+        for msg, sysl, only in self._ordered:
             m = msg.match(s)
             if m:
                 local = _local(m.groupdict())
                 if not local:
                     return None
+                self._prefer(msg)
                 return Start(
                     KIND_MESSAGE,
                     sender=m.group("name"),
@@ -373,9 +444,9 @@ class KakaoParser:
 
 def body_attachments(body: str, media: MediaIndex) -> list[Attachment]:
     b = body.strip("\r\n")
-    if "\n" in b or "\r" in b:
-        return []
-    ref = media.find_name(b) if len(b) < 300 else None
+    if "\n" in b or "\r" in b or (" " in b and HEX_MEDIA_ANY.search(b)):
+        return _multi_attachments(b, media)
+    ref = media.find_name(b) if media.by_name and len(b) < 300 else None
     if ref is not None:
         kind = "photo" if HEX_MEDIA.match(b) or b.lower().endswith((".jpg", ".jpeg", ".png")) else "file"
         return [Attachment(kind, b, ref.status, item_id=ref.item_id)]
@@ -384,10 +455,38 @@ def body_attachments(body: str, media: MediaIndex) -> list[Attachment]:
     m = FILE_PLACEHOLDER.match(b)
     if m:
         return [media.attach_name("file", m.group("name"), missing_reason=R_NOT_IN_EXPORT)]
-    for pat, kind in PLACEHOLDERS:
-        if pat.match(b):
-            return [Attachment(kind, "", ST_MISSING, reason=R_PLACEHOLDER, detail=b)]
+    pm = _PLACEHOLDER_ANY.match(b)
+    if pm and pm.lastgroup:
+        kind = PLACEHOLDERS[int(pm.lastgroup[1:])][1]
+        return [Attachment(kind, "", ST_MISSING, reason=R_PLACEHOLDER, detail=b)]
     return []
+
+
+HEX_MEDIA_ANY = re.compile(r"[0-9a-f]{64}\.[A-Za-z0-9]{3,4}", re.IGNORECASE)
+
+
+def _multi_attachments(b: str, media: MediaIndex) -> list[Attachment]:
+    """A message naming several files (one message, several photos): one line or one
+    whitespace-separated word per file. Every part must be a file name the export has
+    (or a 64-hex media name), or the body is ordinary text and nothing is linked."""
+    parts = [p for p in re.split(r"[\r\n]+", b) if p.strip()]
+    if len(parts) == 1:
+        parts = [p for p in re.split(r"[\s,]+", b) if p]
+    if not 2 <= len(parts) <= 200:
+        return []
+    if not all(HEX_MEDIA.match(p.strip()) or media.peek_name(p) is not None for p in parts):
+        return []
+    out: list[Attachment] = []
+    for part in (p.strip() for p in parts):
+        ref = media.find_name(part) if len(part) < 300 else None
+        if ref is not None:
+            kind = "photo" if HEX_MEDIA.match(part) or part.lower().endswith((".jpg", ".jpeg", ".png")) else "file"
+            out.append(Attachment(kind, part, ref.status, item_id=ref.item_id))
+        elif HEX_MEDIA.match(part):
+            out.append(Attachment("photo", part, ST_MISSING, reason=R_NOT_IN_EXPORT))
+        else:
+            return []
+    return out
 
 
 # ------------------------------------------------------------------ Mac CSV

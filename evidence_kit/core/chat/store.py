@@ -5,20 +5,28 @@ sequence number). Everything else is one AEAD-sealed canonical JSON value per ro
 associated data binds the table, the row id and its clear columns, exactly like items: a
 sealed message moved to another chat or position fails to open.
 
-Search reads and opens rows one at a time, so memory does not grow with the chat.
+Search: the first search of a chat in a session opens every row once and keeps a compact
+in-memory index (normalised text and sender, time, kind, marked) tied to this unlocked
+Vault object; later searches scan that index in C (bytes.find) and open only the candidate
+rows, which are then checked again against the query, so the index can only narrow, never
+decide, a result. Nothing of the index is ever written to disk; it goes with the Vault
+object (a new unlock builds a new one) and is dropped when the vault is found locked.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import unicodedata
+import weakref
+from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..canonical import _reject_floats, canonical_json, parse_canonical
 from ..errors import InputError, NotFoundError
-from .model import ST_MISSING, Chat, Message, MissingMedia, search_key
+from .model import _SPACES, KIND_MESSAGE, ST_MISSING, Chat, Message, MissingMedia, search_key
 
 if TYPE_CHECKING:
     from ..vault import Vault
@@ -78,6 +86,103 @@ def _canonical_message(m: Message) -> bytes:
     return _dumps(m.to_json()).encode("utf-8")
 
 
+_SEP = b"\x00"
+_TIME_W = 19  # "YYYY-MM-DDTHH:MM:SS"
+
+
+@dataclass
+class _ChatIndex:
+    """Normalised copies of one chat's rows, in seq order (memory only)."""
+
+    count: int = 0
+    max_rowid: int = 0
+    seqs: array = field(default_factory=lambda: array("q"))  # type: ignore[type-arg]
+    text: bytearray = field(default_factory=bytearray)  # search_key(text) UTF-8, NUL-separated
+    starts: array = field(default_factory=lambda: array("q"))  # type: ignore[type-arg]
+    senders: array = field(default_factory=lambda: array("i"))  # type: ignore[type-arg]
+    sender_keys: list[str] = field(default_factory=list)
+    times: bytearray = field(default_factory=bytearray)  # local_time, padded to _TIME_W
+    is_message: bytearray = field(default_factory=bytearray)
+    marked: bytearray = field(default_factory=bytearray)
+
+    def add(self, seq: int, obj: dict[str, Any], sender_ids: dict[str, int]) -> None:
+        """One opened row (its JSON object, as Message.to_json wrote it)."""
+        self.seqs.append(seq)
+        self.starts.append(len(self.text))
+        self.text += _fast_key(str(obj.get("text", ""))).encode("utf-8")
+        self.text += _SEP
+        sender = str(obj.get("sender", ""))
+        sid = sender_ids.get(sender)
+        if sid is None:
+            sid = sender_ids[sender] = len(self.sender_keys)
+            self.sender_keys.append(search_key(sender))
+        self.senders.append(sid)
+        self.times += str(obj.get("local_time", "")).encode("ascii", "replace")[:_TIME_W].ljust(_TIME_W)
+        self.is_message.append(obj.get("kind", KIND_MESSAGE) == KIND_MESSAGE)
+        self.marked.append(bool(obj.get("marked", False)))
+
+    def candidates(self, q: SearchQuery) -> Iterator[int]:
+        """Positions that may match (a superset: every hit is checked on the opened row)."""
+        n = len(self.seqs)
+        if q._text_key:
+            key = q._text_key.encode("utf-8")
+            from bisect import bisect_right
+
+            pos = self.text.find(key)
+            last = -1
+            while pos >= 0:
+                i = bisect_right(self.starts, pos) - 1
+                if i != last:
+                    yield i
+                    last = i
+                # continue after this message's separator
+                nxt = self.starts[i + 1] if i + 1 < n else len(self.text)
+                pos = self.text.find(key, nxt)
+        else:
+            yield from range(n)
+
+    def prefilter(self, q: SearchQuery, i: int, senders_ok: set[int] | None) -> bool:
+        if q.marked is not None and bool(self.marked[i]) != q.marked:
+            return False
+        if q.messages_only and not self.is_message[i]:
+            return False
+        if senders_ok is not None and self.senders[i] not in senders_ok:
+            return False
+        if q.date_from or q.date_to:
+            t = self.times[i * _TIME_W : (i + 1) * _TIME_W].decode("ascii").rstrip()
+            if not t:
+                return False
+            if q.date_from and t[: len(q.date_from)] < q.date_from:
+                return False
+            if q.date_to and t[: len(q.date_to)] > q.date_to:
+                return False
+        return True
+
+
+_CF_TABLE: dict[int, None] = {}
+
+
+def _fast_key(text: str) -> str:
+    """search_key(text), the same steps with the per-character format test done by one
+    str.translate (the table of every Cf code point is built once per process)."""
+    if text.isascii():  # NFKC is the identity and there is no Cf character in ASCII
+        return _SPACES.sub(" ", text).strip().casefold()
+    if not _CF_TABLE:
+        _CF_TABLE.update({c: None for c in range(0x80, 0x110000) if unicodedata.category(chr(c)) == "Cf"})
+    s = unicodedata.normalize("NFKC", text).translate(_CF_TABLE)
+    return _SPACES.sub(" ", s).strip().casefold()
+
+
+# Per unlocked Vault object: chat id -> index. A WeakKeyDictionary, so a vault object that is
+# gone takes its plaintext index with it.
+_INDEXES: weakref.WeakKeyDictionary[Any, dict[str, _ChatIndex]] = weakref.WeakKeyDictionary()
+
+
+def forget_indexes(vault: Any) -> None:
+    """Drop the in-memory search index of this vault (on lock, or after a write we did not make)."""
+    _INDEXES.pop(vault, None)
+
+
 class ChatStore:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
@@ -116,6 +221,7 @@ class ChatStore:
         )
 
     def insert_messages(self, msgs: Iterable[Message]) -> None:
+        forget_indexes(self.vault)
         seal = self._keys.seal
         self._conn.executemany(
             "INSERT INTO chat_messages(id, chat_id, seq, sealed) VALUES (?,?,?,?)",
@@ -123,6 +229,8 @@ class ChatStore:
         )
 
     def _update_message(self, m: Message) -> None:
+        idx = _INDEXES.get(self.vault, {}).pop(m.chat_id, None)
+        del idx  # rebuilt on the next search: the row's sealed value changed
         self._conn.execute(
             "UPDATE chat_messages SET sealed = ? WHERE id = ?",
             (self._keys.seal(canonical_json(m.to_json()), _msg_aad(m.id, m.chat_id, m.seq)), m.id),
@@ -235,12 +343,60 @@ class ChatStore:
         for chat in self.list_chats(case_id):
             if q.chat_id and chat.id != q.chat_id:
                 continue
-            for m in self.iter_messages(chat.id):
-                if q.matches(m):
-                    yield chat, m
-                    n += 1
-                    if q.limit is not None and n >= q.limit:
-                        return
+            for m in self._search_chat(chat.id, q):
+                yield chat, m
+                n += 1
+                if q.limit is not None and n >= q.limit:
+                    return
+
+    def _index(self, chat_id: str) -> _ChatIndex:
+        self.vault._require_open()
+        count, max_rowid = self._conn.execute(
+            "SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM chat_messages WHERE chat_id = ?", (chat_id,)
+        ).fetchone()
+        per_vault = _INDEXES.setdefault(self.vault, {})
+        idx = per_vault.get(chat_id)
+        if idx is not None and (idx.count, idx.max_rowid) == (count, max_rowid):
+            return idx
+        idx = _ChatIndex(count=int(count), max_rowid=int(max_rowid))
+        sender_ids: dict[str, int] = {}
+        cur = self._conn.execute(
+            "SELECT id, chat_id, seq, sealed FROM chat_messages WHERE chat_id = ? ORDER BY seq", (chat_id,)
+        )
+        open_ = self._keys.open
+        while rows := cur.fetchmany(1000):
+            for msg_id, cid, seq, sealed in rows:  # opens (authenticates) every row once
+                idx.add(int(seq), json.loads(open_(sealed, _msg_aad(msg_id, cid, int(seq)))), sender_ids)
+        per_vault[chat_id] = idx
+        return idx
+
+    def _search_chat(self, chat_id: str, q: SearchQuery) -> Iterator[Message]:
+        idx = self._index(chat_id)
+        senders_ok: set[int] | None = None
+        if q._sender_key:
+            senders_ok = {i for i, k in enumerate(idx.sender_keys) if q._sender_key in k}
+            if not senders_ok:
+                return
+        batch: list[int] = []
+        for i in idx.candidates(q):
+            if idx.prefilter(q, i, senders_ok):
+                batch.append(int(idx.seqs[i]))
+                if len(batch) >= 256:
+                    yield from self._open_seqs(chat_id, batch, q)
+                    batch = []
+        if batch:
+            yield from self._open_seqs(chat_id, batch, q)
+
+    def _open_seqs(self, chat_id: str, seqs: list[int], q: SearchQuery) -> Iterator[Message]:
+        sql = "SELECT id, chat_id, seq, sealed FROM chat_messages WHERE chat_id = ? AND seq = ?"
+        for seq in seqs:
+            r = self._conn.execute(sql, (chat_id, seq)).fetchone()
+            if r is None:  # a row removed under us: the index is stale
+                forget_indexes(self.vault)
+                continue
+            m = self._message(r)
+            if q.matches(m):  # the index only narrows; the opened row decides
+                yield m
 
     def missing_media(self, chat_id: str) -> list[MissingMedia]:
         out: list[MissingMedia] = []

@@ -31,8 +31,9 @@ from .model import (
     ST_MISSING,
     Attachment,
 )
+from .phrases import table as phrase_table
 from .textlines import Line, Record, Start, assemble, iter_lines
-from .timeutil import hour24, iso_local
+from .timeutil import AMPM_RE, hour24, iso_local
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ FAMILY_LABELS = {ANDROID: ("왓츠앱 안드로이드", "WhatsApp Android"), IOS
 _DATE = r"(?P<d1>\d{1,4})(?P<sep>[./-]) ?(?P<d2>\d{1,2})(?P=sep) ?(?P<d3>\d{1,4})\.?"
 _TIME = (
     r"(?:(?P<ap1>오전|오후|午前|午後) ?)?(?P<h>\d{1,2})(?P<tsep>[:.])(?P<mi>\d{2})(?:(?P=tsep)(?P<s>\d{2}))?"
-    r"(?:[ \u202f\u00a0]?(?P<ap2>[aApP]\.? ?[mM]\.?))?"
+    rf"(?:[ \u202f\u00a0]?(?P<ap2>{AMPM_RE}))?"
 )
 ANDROID_LINE = re.compile(rf"^(?P<lrm>\u200e?)(?P<ts>{_DATE}(?P<comma>,?) {_TIME}) [-–] (?P<rest>.*)$", re.S)
 IOS_LINE = re.compile(rf"^(?P<lrm>\u200e?)\[(?P<ts>{_DATE}(?P<comma>,?) {_TIME})\] (?P<rest>.*)$", re.S)
@@ -72,6 +73,14 @@ DELETED = re.compile(
     r"|삭제된 메시지입니다|메시지를 삭제했습니다)\.?$"
 )
 EDITED = re.compile(r"\u200e?<(?:This message was edited|메시지가 수정되었습니다)>$")
+
+
+_KO_SYSTEM = re.compile(r"님이 |님을 |메시지|그룹|종단간|암호화")
+_EN_SYSTEM = re.compile(
+    r"end-to-end encrypted|omitted|This message was deleted|You deleted|<attached:|created group|"
+    r"\badded\b|\bleft$|changed the subject"
+)
+_EN_AMPM = re.compile(r"^[AaPp][Mm]$")
 
 
 @dataclass(frozen=True)
@@ -135,10 +144,18 @@ def sniff(lines: list[str], file_name: str = "") -> Sniff | None:
         count += 1
         evidence.add(m)
         g = m.groupdict()
+        # Language from the fixed parts only (issue 18): the clock word, and WhatsApp's own
+        # generated sentences (lines without a "sender: " part, or iOS lines marked U+200E);
+        # never from what people wrote.
         ap = g["ap1"] or ""
-        if ap in ("오전", "오후") or re.search("[가-힣]", g["rest"][:200]):
+        rest = g["rest"] or ""
+        sep = rest.find(": ")
+        generated = rest[sep + 2 :] if sep > 0 and rest[sep + 2 : sep + 3] == "\u200e" else ""
+        if sep < 0:
+            generated = rest
+        if ap in ("오전", "오후") or _KO_SYSTEM.search(generated[:200]):
             korean = True
-        if g["ap2"] or re.search(r"end-to-end encrypted|omitted|deleted|attached|created group", g["rest"]):
+        if (g["ap2"] and _EN_AMPM.match(g["ap2"])) or _EN_SYSTEM.search(generated[:200]):
             english = True
         if not first_year:
             first_year = g["d1"] if sh.year_first else g["d3"]
@@ -222,6 +239,9 @@ class WhatsAppParser:
         self.shape = shape
         self.order = date_order
         self.media = media
+        # Senders of ordinary (unmarked) lines: a line under one of these names is a message
+        # even when its text looks generated, so a member is never turned into a system event.
+        self.members: set[str] = set()
 
     def _local(self, g: dict[str, str | None]) -> str:
         d1, d2, d3 = int(g["d1"] or 0), int(g["d2"] or 0), int(g["d3"] or 0)
@@ -265,7 +285,7 @@ class WhatsAppParser:
         sep = rest.find(": ")
         if sep > 0:
             sender, body = rest[:sep], rest[sep + 2 :]
-            if ios and body.startswith("\u200e") and not _is_media_line(body):
+            if ios and body.startswith("\u200e") and sender not in self.members and not _is_media_line(body):
                 # Since 2023 iOS system lines carry the group or the actor as a pseudo-author.
                 return Start(
                     KIND_EVENT,
@@ -276,6 +296,8 @@ class WhatsAppParser:
                     local_time=local,
                     extra=extra,
                 )
+            if not body.startswith("\u200e") and len(self.members) < 10_000:
+                self.members.add(sender)
             return Start(
                 KIND_MESSAGE,
                 sender=sender,
@@ -303,15 +325,18 @@ class WhatsAppParser:
             return rec.event, [], []
         body = rec.text
         flags: list[str] = []
-        if EDITED.search(body):
+        core, edited = _split_edited(body)
+        if edited:
             flags.append(F_EDITED)
-        core = EDITED.sub("", body).rstrip(" \u200e")
-        if DELETED.match(core):
+        core = core.rstrip(" \u200e")
+        if DELETED.match(core) or phrase_table().is_deleted(core):
             return EV_DELETED, [], flags
         m = OMITTED.match(core)
-        if m:
-            kind = _OMITTED_KIND.get((m.group("kind") or "media").lower(), "media")
-            return rec.event, [Attachment(kind, "", ST_MISSING, reason=R_OMITTED, detail=core)], flags
+        kind = phrase_table().omitted_kind(core)
+        if m or kind:
+            if m:
+                kind = _OMITTED_KIND.get((m.group("kind") or "media").lower(), "media")
+            return rec.event, [Attachment(kind or "media", "", ST_MISSING, reason=R_OMITTED, detail=core)], flags
         if core == "null":
             return rec.event, [Attachment("media", "", ST_MISSING, reason=R_PLACEHOLDER, detail=core)], flags
         m = ATTACHED_IOS.match(core)
@@ -339,9 +364,22 @@ _OMITTED_KIND = {
 }
 
 
+def _split_edited(body: str) -> tuple[str, bool]:
+    if EDITED.search(body):
+        return EDITED.sub("", body), True
+    return phrase_table().split_edited(body)
+
+
 def _is_media_line(body: str) -> bool:
-    core = EDITED.sub("", body).rstrip(" \u200e")
-    return bool(OMITTED.match(core) or ATTACHED_IOS.match(core) or DELETED.match(core))
+    core = _split_edited(body)[0].rstrip(" \u200e")
+    t = phrase_table()
+    return bool(
+        OMITTED.match(core)
+        or ATTACHED_IOS.match(core)
+        or DELETED.match(core)
+        or t.omitted_kind(core)
+        or t.is_deleted(core)
+    )
 
 
 def _kind(name: str) -> str:

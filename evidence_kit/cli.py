@@ -221,12 +221,25 @@ def cmd_add(ctx: Ctx) -> int:
         else:
             ctx.say("saved", exhibit=label, name=it.relative_path or it.original_name, sha256=it.sha256)
 
+    paths = [Path(p) for p in ctx.args.paths]
+    areas = [parse_region(r) for r in (ctx.args.black_out or [])]
+    if areas and ctx.args.pixelate_all:
+        raise UsageError("--black-out with --pixelate-all", ko="--black-out과 --pixelate-all 중 하나만 쓰세요.",
+                         en="Use either --black-out or --pixelate-all, not both.")
+    regions = None
+    if svc.is_record_only(case.id):
+        images = svc.record_only_images(paths)
+        regions = {str(p): list(areas) for p in images}
+        if images and not areas and not ctx.args.pixelate_all and not ctx.json:
+            # Issue 16: pixelating a chat screenshot hides the accounts and times that are the proof.
+            print(tr("record_only_default_pixelate", ctx.lang, n=len(images)), file=sys.stderr)
     summary = svc.import_paths(
         case.id,
-        [Path(p) for p in ctx.args.paths],
+        paths,
         source_from_args(ctx.args),
         progress=progress,
         on_item=on_item,
+        regions=regions,
     )
     for p in summary.problems:
         print(tr("skipped", ctx.lang, name=p.path, reason=p.error.message(ctx.lang)), file=sys.stderr)
@@ -347,6 +360,11 @@ def cmd_export_file(ctx: Ctx) -> int:
     case = ctx.case()
     item = svc.vault.find_item(case.id, ctx.args.item)
     svc.export_file(item.id, Path(ctx.args.out))
+    if not item.retained:  # record-only: the vault holds only the redacted version
+        ctx.say("exported_redacted", path=ctx.args.out)
+        ctx.emit({"path": ctx.args.out, "sha256": item.stored_sha256, "original_sha256": item.sha256,
+                  "redacted": True})
+        return 0
     ctx.say("exported", path=ctx.args.out)
     ctx.emit({"path": ctx.args.out, "sha256": item.sha256})
     return 0
@@ -903,6 +921,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("add", help="import files and folders")
     s.add_argument("paths", nargs="+")
     source_args(s)
+    s.add_argument("--black-out", dest="black_out", action="append", metavar="X,Y,W,H",
+                   help="record-only case: black out this area of each picture, keep the rest readable "
+                   "(repeatable)")
+    s.add_argument("--pixelate-all", dest="pixelate_all", action="store_true",
+                   help="record-only case: pixelate each picture whole (the default when no area is given)")
     s.set_defaults(fn=cmd_add)
     s = sub.add_parser("list", help="list a case's evidence")
     s.add_argument("--case")
@@ -1027,7 +1050,26 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for each TSA (default 20)")
     s.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
     s.set_defaults(fn=cmd_stamp)
+    accept_common_options(p)
     return p
+
+
+def accept_common_options(parser: argparse.ArgumentParser) -> None:
+    """``--json``, ``--vault`` and ``--lang`` after the subcommand too (``list --json``), as the
+    README promises; SUPPRESS keeps the value given before the subcommand when not repeated."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for sp in set(action.choices.values()):
+            have = sp._option_string_actions
+            if "--json" not in have:
+                sp.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                                help="machine-readable output")
+            if "--vault" not in have:
+                sp.add_argument("--vault", default=argparse.SUPPRESS, help="vault folder")
+            if "--lang" not in have:
+                sp.add_argument("--lang", choices=["ko", "en"], default=argparse.SUPPRESS, help="message language")
+            accept_common_options(sp)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -119,6 +119,29 @@ def exhibit_paths(items: Iterable[Item]) -> dict[int, str | None]:
     }
 
 
+REDACTED_DIR = "redacted"
+REDACTED_LABEL_KO = "가린 사본 — 원본 미보관"
+REDACTED_LABEL_EN = "redacted — original not kept"
+
+
+def redacted_path(item: Item, items: Iterable[Item]) -> str | None:
+    """``redacted/E001_<name>``: the stored redacted version of a record-only item (issue 16),
+    so a record-only case's bundle still shows police what was recorded."""
+    if item.retained or not item.stored_sha256 or item.derived_from:
+        return None
+    width = max([3] + [len(str(i.exhibit)) for i in items])
+    stem = Path(safe_name(item.original_name)).stem or "image"
+    return f"{REDACTED_DIR}/E{item.exhibit:0{width}d}_{stem}-redacted.png"
+
+
+def redacted_version(item: Item, items: Iterable[Item]) -> dict[str, Any]:
+    rel = redacted_path(item, list(items))
+    if rel is None:
+        return {}
+    return {"redacted_version": {"path": rel, "sha256": item.stored_sha256, "size": item.stored_size,
+                                 "label_ko": REDACTED_LABEL_KO, "label_en": REDACTED_LABEL_EN}}
+
+
 # --------------------------------------------------------------------------- snapshot
 
 
@@ -353,7 +376,10 @@ def build_manifest(snap: CaseSnapshot, *, lang: str) -> dict[str, Any]:
             "case_graph": CASE_GRAPH,
             "readme": README,
         },
-        "items": [manifest_item(i, snap.paths.get(i.exhibit), by_id) for i in snap.items],
+        "items": [
+            {**manifest_item(i, snap.paths.get(i.exhibit), by_id), **redacted_version(i, snap.items)}
+            for i in snap.items
+        ],
         **({"redacted_copies_only": True} if snap.redacted_only else {}),
     }
 
@@ -762,6 +788,11 @@ def export_bundle(
                 )
             else:
                 evidence[item.exhibit] = item_evidence(vault, item, clear_previews=clear_previews)
+                red = redacted_path(item, snap.items)
+                if red is not None and not snap.redacted_only:
+                    digest, n = sink.write(red, vault.iter_plaintext(item.id), item.stored_size or 0)
+                    if digest != item.stored_sha256:
+                        raise IntegrityError(f"exhibit {item.exhibit}: redacted version does not match its SHA-256")
             done += 1
             progress(done, total)
 

@@ -54,7 +54,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Redacted copy made: {exhibit} (derived from {parent})  SHA-256 {sha256}",
     ),
     "duplicate": (
-        "이미 있음: {name} 은(는) {exhibit}와 같은 파일입니다. 다시 저장하지 않았습니다.",
+        "이미 있음: {name} 파일은 이미 {exhibit}으로 저장되어 있어 다시 저장하지 않았습니다.",
         "Already there: {name} is the same file as {exhibit}; not stored twice.",
     ),
     "skipped": ("건너뜀: {name} — {reason}", "Skipped: {name} — {reason}"),
@@ -597,6 +597,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Stamped checkpoint #{id}: {size} entries, Merkle root {root}, checkpoint file SHA-256 {imprint}",
     ),
     "ts_cp_token": ("{tsa}: {time}", "{tsa}: {time}"),
+    # -- issue 16: record-only imports, CLI parity
+    "record_only_default_pixelate": (
+        "기록 전용 사건입니다: 사진 {n}개는 원본을 저장하지 않고, 전체를 모자이크한 사본만 저장합니다(기본값). "
+        "대화 화면처럼 계정·시각이 보여야 하면 --black-out x,y,너비,높이 로 가릴 부분만 지정하세요.",
+        "Record-only case: for {n} picture(s) only a copy pixelated whole is stored (the default), not the "
+        "original. To keep accounts and times in a chat screenshot readable, name only the areas to hide "
+        "with --black-out x,y,w,h.",
+    ),
+    "exported_redacted": (
+        "원본은 보관하지 않았으므로 가린 사본을 내보냈습니다(SHA-256 확인 완료): {path}",
+        "The original was not kept, so the redacted version was exported (SHA-256 checked): {path}",
+    ),
+    "case_edited": (
+        "사건 '{name}'의 정보를 고쳤습니다. 변경 내용은 보관 기록에 남았습니다.",
+        "Case '{name}' updated; the change is recorded in the custody log.",
+    ),
+    "case_edit_nothing": ("바꿀 내용이 없습니다.", "Nothing to change."),
 }
 
 

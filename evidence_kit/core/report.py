@@ -129,6 +129,22 @@ TEXT: dict[str, tuple[str, str]] = {
         "are in the evidence/ folder of the accompanying bundle; the hashes below show that they are the "
         "files collected.",
     ),
+    "blur_notice_record_only": (
+        "이 보고서의 이미지 미리보기는 식별할 수 없도록 흐리게 처리되어 있습니다. 이 사건은 기록 전용이라 "
+        "원본 파일은 보관하지 않았습니다. 아래의 해시값은 수집할 때 원본에서 계산한 값이며, 제출 묶음의 "
+        "redacted/ 폴더에는 가린 사본(원본 미보관)이 들어 있습니다.",
+        "Image previews in this report are blurred so that they cannot be recognised. This case is record "
+        "only: the original files were not kept. The hashes below were computed from the originals when they "
+        "were collected; the redacted/ folder of the bundle holds the redacted versions (original not kept).",
+    ),
+    "blur_notice_mixed": (
+        "이 보고서의 이미지 미리보기는 식별할 수 없도록 흐리게 처리되어 있습니다. 보관한 원본 파일은 제출 "
+        "묶음의 evidence/ 폴더에 있습니다. '원본 미보관'으로 표시된 증거는 원본 없이 해시값만 기록했고, "
+        "가린 사본이 redacted/ 폴더에 있습니다.",
+        "Image previews in this report are blurred so that they cannot be recognised. The originals that were "
+        "kept are in the evidence/ folder of the bundle. Exhibits marked 'original not kept' have only their "
+        "hashes recorded; their redacted versions are in the redacted/ folder.",
+    ),
     "clear_notice": (
         "주의: 이 보고서에는 흐리게 처리하지 않은 미리보기가 들어 있습니다. 열람과 배포에 주의하세요.",
         "Caution: this report contains clear (unblurred) previews. Take care when viewing or sharing it.",
@@ -1039,6 +1055,9 @@ class _ReportBuilder:
             style=[("ALIGN", (0, 0), (-1, -1), "CENTER"), ("FONTNAME", (0, 0), (-1, -1), FONT)],
         )
         notice = "clear_notice" if self.opts.clear_previews else "blur_notice"
+        kept = [i.retained for i in snap.items if not i.derived_from]
+        if notice == "blur_notice" and kept and not all(kept):  # never claim originals that are not there
+            notice = "blur_notice_mixed" if any(kept) else "blur_notice_record_only"
         out: list[Any] = [
             Spacer(1, 30),
             self.P(self.t("title"), "title"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -163,8 +163,13 @@ class EvidenceService:
         progress: Progress = no_progress,
         cancel: Cancel = never_cancel,
         on_item: Any = None,
+        regions: Mapping[str, Sequence[Rect]] | None = None,
     ) -> ImportSummary:
-        """Import files and folders. One bad file is reported and the rest go on."""
+        """Import files and folders. One bad file is reported and the rest go on.
+
+        In a record-only case ``regions`` says, per file path (``str(path)``, as
+        :meth:`record_only_images` lists them), which areas of the picture to black out;
+        a picture not named there, or with no areas, is pixelated whole."""
         vault = self.vault
         record_only = self.is_record_only(case_id)
         summary = ImportSummary()
@@ -184,7 +189,8 @@ class EvidenceService:
             )
             try:
                 res: AddResult = vault.add_file(
-                    case_id, plan.path, info, record_only=record_only, progress=file_progress, cancel=cancel
+                    case_id, plan.path, info, record_only=record_only, progress=file_progress, cancel=cancel,
+                    regions=(regions or {}).get(str(plan.path), ()) if record_only else (),
                 )
             except InputError as e:
                 summary.problems.append(ImportProblem(plan.relative or str(plan.path), e))
@@ -203,6 +209,25 @@ class EvidenceService:
                 on_item(res)
         vault.flush()
         return summary
+
+    def record_only_images(self, paths: Iterable[Path]) -> list[Path]:
+        """The pictures among ``paths`` (folders expanded) that a record-only import would
+        store only as a redacted version: the person chooses what to black out in each."""
+        from .metadata import sniff_media_type
+        from .vault import RECORD_ONLY_IMAGE_LIMIT
+
+        found: list[Path] = []
+        for plan in self._plan(paths, ImportSummary()):
+            if plan.size > RECORD_ONLY_IMAGE_LIMIT:
+                continue
+            try:
+                with open(plan.path, "rb") as f:
+                    head = f.read(64)
+            except OSError:
+                continue
+            if sniff_media_type(head, plan.path.name).startswith("image/"):
+                found.append(plan.path)
+        return found
 
     def is_record_only(self, case_id: str) -> bool:
         """Whether the case keeps proof without originals (issue 9; counselors' default)."""

@@ -1320,7 +1320,11 @@ class CaptureFlow(QObject):
 
         svc, session, case_id = self._service(), self.session, self.session.case_id
         parent = self.dialog if self.dialog is not None and shiboken6.isValid(self.dialog) else self.host
-        dlg = RedactDialog(parent, result.png, record_only=True)
+        def log_view() -> None:
+            if case_id is not None:
+                svc.vault.log_event("view", case_id=case_id, data={"stage": "before-recording", "what": "capture"})
+
+        dlg = RedactDialog(parent, result.png, record_only=True, log_view=log_view)
         self.redact_dialog = dlg
 
         def chosen(code: int) -> None:

@@ -60,8 +60,9 @@ def available(service: EvidenceService) -> set[str]:
 
 def language_combo(default: str) -> QComboBox:
     combo = named(QComboBox(), t("Report language"))
-    combo.addItem("한국어", "ko")
-    combo.addItem("English", "en")
+    combo.addItem("한국어 (Korean)" if default == "en" else "한국어", "ko")
+    combo.addItem("영어 (English)" if default == "ko" else "English", "en")
+    combo.setToolTip(t("The report is written in this language; it starts as the app's language."))
     combo.setCurrentIndex(max(combo.findData(default), 0))
     return combo
 
@@ -105,13 +106,17 @@ class ReportDialog(QDialog):
 class ExportDialog(QDialog):
     """Options for the signed bundle: folder, ZIP or passphrase-encrypted ZIP."""
 
-    def __init__(self, parent: QWidget | None, default_lang: str) -> None:
+    def __init__(self, parent: QWidget | None, default_lang: str, *, record_only: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(t("Export for the police"))
         lay = QVBoxLayout(self)
         lay.addWidget(
             SafeLabel(
                 t(
+                    "A signed bundle with the hashes of the originals (which this record-only case did not keep), "
+                    "the redacted versions, the report, the custody log and instructions for checking it. "
+                    "Exporting is recorded in the custody log."
+                ) if record_only else t(
                     "A signed bundle with the original files, the report, the custody log and "
                     "instructions for checking it. Exporting is recorded in the custody log."
                 ),
@@ -372,10 +377,8 @@ class ReportActions:
         return self.window.service  # type: ignore[no-any-return]
 
     def _default_lang(self, case_id: str) -> str:
-        try:
-            return str(self.service.report_lang(case_id))
-        except (AttributeError, EvidenceKitError):
-            return language()
+        # Issue 16: the language the person is reading the app in, not the case's or the system's.
+        return language()
 
     def make_report(self) -> None:
         ws = self.window.workspace
@@ -445,7 +448,11 @@ class ReportActions:
         case_id = ws.case_id
         if case_id is None or self.window.worker.busy:
             return
-        dlg = ExportDialog(self.window, self._default_lang(case_id))
+        try:
+            record_only = self.service.is_record_only(case_id)
+        except EvidenceKitError:
+            record_only = False
+        dlg = ExportDialog(self.window, self._default_lang(case_id), record_only=record_only)
         dlg.accepted.connect(lambda: self._export(case_id, dlg.options()))
         self.window.open_dialog(dlg)
 

@@ -479,11 +479,67 @@ class WorkspacePage(QWidget):
         if not self._can_import():
             return None
         dlg = ImportDialog(self, paths)
-        dlg.accepted.connect(lambda: self.start_import(paths, dlg.source()))
+        dlg.accepted.connect(lambda: self.import_chosen(paths, dlg.source()))
         self._open_dialog(dlg)
         return dlg
 
-    def start_import(self, paths: list[Path], source: Source) -> Job | None:
+    def import_chosen(self, paths: list[Path], source: Source) -> Job | None:
+        """Import now; in a record-only case first ask, picture by picture, what to black out
+        (issue 16: a chat screenshot's accounts and times are the proof, so pixelating it all
+        is one choice, not the silent default)."""
+        case_id = self.case_id
+        if case_id is None or self.worker.busy or not self.service.is_unlocked:
+            return None
+        try:
+            images = self.service.record_only_images(paths) if self.service.is_record_only(case_id) else []
+        except EvidenceKitError as e:
+            self._show_error(e)
+            return None
+        if not images:
+            return self.start_import(paths, source)
+        self._ask_regions(case_id, paths, source, images, {})
+        return None
+
+    def _ask_regions(self, case_id: str, paths: list[Path], source: Source, images: list[Path],
+                     chosen: dict[str, list[Rect]]) -> None:
+        if len(chosen) >= len(images):
+            self.start_import(paths, source, regions=chosen)
+            return
+        path = images[len(chosen)]
+        try:
+            data = path.read_bytes()  # in memory only; the vault reads the file again when it seals it
+        except OSError:
+            chosen[str(path)] = []  # the import reports the unreadable file itself
+            self._ask_regions(case_id, paths, source, images, chosen)
+            return
+        svc = self.service
+
+        def log_view() -> None:
+            svc.vault.log_event("view", case_id=case_id, data={"file": path.name, "stage": "before-recording"})
+
+        dlg = RedactDialog(self, data, record_only=True, log_view=log_view,
+                           remaining=len(images) - len(chosen) - 1, name=path.name)
+        del data
+        dlg.take_data()
+        self.redact_dialog = dlg
+
+        def done(result: int) -> None:
+            if self.redact_dialog is dlg:
+                self.redact_dialog = None
+            if result != QDialog.DialogCode.Accepted or not svc.is_unlocked or self.case_id != case_id:
+                self.status.setText(t("Nothing was imported."))
+                return
+            chosen[str(path)] = dlg.rects()
+            if dlg.apply_to_rest():
+                for rest in images[len(chosen):]:
+                    chosen[str(rest)] = dlg.rects()
+            self._ask_regions(case_id, paths, source, images, chosen)
+
+        dlg.finished.connect(done)
+        self._open_dialog(dlg)
+
+    def start_import(self, paths: list[Path], source: Source,
+                     regions: dict[str, list[Rect]] | None = None) -> Job | None:
         case_id = self.case_id
         if case_id is None or self.worker.busy:
             return None
@@ -491,7 +547,7 @@ class WorkspacePage(QWidget):
 
         def run(ctx: JobContext) -> ImportSummary:
             return svc.import_paths(case_id, paths, source, progress=ctx.progress, cancel=ctx.cancelled,
-                                    on_item=ctx.emit)
+                                    on_item=ctx.emit, regions=regions)
 
         job = self.worker.start(run, name="import", on_done=self._import_done, on_error=self._job_failed,
                                 on_progress=self._progress, on_item=self._import_item)
@@ -545,7 +601,12 @@ class WorkspacePage(QWidget):
         if record_only:
             # Only a redacted version will be stored: the person chooses what to hide first.
             # The original stays in this closure (memory) until the dialog closes.
-            dlg = RedactDialog(self, data, record_only=True)
+            svc = self.service
+
+            def log_view() -> None:
+                svc.vault.log_event("view", case_id=case_id, data={"file": name, "stage": "before-recording"})
+
+            dlg = RedactDialog(self, data, record_only=True, log_view=log_view)
             del data
             self.redact_dialog = dlg
             dlg.finished.connect(lambda result: self._record_only_chosen(dlg, result, case_id, info))
@@ -597,12 +658,17 @@ class WorkspacePage(QWidget):
         item = self.selected_item()
         if self.worker.busy or not self.service.is_unlocked or item is None or not self._can_copy(item):
             return None
-        try:  # the person sees the picture here: a logged view
-            data = self.service.vault.read_item_bytes(item.id, limit=PREVIEW_LIMIT)
+        try:  # shown blurred: a view is logged only if the person chooses to see it clearly
+            data = self.service.vault.read_item_bytes(item.id, limit=PREVIEW_LIMIT, log_view=False)
         except EvidenceKitError as e:
             self._show_error(e)
             return None
-        dlg = RedactDialog(self, data, record_only=False)
+        svc = self.service
+
+        def log_view() -> None:
+            svc.vault.log_event("view", case_id=item.case_id, item_id=item.id, data={"exhibit": item.exhibit})
+
+        dlg = RedactDialog(self, data, record_only=False, log_view=log_view)
         del data
         dlg.take_data()  # the vault reads the original again when it makes the copy
         self.redact_dialog = dlg

@@ -95,7 +95,7 @@ from .dialogs import SourceForm, scrolled
 from .display import safe_text
 from .i18n import language, t
 from .models import exhibit_label
-from .widgets import SafeLabel, make_button, named
+from .widgets import SafeLabel, fit_to_screen, make_button, named
 from .worker import JobContext, Worker
 
 if TYPE_CHECKING:
@@ -1018,7 +1018,7 @@ class CaptureDialog(QDialog):
         self.refresh_windows()
         self._sync_set()
         self._update()
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
 
     @staticmethod
     def _indent(w: QWidget) -> QWidget:

@@ -41,7 +41,7 @@ from .display import safe_text
 from .i18n import language, t
 from .models import platform_label
 from .settings import AUTO_LOCK_MAX, AUTO_LOCK_MIN, Settings
-from .widgets import SafeLabel, make_button, monospace, named
+from .widgets import SafeLabel, fit_to_screen, make_button, monospace, named
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +99,11 @@ class MessageDialog(QDialog):
     """A message with optional copyable details: errors, import results, verification."""
 
     def __init__(
-        self, parent: QWidget | None, title: str, message: str, details: str = "", *, show_details: bool = False
+        self, parent: QWidget | None, title: str, message: str, details: str = "", *, show_details: bool = False,
+        open_folder: Path | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.setWindowTitle(title.rstrip(".").rstrip())  # window titles carry no full stop
         self.setModal(True)
         self.message = SafeLabel(message, wrap=True, selectable=True)
         named(self.message, title)
@@ -117,11 +118,23 @@ class MessageDialog(QDialog):
             self.copy = make_button(t("Copy details"), self._copy)
             row.addWidget(self.toggle)
             row.addWidget(self.copy)
+        self.open_folder_button = None
+        if open_folder is not None:  # done dialogs (report, bundle): where the files are
+            folder = open_folder
+
+            def open_it() -> None:
+                from PySide6.QtCore import QUrl
+                from PySide6.QtGui import QDesktopServices
+
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+            self.open_folder_button = make_button(t("Open folder"), open_it)
+            row.addWidget(self.open_folder_button)
         row.addStretch(1)
         self.ok = make_button(t("Close"), self.accept, default=True)
         row.addWidget(self.ok)
         lay.addLayout(row)
-        self.resize(560, 320 if details and show_details else 160)
+        fit_to_screen(self, 560, 320 if details and show_details else 160)
 
     def _toggle(self) -> None:
         self.details.setVisible(not self.details.isVisible())
@@ -334,8 +347,13 @@ class ImportDialog(QDialog):
         lay = QVBoxLayout(self)
         folders = sum(1 for p in paths if p.is_dir())
         files = len(paths) - folders
-        lay.addWidget(SafeLabel(t("{files} file(s) and {folders} folder(s) selected.", files=files, folders=folders),
-                                wrap=True))
+        if files and folders:
+            chosen = t("{files} file(s) and {folders} folder(s) selected.", files=files, folders=folders)
+        elif folders:  # zero counts are left out (issue 16)
+            chosen = t("{n} folder(s) selected.", n=folders)
+        else:
+            chosen = t("{n} file(s) selected.", n=files)
+        lay.addWidget(SafeLabel(chosen, wrap=True))
         shown = "\n".join(safe_text(p.name, 200) for p in paths[:8]) + ("\n…" if len(paths) > 8 else "")
         self.names = SafeLabel(shown, wrap=True, data=True)
         named(self.names, t("Selected files"))
@@ -347,7 +365,7 @@ class ImportDialog(QDialog):
         lay.addWidget(scrolled(self.form), 1)
         self.buttons = dialog_buttons(self, t("Import"), t("Cancel"))
         lay.addWidget(self.buttons)
-        self.resize(620, 560)
+        fit_to_screen(self, 620, 560)
 
     def source(self) -> Source:
         return self.form.source()
@@ -438,7 +456,7 @@ class CaseDialog(QDialog):
         lay.addWidget(self.buttons)
         self.name.textChanged.connect(lambda s: self.ok_button.setEnabled(bool(s.strip())))
         self.ok_button.setEnabled(bool(self.name.text().strip()))
-        self.resize(640, 640)
+        fit_to_screen(self, 640, 640)
 
     def values(self) -> dict[str, Any]:
         """Every field as the service expects it."""
@@ -498,7 +516,7 @@ class SettingsDialog(QDialog):
         lay.addLayout(form)
         lay.addStretch(1)
         lay.addWidget(dialog_buttons(self, t("Save"), t("Cancel")))
-        self.resize(520, 260)
+        fit_to_screen(self, 520, 260)
 
     def result_settings(self) -> Settings:
         return Settings(
@@ -590,7 +608,7 @@ class RecoveryKeyDialog(QDialog):
         self.view = RecoveryKeyView(key, on_error=on_error)
         lay.addWidget(self.view)
         lay.addWidget(dialog_buttons(self, t("Done")))
-        self.resize(560, 300)
+        fit_to_screen(self, 560, 300)
 
 
 # ---------------------------------------------------------------- shortcuts

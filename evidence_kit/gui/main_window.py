@@ -25,13 +25,14 @@ from .dialogs import (
     error_text,
     shortcuts_dialog,
 )
+from .focus import install_focus_ring
 from .i18n import t
 from .pages import CreateVaultPage, RecoveryPage, UnlockPage, WelcomePage
 from .reports import ReportActions, available
 from .resources import icon_path
 from .safety import IdleLock, SafetyFilter
 from .settings import Settings, SettingsStore
-from .widgets import make_button
+from .widgets import fit_to_screen, make_button
 from .worker import JobContext, Worker
 from .workspace import WorkspacePage
 
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.safety)
+        install_focus_ring()
         self._dialogs: list[QDialog] = []
         self._actions: list[QAction] = []
         self.capture_flow: Any = install_capture(self)  # screen capture (issue 5): dialog, tray icon
@@ -81,7 +83,7 @@ class MainWindow(QMainWindow):
         self._locking = False
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.resize(1200, 800)
+        fit_to_screen(self, 1200, 800)  # never larger than the screen (200 % scaling, small laptops)
         self._build()
         self.worker.busy_changed.connect(lambda _b: self._update_actions())
         self.start()

@@ -47,7 +47,7 @@ from .dialogs import (
 )
 from .display import safe_text
 from .i18n import language, t
-from .widgets import SafeLabel, make_button, named
+from .widgets import SafeLabel, fit_to_screen, make_button, named
 from .worker import JobContext, Worker
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ class ReportDialog(QDialog):
         lay.addLayout(form)
         lay.addStretch(1)
         lay.addWidget(dialog_buttons(self, t("Choose where to save…"), t("Cancel")))
-        self.resize(520, 220)
+        fit_to_screen(self, 520, 220)
 
     def options(self) -> dict[str, Any]:
         return {"lang": str(self.lang.currentData()), "clear_previews": self.clear.isChecked()}
@@ -163,7 +163,7 @@ class ExportDialog(QDialog):
         self.buttons = dialog_buttons(self, t("Choose where to save…"), t("Cancel"))
         lay.addWidget(self.buttons)
         self._update()
-        self.resize(560, 420)
+        fit_to_screen(self, 560, 420)
 
     def kind(self) -> str:
         if self.kind_age.isChecked():
@@ -261,7 +261,7 @@ class VerifyBundleDialog(QDialog):
         self.details = plain_box(name=t("Details"), read_only=True, lines=5)
         lay.addWidget(self.details, 1)
         lay.addWidget(dialog_buttons(self, t("Close")))
-        self.resize(820, 600)
+        fit_to_screen(self, 820, 600)
 
     def choose_folder(self) -> None:
         path = choose_folder(self, t("Choose a bundle folder"))
@@ -363,7 +363,18 @@ class StampDialog(QDialog):
         lay.addWidget(names)
         lay.addStretch(1)
         lay.addWidget(dialog_buttons(self, t("Go online and get timestamps"), t("Cancel")))
-        self.resize(520, 200)
+        fit_to_screen(self, 520, 200)
+
+
+def jargon_note() -> str:
+    """What the values in a done message are for, in one plain sentence each (issue 16)."""
+    return "\n".join((
+        t("SHA-256: a value the police use to check that a file has not changed since it was collected."),
+        t("Manifest: the signed list of every exhibit and its SHA-256."),
+        t("Signing key fingerprint: identifies the key that signed the manifest; the police compare it with the "
+          "one printed in the report."),
+        t("What to do now: give the police the bundle (or the report with it), and keep this computer's vault."),
+    ))
 
 
 class ReportActions:
@@ -414,7 +425,8 @@ class ReportActions:
         if not res.identical_confirmed and res.unverified:
             text += "\n" + tr("report_unconfirmed", lang)
         self.window.workspace.status.setText(t("Report saved."))
-        self.window.open_dialog(MessageDialog(self.window, t("Report saved."), text))
+        self.window.open_dialog(MessageDialog(self.window, t("Report saved."), text + "\n\n" + jargon_note(),
+                                              open_folder=Path(res.path).parent))
 
     def stamp_now(self) -> None:
         """Ask, then request RFC 3161 tokens for a fresh checkpoint (the only online act)."""
@@ -486,7 +498,9 @@ class ReportActions:
             sha=res.manifest_sha256,
         )
         self.window.workspace.status.setText(t("Bundle exported."))
-        self.window.open_dialog(MessageDialog(self.window, t("Bundle exported."), text))
+        where = Path(res.path)
+        self.window.open_dialog(MessageDialog(self.window, t("Bundle exported."), text + "\n\n" + jargon_note(),
+                                              open_folder=where if where.is_dir() else where.parent))
 
     def verify_bundle(self) -> None:
         if self.window.worker.busy:

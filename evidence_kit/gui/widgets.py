@@ -174,7 +174,7 @@ class BlurredPreview(QWidget):
         self.view.setTextFormat(Qt.TextFormat.PlainText)
         self.view.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.view.setWordWrap(True)
-        self.view.setMinimumSize(200, 150)
+        self.view.setMinimumSize(160, 60)  # small enough for 200 % on a 1600x1000 screen
         self.view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.view.setStyleSheet("QLabel { background: #3a3f44; color: #f0f0f0; border-radius: 4px; }")
         self.notice = SafeLabel(wrap=True)

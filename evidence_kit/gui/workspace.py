@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -99,21 +100,26 @@ class WorkspacePage(QWidget):
                                              "for a school or family; the original stays sealed."))
         self.policy_label = named(SafeLabel(), t("Evidence policy"))
         self.redact_dialog: RedactDialog | None = None  # the one open now (tests look at it)
-        top = QHBoxLayout()
+        # Two rows (issue 16): one long row made the window ~930 px wide at least, so at 200 %
+        # the police buttons fell off a 1600x1000 screen.
+        case_row = QHBoxLayout()
         case_label = QLabel(t("Case:"))
         case_label.setBuddy(self.case_combo)
-        top.addWidget(case_label)
-        top.addWidget(self.case_combo, 1)
-        top.addWidget(self.policy_label, 1)
-        top.addWidget(self.new_case_button)
-        top.addWidget(self.case_details_button)
-        top.addSpacing(16)
+        case_row.addWidget(case_label)
+        case_row.addWidget(self.case_combo, 1)
+        case_row.addWidget(self.policy_label, 1)
+        case_row.addWidget(self.new_case_button)
+        case_row.addWidget(self.case_details_button)
+        top = QHBoxLayout()
         top.addWidget(self.import_files_button)
         top.addWidget(self.import_folder_button)
         top.addWidget(self.paste_button)
         top.addWidget(self.redact_copy_button)
+        top.addStretch(1)
         self._top = top
         self.guidance = GuidancePanel()
+        self.victim_guidance = GuidancePanel(audience="victim")
+        self.victim_guidance.toggle.setChecked(False)  # calm: one line until the person opens it
         self.police_button: QPushButton | None = None
 
         # -- left: filter and table
@@ -180,6 +186,8 @@ class WorkspacePage(QWidget):
         split.setStretchFactor(1, 1)
         split.setSizes([620, 560])
         split.setChildrenCollapsible(False)
+        left.setMinimumWidth(160)
+        self.detail.setMinimumWidth(160)
 
         # -- bottom: job progress and status
         self.job_label = SafeLabel()
@@ -197,11 +205,16 @@ class WorkspacePage(QWidget):
         named(self.status, t("Status"))
 
         lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 4, 6, 4)  # every pixel counts at 200 %
+        lay.setSpacing(4)
+        lay.addLayout(case_row)
         lay.addLayout(top)
         lay.addWidget(self.guidance)
+        lay.addWidget(self.victim_guidance)
         lay.addWidget(split, 1)
         lay.addWidget(self.job_bar)
         lay.addWidget(self.status)
+
         self.worker.busy_changed.connect(self.set_busy)
         self._update_actions()
 
@@ -270,10 +283,9 @@ class WorkspacePage(QWidget):
                 log.info("case unavailable: %s", type(e).__name__)
         self.policy_label.setText(policy_label(case.policy) if case else "")
         self.detail.set_case_policy(case.policy if case else "")
-        self.guidance.setVisible(
-            case is not None and (case.policy == POLICY_RECORD_ONLY or case.role == "counselor")
-            and self.guidance.loaded
-        )
+        counselor = case is not None and (case.policy == POLICY_RECORD_ONLY or case.role == "counselor")
+        self.guidance.setVisible(counselor and self.guidance.loaded)
+        self.victim_guidance.setVisible(case is not None and not counselor and self.victim_guidance.loaded)
 
     def _item_by_id(self, item_id: str) -> Item | None:
         return next((i for i in self.model.items() if i.id == item_id), None)
@@ -852,9 +864,10 @@ class GuidancePanel(QWidget):
     """What a counselor should do now, from ``resources/guidance.json`` (core.guidance):
     each statement in the app's language with the other language and its source below it."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, audience: str = "counselor") -> None:
         super().__init__(parent)
-        self.toggle = named(QToolButton(), t("What to do now (guidance for counselors)"))
+        self.toggle = named(QToolButton(), t("What to do now (guidance for counselors)") if audience == "counselor"
+                            else t("What you can do now"))
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setCheckable(True)
         self.toggle.setChecked(True)
@@ -866,14 +879,13 @@ class GuidancePanel(QWidget):
         self.statements: list[tuple[SafeLabel, SafeLabel]] = []
         self.guidance: Guidance | None = None
         try:
-            self.guidance = load_guidance()
+            self.guidance = load_guidance(audience=audience)
         except EvidenceKitError as e:
             log.warning("counselor guidance unavailable: %s", e)
         bl = QVBoxLayout(self.body)
         bl.setContentsMargins(8, 6, 8, 6)
         bl.setSpacing(2)
         lang = language()
-        other = "en" if lang == "ko" else "ko"
         self.toggle.setText(self.guidance.title(lang) if self.guidance else "")
         for st in self.guidance.statements if self.guidance else ():
             # The texts carry both languages themselves (not the ko.json catalogue): data labels.
@@ -881,7 +893,9 @@ class GuidancePanel(QWidget):
             f = main.font()
             f.setBold(True)
             main.setFont(f)
-            sub = SafeLabel(f"{st.text(other)}  [{st.source}]", wrap=True, data=True)
+            # Only the app's language (issue 16: grey English under Korean read as noise); the
+            # source stays, small, so the statement can be checked.
+            sub = SafeLabel(f"{t('Source:')} {st.source}", wrap=True, data=True)
             sf = sub.font()
             sf.setPointSizeF(sf.pointSizeF() * 0.85)
             sub.setFont(sf)
@@ -890,10 +904,19 @@ class GuidancePanel(QWidget):
             bl.addWidget(main)
             bl.addWidget(sub)
             self.statements.append((main, sub))
+        # The statements scroll inside a box of limited height, so that at 200 % they do not
+        # push the evidence list off the screen (issue 16); the toggle folds them away.
+        self.area = QScrollArea()
+        self.area.setWidgetResizable(True)
+        self.area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.area.setWidget(self.body)
+        self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.area.setMaximumHeight(self.fontMetrics().height() * 8)
+        self.area.setMinimumHeight(self.fontMetrics().height() * 3)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.toggle)
-        lay.addWidget(self.body)
+        lay.addWidget(self.area)
         self.setVisible(False)
 
     @property
@@ -901,5 +924,5 @@ class GuidancePanel(QWidget):
         return self.guidance is not None
 
     def _toggled(self, shown: bool) -> None:
-        self.body.setVisible(shown)
+        self.area.setVisible(shown)
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)

@@ -103,7 +103,7 @@ def test_language_switch_on_the_unlock_screen_is_remembered_and_harmless(
     win = make_window(vault_with_items[0])
     qtbot.mouseClick(win.unlock_page.ko_button, Qt.MouseButton.LeftButton)
     assert i18n.language() == "ko"
-    assert win.unlock_page.unlock_button.text() == "열기"
+    assert win.unlock_page.unlock_button.text() == "보관함 열기"
     saved = (tmp_path / "gui-settings.json").read_text(encoding="utf-8")
     assert '"language": "ko"' in saved
     # Only the app's own preferences: nothing about the vault, cases or evidence.

@@ -1251,7 +1251,9 @@ class _ReportBuilder:
         if item.notes:
             basic.append((tp("f_notes"), item.notes))
         if item.metadata_note:
-            basic.append((tp("f_meta_note"), item.metadata_note))
+            from .event_text import metadata_note_text
+
+            basic.append((tp("f_meta_note"), metadata_note_text(item.metadata_note, self.lang)))
         src_rows = [
             (tp(f"src_{f}"), getattr(item.source, f))
             for f in (
@@ -1281,7 +1283,9 @@ class _ReportBuilder:
             out += [self.P(self.t("sec_source"), "h2"), self.kv_table(src_rows)]
         out.append(KeepTogether([self.P(self.t("sec_hashes"), "h2"), self.kv_table(hashes)]))
         if item.image:
-            rows = [(str(k), _flat(v)) for k, v in sorted(item.image.items())]
+            from .event_text import image_field_label
+
+            rows = [(image_field_label(str(k), self.lang), _flat(v)) for k, v in sorted(item.image.items())]
             out += [self.P(self.t("sec_image"), "h2"), self.kv_table(rows)]
         if item.exif:
             rows = [(str(k), str(v)) for k, v in sorted(item.exif.items())]
@@ -1299,7 +1303,7 @@ class _ReportBuilder:
                         self.fit(f"#{ev.seq}", widths[0]),
                         self.fit(self.kst(ev.time_utc), widths[1]),
                         self.fit(self.action(ev.action), widths[2]),
-                        self.fit(self.detail(ev), widths[3], limit=LOG_DETAIL_CHARS),
+                        self.event_cell(ev, widths[3]),
                     ]
                 )
             out += [
@@ -1311,6 +1315,15 @@ class _ReportBuilder:
     def action(self, action: str) -> str:
         key = f"act_{action}"
         return self.tp(key) if key in TEXT else self.tc.visible(action, 40)
+
+    def event_cell(self, ev: CustodyEvent, width: float) -> Any:
+        """The event as a sentence, with the recorded fields small on a second line (issue 16)."""
+        from .event_text import event_fields, event_sentence
+
+        sentence = escape(self.tc.visible(event_sentence(ev, self.lang), LOG_DETAIL_CHARS, multiline=True))
+        fields = escape(self.tc.visible(event_fields(ev), LOG_DETAIL_CHARS, multiline=True))
+        small = f"<br/><font size='5.5' color='#555555'>{fields}</font>" if fields else ""
+        return self.P(sentence + small, "cell")
 
     def detail(self, ev: CustodyEvent) -> str:
         """A one-line summary of an event's data (the exact line is in custody.jsonl)."""

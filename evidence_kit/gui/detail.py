@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ..core.model import POLICY_RECORD_ONLY, CustodyEvent, Item
 from .dialogs import SourceForm, plain_box, scrolled
 from .display import format_size, format_time, safe_text
-from .i18n import t
+from .i18n import language, t
 from .models import EventTableModel, exhibit_label, item_display_name, method_label
 from .widgets import BlurredPreview, SafeLabel, make_button, monospace, named
 
@@ -181,7 +181,10 @@ class DetailPanel(QWidget):
             self._update_dirty()
             return
         self.title.setText(f"{exhibit_label(item)} · {safe_text(item_display_name(item), 300)}")
-        self.f_exhibit.setText(f"{item.exhibit_label_ko} ({item.exhibit_label_en})")
+        # Korean UI: the Korean label alone (issue 16: "증 제2호증 (Exhibit 2)" read as mixed
+        # text); English UI: the Korean label too, as the complaint form uses it.
+        self.f_exhibit.setText(item.exhibit_label_ko if language() == "ko"
+                               else f"{item.exhibit_label_en} ({item.exhibit_label_ko})")
         self.f_name.setText(item.original_name)
         self.f_folder.setText(item.relative_path)
         self.f_type.setText(item.media_type)
@@ -210,7 +213,9 @@ class DetailPanel(QWidget):
         self.f_picture.setText(
             f"{img.get('width')} × {img.get('height')} {img.get('format', '')}".strip() if img.get("width") else ""
         )
-        self.f_note.setText(item.metadata_note)
+        from ..core.event_text import metadata_note_text
+
+        self.f_note.setText(metadata_note_text(item.metadata_note, language()))
         self.f_exif.setPlainText("\n".join(f"{safe_text(k, 100)}: {safe_text(v, 500)}" for k, v in item.exif.items()))
         self.source_form.set_source(item.source, item.notes)
         self.source_status.setText(t("Changes are recorded in the custody log."))

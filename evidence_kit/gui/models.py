@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -18,8 +19,24 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
 
 
+# How Korean users write these names (issue 16: "KakaoTalk" in a Korean screen read as untranslated).
+KO_PLATFORMS = {
+    "Telegram": "텔레그램",
+    "KakaoTalk": "카카오톡",
+    "X/Twitter": "X(트위터)",
+    "Instagram": "인스타그램",
+    "Discord": "디스코드",
+    "Facebook": "페이스북",
+    "WhatsApp": "왓츠앱",
+    "YouTube": "유튜브",
+    "TikTok": "틱톡",
+}
+
+
 def platform_label(value: str) -> str:
-    """Platform names are proper nouns; only the two generic entries are translated."""
+    """Platform names in the reader's language; the stored value stays the English name."""
+    if language() == "ko" and value in KO_PLATFORMS:
+        return KO_PLATFORMS[value]
     return {"Website": t("Website"), "Other": t("Other")}.get(value, value)
 
 
@@ -69,8 +86,26 @@ def exhibit_label(item: Item) -> str:
     return item.exhibit_label_ko if language() == "ko" else item.exhibit_label_en
 
 
+_MADE_HERE = re.compile(r"(pasted|dropped|screen-capture)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})"
+                        r"(?:-part(\d{2}))?(?:-redacted)?\.png")
+
+
 def item_display_name(item: Item) -> str:
-    return item.relative_path or item.original_name
+    """The name shown in lists. Pictures the app made itself (pastes, captures) read as
+    "붙여넣은 이미지 2026-12-04 21:30:05" instead of ``pasted-20261204-213005.png``; the
+    stored original name (detail panel, report) is unchanged (issue 16)."""
+    name = item.relative_path or item.original_name
+    m = _MADE_HERE.fullmatch(name)
+    if m is None or item.method not in ("paste", "screen-capture", "derived"):
+        return name
+    kind, y, mo, d, h, mi, sec, part = m.groups()
+    what = t("Screen capture") if kind == "screen-capture" else t("Pasted image")
+    shown = f"{what} {y}-{mo}-{d} {h}:{mi}:{sec}"
+    if part:
+        shown += " " + t("(part {n})", n=int(part))
+    if item.derived_from:
+        shown += " " + t("(redacted copy)")
+    return shown
 
 
 class _RowsModel(QAbstractTableModel):
@@ -122,6 +157,7 @@ class ItemTableModel(_RowsModel):
                     item_display_name(item),
                     item.sha256,
                     src.platform,
+                    platform_label(src.platform),
                     src.url,
                     src.chatroom,
                     src.account,
@@ -224,7 +260,10 @@ class EventTableModel(_RowsModel):
                 index.column()
             ]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
-            return tooltip_html(event_details(ev))
+            # The sentence, then the recorded fields (issue 16: never raw key=value alone).
+            from ..core.event_text import event_fields, event_sentence
+
+            return tooltip_html(f"{event_sentence(ev, language())}\n{event_fields(ev)}")
         return None
 
     def set_events(self, events: list[CustodyEvent]) -> None:
@@ -254,7 +293,11 @@ def field_label(key: str) -> str:
 
 
 def event_details(ev: CustodyEvent) -> str:
+    from ..core.event_text import event_sentence
+
     d = ev.data
+    if ev.action in ("view", "derive", "policy") or (ev.action in ("import", "capture") and d.get("retained") is False):
+        return event_sentence(ev, language())
     if ev.action == "edit" and isinstance(d.get("changes"), dict):
         return t("Changed: {fields}", fields=", ".join(field_label(k) for k in d["changes"]))
     if ev.action in ("import", "capture"):

@@ -192,6 +192,9 @@ def run_file_dialog(dlg: QFileDialog) -> list[Path]:
     """Run a file dialog that leaves no trace: no native dialog, no history, no last folder."""
     dlg.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     dlg.setHistory([])
+    from .i18n import fill_qt_gaps
+
+    fill_qt_gaps(dlg)
     before = _qt_dialog_state()
     try:
         accepted = dlg.exec() == QDialog.DialogCode.Accepted

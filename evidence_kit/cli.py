@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from . import __version__
 from .core.errors import EvidenceKitError, UsageError
 from .core.fsutil import private_umask
-from .core.i18n import system_lang, tr
+from .core.i18n import system_lang, tr, warning_text
 from .core.model import SOURCE_FIELDS, Case, Item, Source
 from .core.redact import Rect
 from .core.service import EvidenceService
@@ -678,7 +678,7 @@ def cmd_chat_import(ctx: Ctx) -> int:
         if len(res.missing) > 50:
             print(f"... +{len(res.missing) - 50}", file=sys.stderr)
         for w in res.warnings[:50]:
-            print(tr("chat_warning", ctx.lang, text=_one_line(w, 300)), file=sys.stderr)
+            print(tr("chat_warning", ctx.lang, text=_one_line(warning_text(w, ctx.lang), 300)), file=sys.stderr)
     ctx.emit(
         {
             "label": res.label,
@@ -773,7 +773,7 @@ def cmd_chat_show(ctx: Ctx) -> int:
         return 0
     print(f"{_one_line(chat.title, 80)}  [{chat.label}]  zone {chat.zone or '?'} ({chat.zone_source})")
     for w in chat.warnings[:20]:
-        print(tr("chat_warning", ctx.lang, text=_one_line(w, 300)), file=sys.stderr)
+        print(tr("chat_warning", ctx.lang, text=_one_line(warning_text(w, ctx.lang), 300)), file=sys.stderr)
     for m in msgs:
         _print_msg(m)
     return 0

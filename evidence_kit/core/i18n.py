@@ -629,6 +629,41 @@ def system_lang() -> str:
     return "ko" if loc.lower().startswith("ko") else "en"
 
 
+# Chat-import warnings are recorded in English (the custody log and --json keep them as
+# they are); people reading Korean get them in Korean (issue 16).
+_WARNINGS_KO: list[tuple[str, str]] = [
+    (r"this export has no date_unixtime \(Telegram Desktop before 3\.7\.6\): the time zone is unknown; give the "
+     r"zone the exporting computer used to get UTC times",
+     "이 내보내기 파일에는 정확한 시각(date_unixtime)이 없습니다(텔레그램 데스크톱 3.7.6 이전). 시간대를 알 수 "
+     "없으니, 내보낸 컴퓨터의 시간대를 --zone 으로 알려 주면 UTC 시각을 계산합니다."),
+    (r"the exporting computer's UTC offset differs between messages \(daylight saving time\): (.*)",
+     r"내보낸 컴퓨터의 UTC 시차가 메시지마다 다릅니다(서머타임): \1"),
+    (r"only the text file was given: media that came with the export \(folder or ZIP\) are listed as missing; "
+     r"import the folder or ZIP to include them",
+     "텍스트 파일만 가져왔습니다. 함께 내보낸 사진·동영상(폴더나 ZIP)은 '없음'으로 표시됩니다. 포함하려면 폴더나 "
+     "ZIP 파일을 가져오세요."),
+    (r"result\.json could not be read past byte (\d+) \((.*)\): the messages before it were imported",
+     r"result.json을 \1바이트 이후로는 읽을 수 없습니다(\2). 그 앞의 메시지만 가져왔습니다."),
+    (r"(.*): cannot be read", r"\1: 읽을 수 없습니다"),
+    (r"(.*): symbolic link not followed", r"\1: 바로가기(심볼릭 링크)는 따라가지 않습니다"),
+    (r"(.*): not a regular file, skipped", r"\1: 일반 파일이 아니어서 건너뛰었습니다"),
+    (r"message (\S+): (.*)", r"메시지 \1: \2"),
+]
+
+
+def warning_text(text: str, lang: str) -> str:
+    """A core warning (recorded in English) in the reader's language."""
+    if lang != "ko":
+        return text
+    import re
+
+    for pattern, ko in _WARNINGS_KO:
+        m = re.fullmatch(pattern, text, flags=re.S)
+        if m:
+            return m.expand(ko)
+    return text
+
+
 def tr(key: str, lang: str, **kw: object) -> str:
     ko, en = MESSAGES[key]
     return (ko if lang == "ko" else en).format(**kw)

@@ -276,7 +276,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ev_detail": ("내용", "Details"),
     "hash_title": ("해시값 확인서", "Hash confirmation sheet"),
     "hash_intro": (
-        "아래 해시값은 {tool}이(가) 각 파일을 수집할 때 계산하여 보관 기록(custody log)에 남긴 값입니다. "
+        "아래 해시값은 {tool} 프로그램이 각 파일을 수집할 때 계산하여 보관 기록(custody log)에 남긴 값입니다. "
         "해시값이 같으면 파일 내용이 한 비트도 다르지 않다는 뜻입니다.",
         "The hashes below were computed by {tool} when each file was collected and were recorded in the "
         "custody log. Equal hashes mean the file contents do not differ by a single bit.",
@@ -289,7 +289,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "h_time": ("수집 일시", "Collected"),
     "h_tool": ("계산 도구", "Computed by"),
     "identical_confirmed": (
-        "■ 원본과 상위없음 — 확인됨. 이 보고서를 만드는 동안({time}) {tool}이(가) 보관된 각 파일의 "
+        "■ 원본과 상위없음 — 확인됨. 이 보고서를 만드는 동안({time}) {tool} 프로그램이 보관된 각 파일의 "
         "SHA-256을 다시 계산하여 수집 당시의 값과 모두 일치함을 확인했습니다. 제출 묶음의 파일은 수집한 "
         "파일과 같습니다.",
         "■ Identical to the originals — confirmed. While making this report ({time}) {tool} recomputed "
@@ -1413,7 +1413,7 @@ class _ReportBuilder:
                     self.fit(f"{self.kst(ev.time_utc)}\n{ev.time_utc} ({ev.tz_offset})", widths[1], limit=80),
                     self.fit(self.action(ev.action), widths[2]),
                     self.fit(self.label(item) if item else "—", widths[3]),
-                    self.fit(self.detail(ev), widths[4], limit=LOG_DETAIL_CHARS),
+                    self.event_cell(ev, widths[4]),
                 ]
             )
         out: list[Any] = [self.P(heading("log_title", self.lang), "h1"), self.P(self.t("log_intro"), "small")]

@@ -259,6 +259,37 @@ def cmd_add(ctx: Ctx) -> int:
     return 7 if summary.problems else 0
 
 
+def cmd_case_edit(ctx: Ctx) -> int:
+    """Complete the report's case summary without the app (issue 16); every change is logged."""
+    svc = ctx.unlock()
+    case = svc.vault.find_case(ctx.args.ref)
+    a = ctx.args
+    changes: dict[str, Any] = {}
+    for field in ("name", "description", "reference", "prepared_by", "organisation", "report_lang"):
+        value = getattr(a, field, None)
+        if value is not None:
+            changes[field] = value
+    incident = dict(case.incident)
+    for key in ("when", "where", "how", "result"):
+        value = getattr(a, f"incident_{key}", None)
+        if value is not None:
+            incident[key] = value
+    if incident != case.incident:
+        changes["incident"] = incident
+    if a.platform is not None:
+        changes["platforms"] = list(a.platform)
+    if a.account is not None:
+        changes["suspects"] = list(a.account)
+    if not changes:
+        ctx.say("case_edit_nothing")
+        ctx.emit(case_json(case))
+        return 0
+    case = svc.update_case(case.id, **changes)
+    ctx.say("case_edited", name=case.name)
+    ctx.emit(case_json(case))
+    return 0
+
+
 def cmd_case_policy(ctx: Ctx) -> int:
     svc = ctx.unlock()
     case = svc.vault.find_case(ctx.args.ref)
@@ -895,6 +926,22 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--policy", choices=["keep_originals", "record_only"])
     s.set_defaults(fn=cmd_case_new)
     c.add_parser("list", help="list cases").set_defaults(fn=cmd_case_list)
+    s = c.add_parser("edit", help="complete the case summary for the report (logged)")
+    s.add_argument("ref", help="case name or id")
+    s.add_argument("--name")
+    s.add_argument("--description")
+    s.add_argument("--when", dest="incident_when", help="incident summary: 일시 (when)")
+    s.add_argument("--where", dest="incident_where", help="incident summary: 장소·공간 (where)")
+    s.add_argument("--how", dest="incident_how", help="incident summary: 방법 (how)")
+    s.add_argument("--result", dest="incident_result", help="incident summary: 결과 (what happened)")
+    s.add_argument("--platform", action="append", help="platform involved (repeatable; replaces the list)")
+    s.add_argument("--account", action="append",
+                   help="account of the person responsible (repeatable; replaces the list)")
+    s.add_argument("--preparer", dest="prepared_by", help="who prepared the report (작성자)")
+    s.add_argument("--organisation", help="school or organisation")
+    s.add_argument("--police-case", dest="reference", help="police case number (사건 번호)")
+    s.add_argument("--report-lang", dest="report_lang", choices=["ko", "en"])
+    s.set_defaults(fn=cmd_case_edit)
     s = c.add_parser("policy", help="keep originals, or record only (hashes + redacted copy); logged")
     s.add_argument("ref", help="case name or id")
     s.add_argument("policy", choices=["keep_originals", "record_only"])

@@ -128,3 +128,28 @@ def test_record_only_bundle_carries_the_redacted_versions(tmp_path: Path) -> Non
     assert "evidence/" not in first and "redacted/" in first
     assert res.items == 1
     svc.lock()
+
+
+def test_case_edit_completes_the_report_summary_from_the_command_line(tmp_path: Path) -> None:
+    v = counselor_vault(tmp_path)
+    assert ek(v, "--vault", str(v), "case", "new", "상담").returncode == 0
+    r = ek(v, "case", "edit", "상담", "--when", "2026-11-20 21:00", "--where", "반 단체 대화방",
+           "--how", "합성 사진 게시", "--result", "사진이 퍼짐", "--platform", "KakaoTalk", "--platform", "Telegram",
+           "--account", "@poster", "--preparer", "김 교사", "--organisation", "○○중학교",
+           "--police-case", "2026-123", "--vault", str(v), "--json")
+    assert r.returncode == 0, r.stderr
+    case = json.loads(r.stdout)
+    assert case["incident"] == {"when": "2026-11-20 21:00", "where": "반 단체 대화방", "how": "합성 사진 게시",
+                                "result": "사진이 퍼짐"}
+    assert case["platforms"] == ["KakaoTalk", "Telegram"] and case["suspects"] == ["@poster"]
+    assert case["prepared_by"] == "김 교사" and case["organisation"] == "○○중학교"
+    assert case["reference"] == "2026-123"
+    svc = EvidenceService(v)
+    svc.unlock(PASSPHRASE)
+    try:
+        edits = [e for e in svc.vault.events() if e.action == "edit-case"]
+        assert len(edits) == 1 and set(edits[0].data["changes"]) >= {"incident", "platforms", "reference"}
+    finally:
+        svc.lock()
+    r = ek(v, "--lang", "ko", "case", "edit", "상담", "--vault", str(v))
+    assert r.returncode == 0 and "바꿀 내용이 없습니다" in r.stdout

@@ -561,8 +561,19 @@ class RecoveryKeyView(QWidget):
         named(self.key_label, t("Recovery key"))
         self.key_label.setProperty("untrusted", True)  # data, not words to translate
         lay.addWidget(self.key_label)
+        # Issue 16: copied by hand, a key must not be misread.
+        self.alphabet_note = SafeLabel(t("Only the letters A to Z and the digits 2 to 7 are used: there is no 0 or 1, "
+                                         "so O and I are always letters. The dashes only separate groups of four."),
+                                       wrap=True)
+        lay.addWidget(self.alphabet_note)
         lay.addWidget(SafeLabel(t("Write it on paper, or save or print it and keep it away from this computer."),
                                 wrap=True))
+        self.saved_note = SafeLabel(wrap=True, data=True)
+        self.saved_note.setVisible(False)
+        lay.addWidget(self.saved_note)
+        written = t("I have written it down or saved it")
+        self.written = named(QCheckBox(written), written)
+        lay.addWidget(self.written)
         row = QHBoxLayout()
         self.save_button = make_button(t("Save as a file…"), self.save)
         self.print_button = make_button(t("Print…"), self.print_key)
@@ -580,6 +591,10 @@ class RecoveryKeyView(QWidget):
         except (OSError, EvidenceKitError) as e:
             self._on_error(e)
             return
+        self.saved_note.setText(t("Saved: {path}. Move this file away from this computer (a USB stick you keep "
+                                  "safe, or print it and delete the file).", path=str(path)))
+        self.saved_note.setVisible(True)
+        self.written.setChecked(True)
         self.saved.emit(path)
 
     def print_key(self) -> None:
@@ -610,7 +625,11 @@ class RecoveryKeyDialog(QDialog):
         lay = QVBoxLayout(self)
         self.view = RecoveryKeyView(key, on_error=on_error)
         lay.addWidget(self.view)
-        lay.addWidget(dialog_buttons(self, t("Done")))
+        buttons = dialog_buttons(self, t("Done"))
+        done = buttons.buttons()[0]
+        done.setEnabled(False)  # only once the person says the key is kept somewhere
+        self.view.written.toggled.connect(done.setEnabled)
+        lay.addWidget(buttons)
         fit_to_screen(self, 560, 300)
 
 

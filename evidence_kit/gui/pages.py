@@ -289,7 +289,9 @@ class RecoveryPage(Page):
         self.skip_button.setVisible(False)
         self.continue_button.setVisible(True)
         self.continue_button.setDefault(True)
-        self.continue_button.setFocus()
+        self.continue_button.setEnabled(False)  # issue 16: only after "I have written it down"
+        self.key_view.written.toggled.connect(self.continue_button.setEnabled)
+        self.key_view.written.setFocus()
 
 
 class UnlockPage(Page):

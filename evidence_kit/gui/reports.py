@@ -409,7 +409,7 @@ class ReportActions:
         def run(ctx: JobContext) -> Any:
             return svc.make_report(case_id, out, progress=ctx.progress, cancel=ctx.cancelled, **opts)
 
-        self.window.workspace.run_job(run, t("Making the report…"), self._report_done)
+        self.window.workspace.run_job(run, t("Making the report…"), self._report_done, counts_items=True)
 
     def _report_done(self, res: Any) -> None:
         lang = language()
@@ -484,7 +484,7 @@ class ReportActions:
         def run(ctx: JobContext) -> Any:
             return svc.export_bundle(case_id, out, progress=ctx.progress, cancel=ctx.cancelled, **opts)
 
-        self.window.workspace.run_job(run, t("Exporting the bundle…"), self._export_done)
+        self.window.workspace.run_job(run, t("Exporting the bundle…"), self._export_done, counts_items=True)
 
     def _export_done(self, res: Any) -> None:
         text = tr(

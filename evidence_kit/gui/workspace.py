@@ -78,6 +78,7 @@ class WorkspacePage(QWidget):
         self._show_error = show_error
         self._open_dialog = open_dialog
         self._job: Job | None = None
+        self._progress_items = False
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -561,6 +562,7 @@ class WorkspacePage(QWidget):
             return svc.import_paths(case_id, paths, source, progress=ctx.progress, cancel=ctx.cancelled,
                                     on_item=ctx.emit, regions=regions)
 
+        self._progress_items = False
         job = self.worker.start(run, name="import", on_done=self._import_done, on_error=self._job_failed,
                                 on_progress=self._progress, on_item=self._import_item)
         self._show_job(job, t("Importing… Items are saved one by one; cancelling keeps those already saved."))
@@ -750,6 +752,7 @@ class WorkspacePage(QWidget):
         def run(ctx: JobContext) -> VerifyResult:
             return svc.verify_vault(progress=ctx.progress, cancel=ctx.cancelled)
 
+        self._progress_items = False
         job = self.worker.start(run, name="verify", on_done=self._verify_done, on_error=self._job_failed,
                                 on_progress=self._progress)
         self._show_job(job, t("Checking every item against its SHA-256 and the custody log…"))
@@ -768,10 +771,13 @@ class WorkspacePage(QWidget):
 
     # ------------------------------------------------------------------- jobs
 
-    def run_job(self, fn: Callable[[JobContext], Any], label: str, on_done: Callable[[Any], None]) -> Job | None:
-        """Run another long task (report, export) with the same progress bar and Cancel button."""
+    def run_job(self, fn: Callable[[JobContext], Any], label: str, on_done: Callable[[Any], None], *,
+                counts_items: bool = False) -> Job | None:
+        """Run another long task (report, export) with the same progress bar and Cancel button;
+        ``counts_items``: its progress counts exhibits and pages, not bytes."""
         if self.worker.busy or not self.service.is_unlocked:
             return None
+        self._progress_items = counts_items
 
         def done(result: Any) -> None:
             self._job_finished()
@@ -795,7 +801,10 @@ class WorkspacePage(QWidget):
             return
         self.progress.setRange(0, 1000)
         self.progress.setValue(min(1000, done * 1000 // total))
-        self.progress.setFormat(f"%p %  ({format_size(done)} / {format_size(total)})")
+        if self._progress_items:  # report/export count exhibits, not bytes (issue 16: "6 B / 6 B")
+            self.progress.setFormat("%p%  " + t("({done} of {total})", done=done, total=total))
+        else:
+            self.progress.setFormat(f"%p%  ({format_size(done)} / {format_size(total)})")
 
     def cancel_job(self) -> None:
         if self._job is not None:

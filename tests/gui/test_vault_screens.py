@@ -55,6 +55,9 @@ def test_first_run_creates_a_vault_and_offers_a_recovery_key(
     parse_recovery_key(key)  # a well-formed key, shown once
     assert view.key_label.textFormat() == Qt.TextFormat.PlainText
     assert [e.action for e in win.service.vault.events()][-1] == "recovery-key"
+    assert not win.recovery_page.continue_button.isEnabled()  # not before "I have written it down"
+    assert "no 0 or 1" in view.alphabet_note.full_text()
+    view.written.setChecked(True)
     qtbot.mouseClick(win.recovery_page.continue_button, Qt.MouseButton.LeftButton)
     assert win.current_page() is win.workspace
 

@@ -247,7 +247,15 @@ class MainWindow(QMainWindow):
             a.setEnabled(unlocked and idle)
         self.search_action.setEnabled(unlocked)
         self.lock_action.setEnabled(self.service.is_unlocked)
-        self.lock_button.setVisible(self.service.is_unlocked)
+        if self.lock_button.isVisible() != self.service.is_unlocked:
+            self.lock_button.setVisible(self.service.is_unlocked)
+            # The menu bar does not re-measure its corner by itself: without this, showing
+            # Lock squeezed Quick exit to one letter (issue 16).
+            self._corner.adjustSize()
+            bar = self.menuBar()
+            bar.setCornerWidget(self._corner)
+            bar.updateGeometry()
+            bar.update()
         self.settings_action.setEnabled(idle)
         if self.verify_bundle_action is not None:
             self.verify_bundle_action.setEnabled(idle)  # the police view needs no vault

@@ -105,6 +105,8 @@ def main() -> int:
     look(win, "workspace")
     if not qe.isVisibleTo(win):
         problems.append("Quick exit is not visible")
+    if qe.width() < qe.sizeHint().width() * 0.9:  # squeezed to a letter by the menu bar's corner
+        problems.append(f"Quick exit squeezed to {qe.width()} px")
     ws = win.workspace
     ws.table.selectRow(0)
     settle()

@@ -151,3 +151,23 @@ def metadata_note_text(note: str, lang: str) -> str:
 def image_field_label(key: str, lang: str) -> str:
     pair = IMAGE_FIELDS.get(key)
     return (pair[0] if lang == "ko" else pair[1]) if pair else key
+
+
+# How Korean readers write these platform names (issue 16); the stored value stays English.
+KO_PLATFORMS = {
+    "Telegram": "텔레그램",
+    "KakaoTalk": "카카오톡",
+    "X/Twitter": "X(트위터)",
+    "Instagram": "인스타그램",
+    "Discord": "디스코드",
+    "Facebook": "페이스북",
+    "WhatsApp": "왓츠앱",
+    "YouTube": "유튜브",
+    "TikTok": "틱톡",
+    "Website": "웹사이트",
+    "Other": "기타",
+}
+
+
+def platform_text(value: str, lang: str) -> str:
+    return KO_PLATFORMS.get(value, value) if lang == "ko" else value

@@ -1101,7 +1101,10 @@ class _ReportBuilder:
         if case.description:
             rows.append((self.tp("case_description"), self.u(case.description, 6000, "prose")))
         if case.platforms:
-            rows.append((self.tp("platforms"), self.u(", ".join(map(str, case.platforms)), 2000, "prose")))
+            from .event_text import platform_text
+
+            shown = ", ".join(platform_text(str(p), self.lang) for p in case.platforms)
+            rows.append((self.tp("platforms"), self.u(shown, 2000, "prose")))
         if case.suspects:
             rows.append((self.tp("suspects"), self.u("\n".join(map(str, case.suspects)), 4000, "prose")))
         # Prose of any length: label and paragraph (which can split across pages), never a
@@ -1126,8 +1129,12 @@ class _ReportBuilder:
 
     def source_text(self, item: Item) -> str:
         parts = []
+        from .event_text import platform_text
+
         for f in ("platform", "url", "chatroom", "account", "posted_at"):
             v = getattr(item.source, f)
+            if f == "platform":
+                v = platform_text(v, self.lang)
             if v:
                 parts.append(f"{self.tp('src_' + f)}: {self.tc.visible(v, LIST_CELL_CHARS)}")
         return "\n".join(parts) or "—"
@@ -1254,8 +1261,11 @@ class _ReportBuilder:
             from .event_text import metadata_note_text
 
             basic.append((tp("f_meta_note"), metadata_note_text(item.metadata_note, self.lang)))
+        from .event_text import platform_text
+
         src_rows = [
-            (tp(f"src_{f}"), getattr(item.source, f))
+            (tp(f"src_{f}"), platform_text(item.source.platform, self.lang) if f == "platform"
+             else getattr(item.source, f))
             for f in (
                 "platform",
                 "url",

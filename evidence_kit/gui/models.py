@@ -19,22 +19,10 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
 
 
-# How Korean users write these names (issue 16: "KakaoTalk" in a Korean screen read as untranslated).
-KO_PLATFORMS = {
-    "Telegram": "텔레그램",
-    "KakaoTalk": "카카오톡",
-    "X/Twitter": "X(트위터)",
-    "Instagram": "인스타그램",
-    "Discord": "디스코드",
-    "Facebook": "페이스북",
-    "WhatsApp": "왓츠앱",
-    "YouTube": "유튜브",
-    "TikTok": "틱톡",
-}
-
-
 def platform_label(value: str) -> str:
     """Platform names in the reader's language; the stored value stays the English name."""
+    from ..core.event_text import KO_PLATFORMS
+
     if language() == "ko" and value in KO_PLATFORMS:
         return KO_PLATFORMS[value]
     return {"Website": t("Website"), "Other": t("Other")}.get(value, value)

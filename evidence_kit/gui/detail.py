@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QImage
+from PySide6.QtGui import QFont, QImage, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -32,6 +32,8 @@ def hash_field(name: str) -> QLineEdit:
     edit = named(QLineEdit(), name)
     edit.setReadOnly(True)
     edit.setFont(monospace())
+    # Jargon explained where it first appears (issue 16).
+    edit.setToolTip(t("SHA-256: a value the police use to check that a file has not changed since it was collected."))
     return edit
 
 
@@ -68,6 +70,9 @@ class DetailPanel(QWidget):
         self.f_type = SafeLabel(selectable=True, data=True)
         self.f_size = SafeLabel(selectable=True)
         self.f_sha256 = hash_field("SHA-256")
+        self.hash_note = SafeLabel(t("SHA-256: a value the police use to check that a file has not changed since it "
+                                     "was collected."), wrap=True)
+        self.hash_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.f_md5 = hash_field("MD5")
         self.f_sha1 = hash_field("SHA-1")
         self.f_acquired = SafeLabel(selectable=True, data=True)
@@ -90,6 +95,7 @@ class DetailPanel(QWidget):
             ("SHA-256", self.f_sha256),
             ("MD5", self.f_md5),
             ("SHA-1", self.f_sha1),
+            ("", self.hash_note),
             (t("Acquired (local time)"), self.f_acquired),
             (t("Acquired (UTC)"), self.f_acquired_utc),
             (t("How it was added"), self.f_method),
@@ -104,7 +110,7 @@ class DetailPanel(QWidget):
         ]
         for label, widget in rows:
             if isinstance(widget, SafeLabel):
-                named(widget, label)
+                named(widget, label or t("About the hashes"))
             form.addRow(label, widget)
         self._form = form
 

@@ -123,6 +123,8 @@ def test_record_only_bundle_carries_the_redacted_versions(tmp_path: Path) -> Non
     assert rv["sha256"] == item.stored_sha256
     assert f"  {red[0]}" in (tmp_path / "bundle" / "SHA256SUMS").read_text()
     assert svc.verify_bundle(tmp_path / "bundle").ok
+    assert "redacted — original not kept" in (tmp_path / "bundle" / "README-VERIFY.txt").read_text(encoding="utf-8")
+    assert red[0] in (tmp_path / "bundle" / "evidence-list.csv").read_text(encoding="utf-8-sig")
     # Report page 1 no longer says the originals are in evidence/.
     first = PdfReader(str(tmp_path / "bundle" / "report.pdf")).pages[0].extract_text()
     assert "evidence/" not in first and "redacted/" in first

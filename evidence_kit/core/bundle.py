@@ -448,7 +448,7 @@ def evidence_csv(snap: CaseSnapshot) -> bytes:
                     s.purpose,
                     item.sha256,
                     item.size,
-                    snap.paths.get(item.exhibit) or "",
+                    snap.paths.get(item.exhibit) or redacted_path(item, snap.items) or "",
                     "" if item.retained else "원본 미보관 — 해시값만 기록 (original not kept, hash only)",
                 )
             ]
@@ -527,6 +527,16 @@ def readme_text(snap: CaseSnapshot, manifest_sha256: str) -> bytes:
                 "report, evidence-list.csv the evidence list for Excel, case.jsonld the same facts as",
                 "CASE/UCO.",
             ]
+    if any(redacted_path(i, snap.items) for i in snap.items) and not snap.redacted_only:
+        # Issue 16: say where a record-only case's pictures are, and that no original is here.
+        lines += [
+            "",
+            "redacted/ 가린 사본 — 원본 미보관: 기록 전용 증거는 원본을 보관하지 않았고, 해시값은 원본에서 계산한",
+            "값입니다. 이 폴더의 파일은 보관된 가린 사본이며 manifest.json의 redacted_version에 해시값이 있습니다.",
+            "redacted/ redacted — original not kept: for record-only exhibits the original was not kept; their",
+            "hashes are the original's. These files are the stored redacted versions (see redacted_version in",
+            "manifest.json).",
+        ]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

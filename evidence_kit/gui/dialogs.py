@@ -288,7 +288,16 @@ class SourceForm(QWidget):
         self.platform.currentTextChanged.connect(lambda _s: self.changed.emit())
 
     def _fill_now(self) -> None:
-        self.date_seen.setText(datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"))
+        # With its zone, in the zone the app shows "collected" in (KST for Korean; issue 16).
+        if language() == "ko":
+            from ..core.clock import KST
+
+            text = datetime.now(KST).strftime("%Y-%m-%d %H:%M KST")
+        else:
+            now = datetime.now().astimezone()
+            off = now.strftime("%z")
+            text = now.strftime("%Y-%m-%d %H:%M") + f" (UTC{off[:3]}:{off[3:]})"
+        self.date_seen.setText(text)
         self.changed.emit()
 
     def set_source(self, src: Source, notes: str = "") -> None:

@@ -237,3 +237,19 @@ def test_every_screen_fits_at_100_150_200_percent(tmp_path: Path, width: int, he
     assert r.returncode == 0, r.stderr[-2000:]
     problems = json.loads(r.stdout.strip().splitlines()[-1])["problems"]
     assert problems == []
+
+
+def test_korean_times_are_kst_everywhere(qtbot: QtBot, tmp_path: Path) -> None:
+    from evidence_kit.gui.display import format_time
+
+    i18n.set_language("ko")
+    # Collected on a computer set to UTC: the Korean app still shows KST, like the report.
+    assert format_time("2024-08-28T12:30:00.000000Z", "+00:00") == "2024-08-28 21:30:00 KST"
+    assert format_time("2024-08-28T12:30:00.000000Z", "+00:00", short=True) == "2024-08-28 21:30"
+    dlg = ImportDialog(None, [tmp_path / "a.png"])
+    qtbot.addWidget(dlg)
+    qtbot.mouseClick(dlg.form.now, Qt.MouseButton.LeftButton)
+    assert dlg.form.date_seen.text().endswith(" KST")
+    i18n.set_language("en")
+    qtbot.mouseClick(dlg.form.now, Qt.MouseButton.LeftButton)
+    assert "(UTC" in dlg.form.date_seen.text()

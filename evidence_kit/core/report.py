@@ -157,6 +157,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "bundle, which lists every evidence file's hashes and is signed with the key whose fingerprint "
         "is shown above.",
     ),
+    "jargon_notice": (
+        "용어 설명: SHA-256(해시값)은 경찰이 파일이 바뀌지 않았는지 확인할 때 쓰는 값입니다. 매니페스트는 "
+        "모든 증거와 그 해시값을 적은 서명된 목록입니다. 서명 키 지문은 이 목록에 서명한 키를 알려 주는 "
+        "값입니다. 보관 기록 헤드는 그때까지의 보관 기록 전체를 요약한 서명된 값이고, 포함 증명은 어떤 "
+        "기록이 그 요약 안에 들어 있음을 보여 주는 계산 자료입니다.",
+        "Terms: SHA-256 (a hash) is the value police use to check that a file has not changed. The manifest "
+        "is the signed list of every exhibit and its hash. The signing key fingerprint identifies the key "
+        "that signed it. The custody log head is a signed summary of the whole custody log so far; an "
+        "inclusion proof shows that one entry is part of that summary.",
+    ),
     "footer": ("보고서 ID {rid}", "Report ID {rid}"),
     "page_of": ("{page} / {pages} 쪽", "Page {page} of {pages}"),
     "footer_manifest": ("매니페스트 SHA-256 {sha}", "Manifest SHA-256 {sha}"),
@@ -1068,6 +1078,7 @@ class _ReportBuilder:
             *([self.P(f"<b>{self.t('redacted_bundle_notice')}</b>", "notice")] if snap.redacted_only else []),
             self.P(self.t(notice), "notice"),
             self.P(self.t("tie_notice"), "small"),
+            self.P(self.t("jargon_notice"), "small"),
         ]
         if case.prepared_by:
             out.append(self.P(self.t("pseudonym_note"), "small"))

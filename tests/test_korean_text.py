@@ -106,3 +106,13 @@ def test_chat_warnings_are_translated() -> None:
     assert warning_text(w, "en") == w
     assert (warning_text("folder/a.png: symbolic link not followed", "ko")
             == "folder/a.png: 바로가기(심볼릭 링크)는 따라가지 않습니다")
+
+
+def test_pictures_the_app_named_read_as_words() -> None:
+    from evidence_kit.core.event_text import made_here_name
+
+    assert made_here_name("pasted-20261204-213005.png", "paste", "ko") == "붙여넣은 이미지 2026-12-04 21:30:05"
+    assert (made_here_name("screen-capture-20261204-213005-part02.png", "screen-capture", "en")
+            == "Screen capture 2026-12-04 21:30:05 (part 2)")
+    assert made_here_name("pasted-20261204-213005.png", "import-file", "ko") is None  # a file someone named so
+    assert made_here_name("photo.jpg", "paste", "ko") is None

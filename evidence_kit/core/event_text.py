@@ -171,3 +171,27 @@ KO_PLATFORMS = {
 
 def platform_text(value: str, lang: str) -> str:
     return KO_PLATFORMS.get(value, value) if lang == "ko" else value
+
+
+_MADE_HERE = re.compile(r"(pasted|dropped|screen-capture)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})"
+                        r"(?:-part(\d{2}))?(?:-redacted)?\.png")
+
+
+def made_here_name(name: str, method: str, lang: str, *, derived: bool = False) -> str | None:
+    """"붙여넣은 이미지 2026-12-04 21:30:05" for a picture the app named itself
+    (``pasted-20261204-213005.png``); None for any other name (issue 16)."""
+    m = _MADE_HERE.fullmatch(name)
+    if m is None or method not in ("paste", "screen-capture", "derived"):
+        return None
+    kind, y, mo, d, h, mi, sec, part = m.groups()
+    ko = lang == "ko"
+    if kind == "screen-capture":
+        what = "화면 캡처" if ko else "Screen capture"
+    else:
+        what = "붙여넣은 이미지" if ko else "Pasted image"
+    shown = f"{what} {y}-{mo}-{d} {h}:{mi}:{sec}"
+    if part:
+        shown += f" ({int(part)}번째 부분)" if ko else f" (part {int(part)})"
+    if derived:
+        shown += " (가린 사본)" if ko else " (redacted copy)"
+    return shown

@@ -1297,7 +1297,10 @@ class _ReportBuilder:
         if item.stored_sha256 and item.stored_sha256 != item.sha256:
             hashes.append((tp("f_stored_sha"), item.stored_sha256))
 
-        title = f"{escape(self.label(item))} — {self.tc.para(item.relative_path or item.original_name, 200)}"
+        from .event_text import made_here_name
+
+        shown = made_here_name(item.original_name, item.method, self.lang, derived=bool(item.derived_from))
+        title = f"{escape(self.label(item))} — {self.tc.para(shown or item.relative_path or item.original_name, 200)}"
         out: list[Any] = [self.P(title, "h1"), *self.preview_flowable(item)]
         out += [Spacer(1, 6), self.P(self.t("sec_basic"), "h2"), self.kv_table(basic)]
         if src_rows:

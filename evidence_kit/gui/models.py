@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -74,26 +73,14 @@ def exhibit_label(item: Item) -> str:
     return item.exhibit_label_ko if language() == "ko" else item.exhibit_label_en
 
 
-_MADE_HERE = re.compile(r"(pasted|dropped|screen-capture)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})"
-                        r"(?:-part(\d{2}))?(?:-redacted)?\.png")
-
-
 def item_display_name(item: Item) -> str:
     """The name shown in lists. Pictures the app made itself (pastes, captures) read as
     "붙여넣은 이미지 2026-12-04 21:30:05" instead of ``pasted-20261204-213005.png``; the
     stored original name (detail panel, report) is unchanged (issue 16)."""
+    from ..core.event_text import made_here_name
+
     name = item.relative_path or item.original_name
-    m = _MADE_HERE.fullmatch(name)
-    if m is None or item.method not in ("paste", "screen-capture", "derived"):
-        return name
-    kind, y, mo, d, h, mi, sec, part = m.groups()
-    what = t("Screen capture") if kind == "screen-capture" else t("Pasted image")
-    shown = f"{what} {y}-{mo}-{d} {h}:{mi}:{sec}"
-    if part:
-        shown += " " + t("(part {n})", n=int(part))
-    if item.derived_from:
-        shown += " " + t("(redacted copy)")
-    return shown
+    return made_here_name(name, item.method, language(), derived=bool(item.derived_from)) or name
 
 
 class _RowsModel(QAbstractTableModel):

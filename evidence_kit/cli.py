@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from . import __version__
 from .core.errors import EvidenceKitError, UsageError
 from .core.fsutil import private_umask
-from .core.i18n import system_lang, tr
+from .core.i18n import system_lang, tr, warning_text
 from .core.model import SOURCE_FIELDS, Case, Item, Source
 from .core.redact import Rect
 from .core.service import EvidenceService
@@ -265,13 +265,26 @@ def cmd_add(ctx: Ctx) -> int:
         else:
             ctx.say("saved", exhibit=label, name=it.relative_path or it.original_name, sha256=it.sha256)
 
+    paths = [Path(p) for p in ctx.args.paths]
+    areas = [parse_region(r) for r in (ctx.args.black_out or [])]
+    if areas and ctx.args.pixelate_all:
+        raise UsageError("--black-out with --pixelate-all", ko="--black-out과 --pixelate-all 중 하나만 쓰세요.",
+                         en="Use either --black-out or --pixelate-all, not both.")
+    regions = None
+    if svc.is_record_only(case.id):
+        images = svc.record_only_images(paths)
+        regions = {str(p): list(areas) for p in images}
+        if images and not areas and not ctx.args.pixelate_all and not ctx.json:
+            # Issue 16: pixelating a chat screenshot hides the accounts and times that are the proof.
+            print(tr("record_only_default_pixelate", ctx.lang, n=len(images)), file=sys.stderr)
     summary = svc.import_paths(
         case.id,
-        [Path(p) for p in ctx.args.paths],
+        paths,
         source_from_args(ctx.args),
         progress=progress,
         on_item=on_item,
         item_progress=item_progress,
+        regions=regions,
     )
     for p in summary.problems:
         print(tr("skipped", ctx.lang, name=p.path, reason=p.error.message(ctx.lang)), file=sys.stderr)
@@ -289,6 +302,37 @@ def cmd_add(ctx: Ctx) -> int:
         }
     )
     return 7 if summary.problems else 0
+
+
+def cmd_case_edit(ctx: Ctx) -> int:
+    """Complete the report's case summary without the app (issue 16); every change is logged."""
+    svc = ctx.unlock()
+    case = svc.vault.find_case(ctx.args.ref)
+    a = ctx.args
+    changes: dict[str, Any] = {}
+    for field in ("name", "description", "reference", "prepared_by", "organisation", "report_lang"):
+        value = getattr(a, field, None)
+        if value is not None:
+            changes[field] = value
+    incident = dict(case.incident)
+    for key in ("when", "where", "how", "result"):
+        value = getattr(a, f"incident_{key}", None)
+        if value is not None:
+            incident[key] = value
+    if incident != case.incident:
+        changes["incident"] = incident
+    if a.platform is not None:
+        changes["platforms"] = list(a.platform)
+    if a.account is not None:
+        changes["suspects"] = list(a.account)
+    if not changes:
+        ctx.say("case_edit_nothing")
+        ctx.emit(case_json(case))
+        return 0
+    case = svc.update_case(case.id, **changes)
+    ctx.say("case_edited", name=case.name)
+    ctx.emit(case_json(case))
+    return 0
 
 
 def cmd_case_policy(ctx: Ctx) -> int:
@@ -392,6 +436,11 @@ def cmd_export_file(ctx: Ctx) -> int:
     case = ctx.case()
     item = svc.vault.find_item(case.id, ctx.args.item)
     svc.export_file(item.id, Path(ctx.args.out))
+    if not item.retained:  # record-only: the vault holds only the redacted version
+        ctx.say("exported_redacted", path=ctx.args.out)
+        ctx.emit({"path": ctx.args.out, "sha256": item.stored_sha256, "original_sha256": item.sha256,
+                  "redacted": True})
+        return 0
     ctx.say("exported", path=ctx.args.out)
     ctx.emit({"path": ctx.args.out, "sha256": item.sha256})
     return 0
@@ -728,7 +777,7 @@ def cmd_chat_import(ctx: Ctx) -> int:
         if len(res.missing) > 50:
             print(f"... +{len(res.missing) - 50}", file=sys.stderr)
         for w in res.warnings[:50]:
-            print(tr("chat_warning", ctx.lang, text=_one_line(w, 300)), file=sys.stderr)
+            print(tr("chat_warning", ctx.lang, text=_one_line(warning_text(w, ctx.lang), 300)), file=sys.stderr)
     ctx.emit(
         {
             "label": res.label,
@@ -823,7 +872,7 @@ def cmd_chat_show(ctx: Ctx) -> int:
         return 0
     print(f"{_one_line(chat.title, 80)}  [{chat.label}]  zone {chat.zone or '?'} ({chat.zone_source})")
     for w in chat.warnings[:20]:
-        print(tr("chat_warning", ctx.lang, text=_one_line(w, 300)), file=sys.stderr)
+        print(tr("chat_warning", ctx.lang, text=_one_line(warning_text(w, ctx.lang), 300)), file=sys.stderr)
     for m in msgs:
         _print_msg(m)
     return 0
@@ -950,6 +999,22 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--policy", choices=["keep_originals", "record_only"])
     s.set_defaults(fn=cmd_case_new)
     c.add_parser("list", help="list cases").set_defaults(fn=cmd_case_list)
+    s = c.add_parser("edit", help="complete the case summary for the report (logged)")
+    s.add_argument("ref", help="case name or id")
+    s.add_argument("--name")
+    s.add_argument("--description")
+    s.add_argument("--when", dest="incident_when", help="incident summary: 일시 (when)")
+    s.add_argument("--where", dest="incident_where", help="incident summary: 장소·공간 (where)")
+    s.add_argument("--how", dest="incident_how", help="incident summary: 방법 (how)")
+    s.add_argument("--result", dest="incident_result", help="incident summary: 결과 (what happened)")
+    s.add_argument("--platform", action="append", help="platform involved (repeatable; replaces the list)")
+    s.add_argument("--account", action="append",
+                   help="account of the person responsible (repeatable; replaces the list)")
+    s.add_argument("--preparer", dest="prepared_by", help="who prepared the report (작성자)")
+    s.add_argument("--organisation", help="school or organisation")
+    s.add_argument("--police-case", dest="reference", help="police case number (사건 번호)")
+    s.add_argument("--report-lang", dest="report_lang", choices=["ko", "en"])
+    s.set_defaults(fn=cmd_case_edit)
     s = c.add_parser("policy", help="keep originals, or record only (hashes + redacted copy); logged")
     s.add_argument("ref", help="case name or id")
     s.add_argument("policy", choices=["keep_originals", "record_only"])
@@ -976,6 +1041,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("add", help="import files and folders")
     s.add_argument("paths", nargs="+")
     source_args(s)
+    s.add_argument("--black-out", dest="black_out", action="append", metavar="X,Y,W,H",
+                   help="record-only case: black out this area of each picture, keep the rest readable "
+                   "(repeatable)")
+    s.add_argument("--pixelate-all", dest="pixelate_all", action="store_true",
+                   help="record-only case: pixelate each picture whole (the default when no area is given)")
     s.set_defaults(fn=cmd_add)
     s = sub.add_parser("list", help="list a case's evidence")
     s.add_argument("--case")
@@ -1106,7 +1176,26 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for each TSA (default 20)")
     s.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
     s.set_defaults(fn=cmd_stamp)
+    accept_common_options(p)
     return p
+
+
+def accept_common_options(parser: argparse.ArgumentParser) -> None:
+    """``--json``, ``--vault`` and ``--lang`` after the subcommand too (``list --json``), as the
+    README promises; SUPPRESS keeps the value given before the subcommand when not repeated."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for sp in set(action.choices.values()):
+            have = sp._option_string_actions
+            if "--json" not in have:
+                sp.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                                help="machine-readable output")
+            if "--vault" not in have:
+                sp.add_argument("--vault", default=argparse.SUPPRESS, help="vault folder")
+            if "--lang" not in have:
+                sp.add_argument("--lang", choices=["ko", "en"], default=argparse.SUPPRESS, help="message language")
+            accept_common_options(sp)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -119,6 +119,29 @@ def exhibit_paths(items: Iterable[Item]) -> dict[int, str | None]:
     }
 
 
+REDACTED_DIR = "redacted"
+REDACTED_LABEL_KO = "가린 사본 — 원본 미보관"
+REDACTED_LABEL_EN = "redacted — original not kept"
+
+
+def redacted_path(item: Item, items: Iterable[Item]) -> str | None:
+    """``redacted/E001_<name>``: the stored redacted version of a record-only item (issue 16),
+    so a record-only case's bundle still shows police what was recorded."""
+    if item.retained or not item.stored_sha256 or item.derived_from:
+        return None
+    width = max([3] + [len(str(i.exhibit)) for i in items])
+    stem = Path(safe_name(item.original_name)).stem or "image"
+    return f"{REDACTED_DIR}/E{item.exhibit:0{width}d}_{stem}-redacted.png"
+
+
+def redacted_version(item: Item, items: Iterable[Item]) -> dict[str, Any]:
+    rel = redacted_path(item, list(items))
+    if rel is None:
+        return {}
+    return {"redacted_version": {"path": rel, "sha256": item.stored_sha256, "size": item.stored_size,
+                                 "label_ko": REDACTED_LABEL_KO, "label_en": REDACTED_LABEL_EN}}
+
+
 # --------------------------------------------------------------------------- snapshot
 
 
@@ -353,7 +376,10 @@ def build_manifest(snap: CaseSnapshot, *, lang: str) -> dict[str, Any]:
             "case_graph": CASE_GRAPH,
             "readme": README,
         },
-        "items": [manifest_item(i, snap.paths.get(i.exhibit), by_id) for i in snap.items],
+        "items": [
+            {**manifest_item(i, snap.paths.get(i.exhibit), by_id), **redacted_version(i, snap.items)}
+            for i in snap.items
+        ],
         **({"redacted_copies_only": True} if snap.redacted_only else {}),
     }
 
@@ -422,7 +448,7 @@ def evidence_csv(snap: CaseSnapshot) -> bytes:
                     s.purpose,
                     item.sha256,
                     item.size,
-                    snap.paths.get(item.exhibit) or "",
+                    snap.paths.get(item.exhibit) or redacted_path(item, snap.items) or "",
                     "" if item.retained else "원본 미보관 — 해시값만 기록 (original not kept, hash only)",
                 )
             ]
@@ -518,6 +544,16 @@ def readme_text(snap: CaseSnapshot, manifest_sha256: str) -> bytes:
                 "report, evidence-list.csv the evidence list for Excel, case.jsonld the same facts as",
                 "CASE/UCO.",
             ]
+    if any(redacted_path(i, snap.items) for i in snap.items) and not snap.redacted_only:
+        # Issue 16: say where a record-only case's pictures are, and that no original is here.
+        lines += [
+            "",
+            "redacted/ 가린 사본 — 원본 미보관: 기록 전용 증거는 원본을 보관하지 않았고, 해시값은 원본에서 계산한",
+            "값입니다. 이 폴더의 파일은 보관된 가린 사본이며 manifest.json의 redacted_version에 해시값이 있습니다.",
+            "redacted/ redacted — original not kept: for record-only exhibits the original was not kept; their",
+            "hashes are the original's. These files are the stored redacted versions (see redacted_version in",
+            "manifest.json).",
+        ]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -805,6 +841,11 @@ def export_bundle(
                 )
             else:
                 evidence[item.exhibit] = item_evidence(vault, item, clear_previews=clear_previews)
+                red = redacted_path(item, snap.items)
+                if red is not None and not snap.redacted_only:
+                    digest, n = sink.write(red, vault.iter_plaintext(item.id), item.stored_size or 0)
+                    if digest != item.stored_sha256:
+                        raise IntegrityError(f"exhibit {item.exhibit}: redacted version does not match its SHA-256")
             done += 1
             progress(done, total)
 

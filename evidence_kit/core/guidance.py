@@ -83,11 +83,16 @@ def parse_guidance(obj: Any) -> Guidance:
     )
 
 
-def load_guidance(path: Path | None = None) -> Guidance:
-    """The counselor guidance; :class:`InputError` if the file is missing or malformed."""
+def load_guidance(path: Path | None = None, *, audience: str = "counselor") -> Guidance:
+    """The counselor guidance, or (``audience="victim"``) the short version for a victim's own
+    cases (issue 16); :class:`InputError` if the file is missing or malformed."""
     path = path or guidance_path()
     try:
         obj = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise InputError(f"guidance file unavailable ({type(e).__name__})") from e
+    if audience == "victim":
+        if not isinstance(obj, dict) or not isinstance(obj.get("victim"), dict):
+            raise InputError("guidance: no 'victim' section")
+        return parse_guidance(obj["victim"])
     return parse_guidance(obj)

@@ -76,7 +76,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Redacted copy made: {exhibit} (derived from {parent})  SHA-256 {sha256}",
     ),
     "duplicate": (
-        "이미 있음: {name} 은(는) {exhibit}와 같은 파일입니다. 다시 저장하지 않았습니다.",
+        "이미 있음: {name} 파일은 이미 {exhibit}으로 저장되어 있어 다시 저장하지 않았습니다.",
         "Already there: {name} is the same file as {exhibit}; not stored twice.",
     ),
     "skipped": ("건너뜀: {name} — {reason}", "Skipped: {name} — {reason}"),
@@ -693,6 +693,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Stamped checkpoint #{id}: {size} entries, Merkle root {root}, checkpoint file SHA-256 {imprint}",
     ),
     "ts_cp_token": ("{tsa}: {time}", "{tsa}: {time}"),
+    # -- issue 16: record-only imports, CLI parity
+    "record_only_default_pixelate": (
+        "기록 전용 사건입니다: 사진 {n}개는 원본을 저장하지 않고, 전체를 모자이크한 사본만 저장합니다(기본값). "
+        "대화 화면처럼 계정·시각이 보여야 하면 --black-out x,y,너비,높이 로 가릴 부분만 지정하세요.",
+        "Record-only case: for {n} picture(s) only a copy pixelated whole is stored (the default), not the "
+        "original. To keep accounts and times in a chat screenshot readable, name only the areas to hide "
+        "with --black-out x,y,w,h.",
+    ),
+    "exported_redacted": (
+        "원본은 보관하지 않았으므로 가린 사본을 내보냈습니다(SHA-256 확인 완료): {path}",
+        "The original was not kept, so the redacted version was exported (SHA-256 checked): {path}",
+    ),
+    "case_edited": (
+        "사건 '{name}'의 정보를 고쳤습니다. 변경 내용은 보관 기록에 남았습니다.",
+        "Case '{name}' updated; the change is recorded in the custody log.",
+    ),
+    "case_edit_nothing": ("바꿀 내용이 없습니다.", "Nothing to change."),
 }
 
 
@@ -706,6 +723,41 @@ def system_lang() -> str:
     except ValueError:
         loc = ""
     return "ko" if loc.lower().startswith("ko") else "en"
+
+
+# Chat-import warnings are recorded in English (the custody log and --json keep them as
+# they are); people reading Korean get them in Korean (issue 16).
+_WARNINGS_KO: list[tuple[str, str]] = [
+    (r"this export has no date_unixtime \(Telegram Desktop before 3\.7\.6\): the time zone is unknown; give the "
+     r"zone the exporting computer used to get UTC times",
+     "이 내보내기 파일에는 정확한 시각(date_unixtime)이 없습니다(텔레그램 데스크톱 3.7.6 이전). 시간대를 알 수 "
+     "없으니, 내보낸 컴퓨터의 시간대를 --zone 으로 알려 주면 UTC 시각을 계산합니다."),
+    (r"the exporting computer's UTC offset differs between messages \(daylight saving time\): (.*)",
+     r"내보낸 컴퓨터의 UTC 시차가 메시지마다 다릅니다(서머타임): \1"),
+    (r"only the text file was given: media that came with the export \(folder or ZIP\) are listed as missing; "
+     r"import the folder or ZIP to include them",
+     "텍스트 파일만 가져왔습니다. 함께 내보낸 사진·동영상(폴더나 ZIP)은 '없음'으로 표시됩니다. 포함하려면 폴더나 "
+     "ZIP 파일을 가져오세요."),
+    (r"result\.json could not be read past byte (\d+) \((.*)\): the messages before it were imported",
+     r"result.json을 \1바이트 이후로는 읽을 수 없습니다(\2). 그 앞의 메시지만 가져왔습니다."),
+    (r"(.*): cannot be read", r"\1: 읽을 수 없습니다"),
+    (r"(.*): symbolic link not followed", r"\1: 바로가기(심볼릭 링크)는 따라가지 않습니다"),
+    (r"(.*): not a regular file, skipped", r"\1: 일반 파일이 아니어서 건너뛰었습니다"),
+    (r"message (\S+): (.*)", r"메시지 \1: \2"),
+]
+
+
+def warning_text(text: str, lang: str) -> str:
+    """A core warning (recorded in English) in the reader's language."""
+    if lang != "ko":
+        return text
+    import re
+
+    for pattern, ko in _WARNINGS_KO:
+        m = re.fullmatch(pattern, text, flags=re.S)
+        if m:
+            return m.expand(ko)
+    return text
 
 
 def tr(key: str, lang: str, /, **kw: object) -> str:

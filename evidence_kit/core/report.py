@@ -129,6 +129,22 @@ TEXT: dict[str, tuple[str, str]] = {
         "are in the evidence/ folder of the accompanying bundle; the hashes below show that they are the "
         "files collected.",
     ),
+    "blur_notice_record_only": (
+        "이 보고서의 이미지 미리보기는 식별할 수 없도록 흐리게 처리되어 있습니다. 이 사건은 기록 전용이라 "
+        "원본 파일은 보관하지 않았습니다. 아래의 해시값은 수집할 때 원본에서 계산한 값이며, 제출 묶음의 "
+        "redacted/ 폴더에는 가린 사본(원본 미보관)이 들어 있습니다.",
+        "Image previews in this report are blurred so that they cannot be recognised. This case is record "
+        "only: the original files were not kept. The hashes below were computed from the originals when they "
+        "were collected; the redacted/ folder of the bundle holds the redacted versions (original not kept).",
+    ),
+    "blur_notice_mixed": (
+        "이 보고서의 이미지 미리보기는 식별할 수 없도록 흐리게 처리되어 있습니다. 보관한 원본 파일은 제출 "
+        "묶음의 evidence/ 폴더에 있습니다. '원본 미보관'으로 표시된 증거는 원본 없이 해시값만 기록했고, "
+        "가린 사본이 redacted/ 폴더에 있습니다.",
+        "Image previews in this report are blurred so that they cannot be recognised. The originals that were "
+        "kept are in the evidence/ folder of the bundle. Exhibits marked 'original not kept' have only their "
+        "hashes recorded; their redacted versions are in the redacted/ folder.",
+    ),
     "clear_notice": (
         "주의: 이 보고서에는 흐리게 처리하지 않은 미리보기가 들어 있습니다. 열람과 배포에 주의하세요.",
         "Caution: this report contains clear (unblurred) previews. Take care when viewing or sharing it.",
@@ -140,6 +156,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "The manifest SHA-256 printed at the foot of every page is the hash of manifest.json in the "
         "bundle, which lists every evidence file's hashes and is signed with the key whose fingerprint "
         "is shown above.",
+    ),
+    "jargon_notice": (
+        "용어 설명: SHA-256(해시값)은 경찰이 파일이 바뀌지 않았는지 확인할 때 쓰는 값입니다. 매니페스트는 "
+        "모든 증거와 그 해시값을 적은 서명된 목록입니다. 서명 키 지문은 이 목록에 서명한 키를 알려 주는 "
+        "값입니다. 보관 기록 헤드는 그때까지의 보관 기록 전체를 요약한 서명된 값이고, 포함 증명은 어떤 "
+        "기록이 그 요약 안에 들어 있음을 보여 주는 계산 자료입니다.",
+        "Terms: SHA-256 (a hash) is the value police use to check that a file has not changed. The manifest "
+        "is the signed list of every exhibit and its hash. The signing key fingerprint identifies the key "
+        "that signed it. The custody log head is a signed summary of the whole custody log so far; an "
+        "inclusion proof shows that one entry is part of that summary.",
     ),
     "footer": ("보고서 ID {rid}", "Report ID {rid}"),
     "page_of": ("{page} / {pages} 쪽", "Page {page} of {pages}"),
@@ -260,7 +286,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ev_detail": ("내용", "Details"),
     "hash_title": ("해시값 확인서", "Hash confirmation sheet"),
     "hash_intro": (
-        "아래 해시값은 {tool}이(가) 각 파일을 수집할 때 계산하여 보관 기록(custody log)에 남긴 값입니다. "
+        "아래 해시값은 {tool} 프로그램이 각 파일을 수집할 때 계산하여 보관 기록(custody log)에 남긴 값입니다. "
         "해시값이 같으면 파일 내용이 한 비트도 다르지 않다는 뜻입니다.",
         "The hashes below were computed by {tool} when each file was collected and were recorded in the "
         "custody log. Equal hashes mean the file contents do not differ by a single bit.",
@@ -273,7 +299,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "h_time": ("수집 일시", "Collected"),
     "h_tool": ("계산 도구", "Computed by"),
     "identical_confirmed": (
-        "■ 원본과 상위없음 — 확인됨. 이 보고서를 만드는 동안({time}) {tool}이(가) 보관된 각 파일의 "
+        "■ 원본과 상위없음 — 확인됨. 이 보고서를 만드는 동안({time}) {tool} 프로그램이 보관된 각 파일의 "
         "SHA-256을 다시 계산하여 수집 당시의 값과 모두 일치함을 확인했습니다. 제출 묶음의 파일은 수집한 "
         "파일과 같습니다.",
         "■ Identical to the originals — confirmed. While making this report ({time}) {tool} recomputed "
@@ -1050,6 +1076,9 @@ class _ReportBuilder:
             style=[("ALIGN", (0, 0), (-1, -1), "CENTER"), ("FONTNAME", (0, 0), (-1, -1), FONT)],
         )
         notice = "clear_notice" if self.opts.clear_previews else "blur_notice"
+        kept = [i.retained for i in snap.items if not i.derived_from]
+        if notice == "blur_notice" and kept and not all(kept):  # never claim originals that are not there
+            notice = "blur_notice_mixed" if any(kept) else "blur_notice_record_only"
         out: list[Any] = [
             Spacer(1, 30),
             self.P(self.t("title"), "title"),
@@ -1060,6 +1089,7 @@ class _ReportBuilder:
             *([self.P(f"<b>{self.t('redacted_bundle_notice')}</b>", "notice")] if snap.redacted_only else []),
             self.P(self.t(notice), "notice"),
             self.P(self.t("tie_notice"), "small"),
+            self.P(self.t("jargon_notice"), "small"),
         ]
         if case.prepared_by:
             out.append(self.P(self.t("pseudonym_note"), "small"))
@@ -1093,7 +1123,10 @@ class _ReportBuilder:
         if case.description:
             rows.append((self.tp("case_description"), self.u(case.description, 6000, "prose")))
         if case.platforms:
-            rows.append((self.tp("platforms"), self.u(", ".join(map(str, case.platforms)), 2000, "prose")))
+            from .event_text import platform_text
+
+            shown = ", ".join(platform_text(str(p), self.lang) for p in case.platforms)
+            rows.append((self.tp("platforms"), self.u(shown, 2000, "prose")))
         if case.suspects:
             rows.append((self.tp("suspects"), self.u("\n".join(map(str, case.suspects)), 4000, "prose")))
         # Prose of any length: label and paragraph (which can split across pages), never a
@@ -1118,8 +1151,12 @@ class _ReportBuilder:
 
     def source_text(self, item: Item) -> str:
         parts = []
+        from .event_text import platform_text
+
         for f in ("platform", "url", "chatroom", "account", "posted_at"):
             v = getattr(item.source, f)
+            if f == "platform":
+                v = platform_text(v, self.lang)
             if v:
                 parts.append(f"{self.tp('src_' + f)}: {self.tc.visible(v, LIST_CELL_CHARS)}")
         return "\n".join(parts) or "—"
@@ -1243,9 +1280,14 @@ class _ReportBuilder:
         if item.notes:
             basic.append((tp("f_notes"), item.notes))
         if item.metadata_note:
-            basic.append((tp("f_meta_note"), item.metadata_note))
+            from .event_text import metadata_note_text
+
+            basic.append((tp("f_meta_note"), metadata_note_text(item.metadata_note, self.lang)))
+        from .event_text import platform_text
+
         src_rows = [
-            (tp(f"src_{f}"), getattr(item.source, f))
+            (tp(f"src_{f}"), platform_text(item.source.platform, self.lang) if f == "platform"
+             else getattr(item.source, f))
             for f in (
                 "platform",
                 "url",
@@ -1266,14 +1308,19 @@ class _ReportBuilder:
         if item.stored_sha256 and item.stored_sha256 != item.sha256:
             hashes.append((tp("f_stored_sha"), item.stored_sha256))
 
-        title = f"{escape(self.label(item))} — {self.tc.para(item.relative_path or item.original_name, 200)}"
+        from .event_text import made_here_name
+
+        shown = made_here_name(item.original_name, item.method, self.lang, derived=bool(item.derived_from))
+        title = f"{escape(self.label(item))} — {self.tc.para(shown or item.relative_path or item.original_name, 200)}"
         out: list[Any] = [self.P(title, "h1"), *self.preview_flowable(item)]
         out += [Spacer(1, 6), self.P(self.t("sec_basic"), "h2"), self.kv_table(basic)]
         if src_rows:
             out += [self.P(self.t("sec_source"), "h2"), self.kv_table(src_rows)]
         out.append(KeepTogether([self.P(self.t("sec_hashes"), "h2"), self.kv_table(hashes)]))
         if item.image:
-            rows = [(str(k), _flat(v)) for k, v in sorted(item.image.items())]
+            from .event_text import image_field_label
+
+            rows = [(image_field_label(str(k), self.lang), _flat(v)) for k, v in sorted(item.image.items())]
             out += [self.P(self.t("sec_image"), "h2"), self.kv_table(rows)]
         if item.exif:
             rows = [(str(k), str(v)) for k, v in sorted(item.exif.items())]
@@ -1291,7 +1338,7 @@ class _ReportBuilder:
                         self.fit(f"#{ev.seq}", widths[0]),
                         self.fit(self.kst(ev.time_utc), widths[1]),
                         self.fit(self.action(ev.action), widths[2]),
-                        self.fit(self.detail(ev), widths[3], limit=LOG_DETAIL_CHARS),
+                        self.event_cell(ev, widths[3]),
                     ]
                 )
             out += [
@@ -1303,6 +1350,15 @@ class _ReportBuilder:
     def action(self, action: str) -> str:
         key = f"act_{action}"
         return self.tp(key) if key in TEXT else self.tc.visible(action, 40)
+
+    def event_cell(self, ev: CustodyEvent, width: float) -> Any:
+        """The event as a sentence, with the recorded fields small on a second line (issue 16)."""
+        from .event_text import event_fields, event_sentence
+
+        sentence = escape(self.tc.visible(event_sentence(ev, self.lang), LOG_DETAIL_CHARS, multiline=True))
+        fields = escape(self.tc.visible(event_fields(ev), LOG_DETAIL_CHARS, multiline=True))
+        small = f"<br/><font size='5.5' color='#555555'>{fields}</font>" if fields else ""
+        return self.P(sentence + small, "cell")
 
     def detail(self, ev: CustodyEvent) -> str:
         """A one-line summary of an event's data (the exact line is in custody.jsonl)."""
@@ -1409,7 +1465,7 @@ class _ReportBuilder:
                     self.fit(f"{self.kst(ev.time_utc)}\n{ev.time_utc} ({ev.tz_offset})", widths[1], limit=80),
                     self.fit(self.action(ev.action), widths[2]),
                     self.fit(self.label(item) if item else "—", widths[3]),
-                    self.fit(self.detail(ev), widths[4], limit=LOG_DETAIL_CHARS),
+                    self.event_cell(ev, widths[4]),
                 ]
             )
         out: list[Any] = [self.P(heading("log_title", self.lang), "h1"), self.P(self.t("log_intro"), "small")]

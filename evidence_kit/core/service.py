@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -164,12 +164,16 @@ class EvidenceService:
         cancel: Cancel = never_cancel,
         on_item: Any = None,
         item_progress: Progress = no_progress,
+        regions: Mapping[str, Sequence[Rect]] | None = None,
     ) -> ImportSummary:
         """Import files and folders. One bad file is reported and the rest go on.
 
         ``progress`` counts bytes of the whole import, ``item_progress`` files (done, total).
         Image items get their PDQ hash from a worker pool while the next files are sealed;
         every hash is recorded before this returns (unless cancelled: saved items stay).
+        In a record-only case ``regions`` says, per file path (``str(path)``, as
+        :meth:`record_only_images` lists them), which areas of the picture to black out;
+        a picture not named there, or with no areas, is pixelated whole.
         """
         from .pdq_pool import PdqPipeline
 
@@ -182,7 +186,7 @@ class EvidenceService:
         try:
             self._import_planned(
                 case_id, planned, source, summary, pipeline, record_only, total,
-                progress, cancel, on_item, item_progress,
+                progress, cancel, on_item, item_progress, regions or {},
             )
             outcomes = pipeline.finish()
         except BaseException:
@@ -206,6 +210,7 @@ class EvidenceService:
         cancel: Cancel,
         on_item: Any,
         item_progress: Progress,
+        regions: Mapping[str, Sequence[Rect]],
     ) -> None:
         vault = self.vault
         done_before = 0
@@ -224,7 +229,8 @@ class EvidenceService:
             )
             try:
                 res: AddResult = vault.add_file(
-                    case_id, plan.path, info, record_only=record_only, progress=file_progress, cancel=cancel
+                    case_id, plan.path, info, record_only=record_only, progress=file_progress, cancel=cancel,
+                    regions=regions.get(str(plan.path), ()) if record_only else (),
                 )
             except InputError as e:
                 summary.problems.append(ImportProblem(plan.relative or str(plan.path), e))
@@ -244,6 +250,25 @@ class EvidenceService:
             if on_item is not None:
                 on_item(res)
             item_progress(index + 1, len(planned))
+
+    def record_only_images(self, paths: Iterable[Path]) -> list[Path]:
+        """The pictures among ``paths`` (folders expanded) that a record-only import would
+        store only as a redacted version: the person chooses what to black out in each."""
+        from .metadata import sniff_media_type
+        from .vault import RECORD_ONLY_IMAGE_LIMIT
+
+        found: list[Path] = []
+        for plan in self._plan(paths, ImportSummary()):
+            if plan.size > RECORD_ONLY_IMAGE_LIMIT:
+                continue
+            try:
+                with open(plan.path, "rb") as f:
+                    head = f.read(64)
+            except OSError:
+                continue
+            if sniff_media_type(head, plan.path.name).startswith("image/"):
+                found.append(plan.path)
+        return found
 
     def is_record_only(self, case_id: str) -> bool:
         """Whether the case keeps proof without originals (issue 9; counselors' default)."""

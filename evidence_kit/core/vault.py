@@ -1464,6 +1464,7 @@ class Vault:
         record_only: bool = False,
         progress: Progress = no_progress,
         cancel: Cancel = never_cancel,
+        regions: Sequence[redact.Rect] = (),
     ) -> AddResult:
         path = Path(path)
         try:
@@ -1485,7 +1486,9 @@ class Vault:
                 raise InputError(str(path), ko="일반 파일이 아닙니다.", en="That is not a regular file.")
             info = info or ItemInput(name=path.name, method="import-file")
             if record_only:
-                return self.add_record_only_stream(case_id, f, info, total=st.st_size, progress=progress, cancel=cancel)
+                return self.add_record_only_stream(
+                    case_id, f, info, total=st.st_size, regions=regions, progress=progress, cancel=cancel
+                )
             return self.add_stream(case_id, f, info, total=st.st_size, progress=progress, cancel=cancel)
 
     def add_record_only_stream(

@@ -95,7 +95,7 @@ from .dialogs import SourceForm, scrolled
 from .display import safe_text
 from .i18n import language, t
 from .models import exhibit_label
-from .widgets import SafeLabel, make_button, named
+from .widgets import SafeLabel, fit_to_screen, make_button, named
 from .worker import JobContext, Worker
 
 if TYPE_CHECKING:
@@ -1018,7 +1018,7 @@ class CaptureDialog(QDialog):
         self.refresh_windows()
         self._sync_set()
         self._update()
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
 
     @staticmethod
     def _indent(w: QWidget) -> QWidget:
@@ -1320,7 +1320,11 @@ class CaptureFlow(QObject):
 
         svc, session, case_id = self._service(), self.session, self.session.case_id
         parent = self.dialog if self.dialog is not None and shiboken6.isValid(self.dialog) else self.host
-        dlg = RedactDialog(parent, result.png, record_only=True)
+        def log_view() -> None:
+            if case_id is not None:
+                svc.vault.log_event("view", case_id=case_id, data={"stage": "before-recording", "what": "capture"})
+
+        dlg = RedactDialog(parent, result.png, record_only=True, log_view=log_view)
         self.redact_dialog = dlg
 
         def chosen(code: int) -> None:

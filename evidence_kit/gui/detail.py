@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QImage
+from PySide6.QtGui import QFont, QImage, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ..core.model import POLICY_RECORD_ONLY, CustodyEvent, Item
 from .dialogs import SourceForm, plain_box, scrolled
 from .display import format_size, format_time, safe_text
-from .i18n import t
+from .i18n import language, t
 from .models import EventTableModel, exhibit_label, item_display_name, method_label
 from .widgets import BlurredPreview, SafeLabel, make_button, monospace, named
 
@@ -32,6 +32,8 @@ def hash_field(name: str) -> QLineEdit:
     edit = named(QLineEdit(), name)
     edit.setReadOnly(True)
     edit.setFont(monospace())
+    # Jargon explained where it first appears (issue 16).
+    edit.setToolTip(t("SHA-256: a value the police use to check that a file has not changed since it was collected."))
     return edit
 
 
@@ -68,6 +70,9 @@ class DetailPanel(QWidget):
         self.f_type = SafeLabel(selectable=True, data=True)
         self.f_size = SafeLabel(selectable=True)
         self.f_sha256 = hash_field("SHA-256")
+        self.hash_note = SafeLabel(t("SHA-256: a value the police use to check that a file has not changed since it "
+                                     "was collected."), wrap=True)
+        self.hash_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.f_md5 = hash_field("MD5")
         self.f_sha1 = hash_field("SHA-1")
         self.f_acquired = SafeLabel(selectable=True, data=True)
@@ -90,6 +95,7 @@ class DetailPanel(QWidget):
             ("SHA-256", self.f_sha256),
             ("MD5", self.f_md5),
             ("SHA-1", self.f_sha1),
+            ("", self.hash_note),
             (t("Acquired (local time)"), self.f_acquired),
             (t("Acquired (UTC)"), self.f_acquired_utc),
             (t("How it was added"), self.f_method),
@@ -104,7 +110,7 @@ class DetailPanel(QWidget):
         ]
         for label, widget in rows:
             if isinstance(widget, SafeLabel):
-                named(widget, label)
+                named(widget, label or t("About the hashes"))
             form.addRow(label, widget)
         self._form = form
 
@@ -181,7 +187,10 @@ class DetailPanel(QWidget):
             self._update_dirty()
             return
         self.title.setText(f"{exhibit_label(item)} · {safe_text(item_display_name(item), 300)}")
-        self.f_exhibit.setText(f"{item.exhibit_label_ko} ({item.exhibit_label_en})")
+        # Korean UI: the Korean label alone (issue 16: "증 제2호증 (Exhibit 2)" read as mixed
+        # text); English UI: the Korean label too, as the complaint form uses it.
+        self.f_exhibit.setText(item.exhibit_label_ko if language() == "ko"
+                               else f"{item.exhibit_label_en} ({item.exhibit_label_ko})")
         self.f_name.setText(item.original_name)
         self.f_folder.setText(item.relative_path)
         self.f_type.setText(item.media_type)
@@ -210,7 +219,9 @@ class DetailPanel(QWidget):
         self.f_picture.setText(
             f"{img.get('width')} × {img.get('height')} {img.get('format', '')}".strip() if img.get("width") else ""
         )
-        self.f_note.setText(item.metadata_note)
+        from ..core.event_text import metadata_note_text
+
+        self.f_note.setText(metadata_note_text(item.metadata_note, language()))
         self.f_exif.setPlainText("\n".join(f"{safe_text(k, 100)}: {safe_text(v, 500)}" for k, v in item.exif.items()))
         self.source_form.set_source(item.source, item.notes)
         self.source_status.setText(t("Changes are recorded in the custody log."))

@@ -41,7 +41,7 @@ from .display import safe_text
 from .i18n import language, t
 from .models import platform_label
 from .settings import AUTO_LOCK_MAX, AUTO_LOCK_MIN, Settings
-from .widgets import SafeLabel, make_button, monospace, named
+from .widgets import SafeLabel, fit_to_screen, make_button, monospace, named
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +99,11 @@ class MessageDialog(QDialog):
     """A message with optional copyable details: errors, import results, verification."""
 
     def __init__(
-        self, parent: QWidget | None, title: str, message: str, details: str = "", *, show_details: bool = False
+        self, parent: QWidget | None, title: str, message: str, details: str = "", *, show_details: bool = False,
+        open_folder: Path | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.setWindowTitle(title.rstrip(".").rstrip())  # window titles carry no full stop
         self.setModal(True)
         self.message = SafeLabel(message, wrap=True, selectable=True)
         named(self.message, title)
@@ -117,11 +118,23 @@ class MessageDialog(QDialog):
             self.copy = make_button(t("Copy details"), self._copy)
             row.addWidget(self.toggle)
             row.addWidget(self.copy)
+        self.open_folder_button = None
+        if open_folder is not None:  # done dialogs (report, bundle): where the files are
+            folder = open_folder
+
+            def open_it() -> None:
+                from PySide6.QtCore import QUrl
+                from PySide6.QtGui import QDesktopServices
+
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+            self.open_folder_button = make_button(t("Open folder"), open_it)
+            row.addWidget(self.open_folder_button)
         row.addStretch(1)
         self.ok = make_button(t("Close"), self.accept, default=True)
         row.addWidget(self.ok)
         lay.addLayout(row)
-        self.resize(560, 320 if details and show_details else 160)
+        fit_to_screen(self, 560, 320 if details and show_details else 160)
 
     def _toggle(self) -> None:
         self.details.setVisible(not self.details.isVisible())
@@ -179,6 +192,9 @@ def run_file_dialog(dlg: QFileDialog) -> list[Path]:
     """Run a file dialog that leaves no trace: no native dialog, no history, no last folder."""
     dlg.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     dlg.setHistory([])
+    from .i18n import fill_qt_gaps
+
+    fill_qt_gaps(dlg)
     before = _qt_dialog_state()
     try:
         accepted = dlg.exec() == QDialog.DialogCode.Accepted
@@ -272,7 +288,16 @@ class SourceForm(QWidget):
         self.platform.currentTextChanged.connect(lambda _s: self.changed.emit())
 
     def _fill_now(self) -> None:
-        self.date_seen.setText(datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"))
+        # With its zone, in the zone the app shows "collected" in (KST for Korean; issue 16).
+        if language() == "ko":
+            from ..core.clock import KST
+
+            text = datetime.now(KST).strftime("%Y-%m-%d %H:%M KST")
+        else:
+            now = datetime.now().astimezone()
+            off = now.strftime("%z")
+            text = now.strftime("%Y-%m-%d %H:%M") + f" (UTC{off[:3]}:{off[3:]})"
+        self.date_seen.setText(text)
         self.changed.emit()
 
     def set_source(self, src: Source, notes: str = "") -> None:
@@ -334,8 +359,13 @@ class ImportDialog(QDialog):
         lay = QVBoxLayout(self)
         folders = sum(1 for p in paths if p.is_dir())
         files = len(paths) - folders
-        lay.addWidget(SafeLabel(t("{files} file(s) and {folders} folder(s) selected.", files=files, folders=folders),
-                                wrap=True))
+        if files and folders:
+            chosen = t("{files} file(s) and {folders} folder(s) selected.", files=files, folders=folders)
+        elif folders:  # zero counts are left out (issue 16)
+            chosen = t("{n} folder(s) selected.", n=folders)
+        else:
+            chosen = t("{n} file(s) selected.", n=files)
+        lay.addWidget(SafeLabel(chosen, wrap=True))
         shown = "\n".join(safe_text(p.name, 200) for p in paths[:8]) + ("\n…" if len(paths) > 8 else "")
         self.names = SafeLabel(shown, wrap=True, data=True)
         named(self.names, t("Selected files"))
@@ -347,7 +377,7 @@ class ImportDialog(QDialog):
         lay.addWidget(scrolled(self.form), 1)
         self.buttons = dialog_buttons(self, t("Import"), t("Cancel"))
         lay.addWidget(self.buttons)
-        self.resize(620, 560)
+        fit_to_screen(self, 620, 560)
 
     def source(self) -> Source:
         return self.form.source()
@@ -438,7 +468,7 @@ class CaseDialog(QDialog):
         lay.addWidget(self.buttons)
         self.name.textChanged.connect(lambda s: self.ok_button.setEnabled(bool(s.strip())))
         self.ok_button.setEnabled(bool(self.name.text().strip()))
-        self.resize(640, 640)
+        fit_to_screen(self, 640, 640)
 
     def values(self) -> dict[str, Any]:
         """Every field as the service expects it."""
@@ -498,7 +528,7 @@ class SettingsDialog(QDialog):
         lay.addLayout(form)
         lay.addStretch(1)
         lay.addWidget(dialog_buttons(self, t("Save"), t("Cancel")))
-        self.resize(520, 260)
+        fit_to_screen(self, 520, 260)
 
     def result_settings(self) -> Settings:
         return Settings(
@@ -540,8 +570,19 @@ class RecoveryKeyView(QWidget):
         named(self.key_label, t("Recovery key"))
         self.key_label.setProperty("untrusted", True)  # data, not words to translate
         lay.addWidget(self.key_label)
+        # Issue 16: copied by hand, a key must not be misread.
+        self.alphabet_note = SafeLabel(t("Only the letters A to Z and the digits 2 to 7 are used: there is no 0 or 1, "
+                                         "so O and I are always letters. The dashes only separate groups of four."),
+                                       wrap=True)
+        lay.addWidget(self.alphabet_note)
         lay.addWidget(SafeLabel(t("Write it on paper, or save or print it and keep it away from this computer."),
                                 wrap=True))
+        self.saved_note = SafeLabel(wrap=True, data=True)
+        self.saved_note.setVisible(False)
+        lay.addWidget(self.saved_note)
+        written = t("I have written it down or saved it")
+        self.written = named(QCheckBox(written), written)
+        lay.addWidget(self.written)
         row = QHBoxLayout()
         self.save_button = make_button(t("Save as a file…"), self.save)
         self.print_button = make_button(t("Print…"), self.print_key)
@@ -559,6 +600,10 @@ class RecoveryKeyView(QWidget):
         except (OSError, EvidenceKitError) as e:
             self._on_error(e)
             return
+        self.saved_note.setText(t("Saved: {path}. Move this file away from this computer (a USB stick you keep "
+                                  "safe, or print it and delete the file).", path=str(path)))
+        self.saved_note.setVisible(True)
+        self.written.setChecked(True)
         self.saved.emit(path)
 
     def print_key(self) -> None:
@@ -589,8 +634,12 @@ class RecoveryKeyDialog(QDialog):
         lay = QVBoxLayout(self)
         self.view = RecoveryKeyView(key, on_error=on_error)
         lay.addWidget(self.view)
-        lay.addWidget(dialog_buttons(self, t("Done")))
-        self.resize(560, 300)
+        buttons = dialog_buttons(self, t("Done"))
+        done = buttons.buttons()[0]
+        done.setEnabled(False)  # only once the person says the key is kept somewhere
+        self.view.written.toggled.connect(done.setEnabled)
+        lay.addWidget(buttons)
+        fit_to_screen(self, 560, 300)
 
 
 # ---------------------------------------------------------------- shortcuts

@@ -13,7 +13,7 @@ import html
 import unicodedata
 from datetime import timedelta
 
-from ..core.clock import parse_iso_utc
+from ..core.clock import KST, parse_iso_utc
 
 _INVISIBLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")  # control, format, surrogate, private, unassigned
 DEFAULT_LIMIT = 2000
@@ -74,6 +74,13 @@ def format_time(iso_utc: str, tz_offset: str = "", *, short: bool = False) -> st
         dt = parse_iso_utc(iso_utc)
     except (ValueError, TypeError):
         return safe_text(iso_utc, 64)
+    from .i18n import language
+
+    if language() == "ko":
+        # Issue 16: a Korean reader sees KST everywhere (app, report, "Now"), never the
+        # offset of whatever computer collected it, so "seen" and "collected" agree.
+        kst = dt.astimezone(KST)
+        return kst.strftime("%Y-%m-%d %H:%M") if short else kst.strftime("%Y-%m-%d %H:%M:%S KST")
     if short:
         return (dt + parse_offset(tz_offset)).strftime("%Y-%m-%d %H:%M")
     if tz_offset:

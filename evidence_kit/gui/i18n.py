@@ -81,6 +81,35 @@ def set_language(lang: str) -> None:
             log.info("Qt's own %s translations not found", lang)
 
 
+
+# Qt's Korean file dialog still shows these in English (qtbase_ko.qm has no entry), and
+# "디렉터리" reads as jargon (issue 16).
+QT_KO_GAPS: dict[tuple[str, str], str] = {
+    ("QFileDialog", "&Look in:"): "찾는 위치(&I):",
+    ("QFileDialog", "Look in:"): "찾는 위치:",
+    ("QFileDialog", "Files of &type:"): "파일 형식(&T):",
+    ("QFileDialog", "Files of type:"): "파일 형식:",
+    ("QFileDialog", "Parent Directory"): "상위 폴더",
+    ("QFileDialog", "부모 디렉터리"): "상위 폴더",
+    ("QFileDialog", "Directory:"): "폴더:",
+    ("QFileDialog", "Directories"): "폴더",
+}
+
+
+def fill_qt_gaps(root: Any) -> None:
+    """Korean for the few texts of Qt's own widgets (the file dialog) that qtbase_ko.qm lacks."""
+    if _state.lang != "ko":
+        return
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    for w in root.findChildren(QWidget):
+        if isinstance(w, QLabel) and ("QFileDialog", w.text()) in QT_KO_GAPS:
+            w.setText(QT_KO_GAPS[("QFileDialog", w.text())])
+        tip = ("QFileDialog", w.toolTip())
+        if tip in QT_KO_GAPS:
+            w.setToolTip(QT_KO_GAPS[tip])
+
+
 def language() -> str:
     return _state.lang
 

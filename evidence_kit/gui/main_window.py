@@ -25,6 +25,7 @@ from .dialogs import (
     error_text,
     shortcuts_dialog,
 )
+from .focus import install_focus_ring
 from .i18n import t
 from .pages import CreateVaultPage, RecoveryPage, UnlockPage, WelcomePage
 from .passphrase_dialog import after_unlock, start_change_passphrase
@@ -32,7 +33,7 @@ from .reports import ReportActions, available
 from .resources import icon_path
 from .safety import IdleLock, SafetyFilter
 from .settings import Settings, SettingsStore
-from .widgets import make_button
+from .widgets import fit_to_screen, make_button
 from .worker import JobContext, Worker
 from .workspace import WorkspacePage
 
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.safety)
+        install_focus_ring()
         self._dialogs: list[QDialog] = []
         self._actions: list[QAction] = []
         self.capture_flow: Any = install_capture(self)  # screen capture (issue 5): dialog, tray icon
@@ -82,7 +84,7 @@ class MainWindow(QMainWindow):
         self._locking = False
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.resize(1200, 800)
+        fit_to_screen(self, 1200, 800)  # never larger than the screen (200 % scaling, small laptops)
         self._build()
         self.worker.busy_changed.connect(lambda _b: self._update_actions())
         self.start()
@@ -248,7 +250,15 @@ class MainWindow(QMainWindow):
         self.passphrase_action.setEnabled(unlocked and idle)
         self.search_action.setEnabled(unlocked)
         self.lock_action.setEnabled(self.service.is_unlocked)
-        self.lock_button.setVisible(self.service.is_unlocked)
+        if self.lock_button.isVisible() != self.service.is_unlocked:
+            self.lock_button.setVisible(self.service.is_unlocked)
+            # The menu bar does not re-measure its corner by itself: without this, showing
+            # Lock squeezed Quick exit to one letter (issue 16).
+            self._corner.adjustSize()
+            bar = self.menuBar()
+            bar.setCornerWidget(self._corner)
+            bar.updateGeometry()
+            bar.update()
         self.settings_action.setEnabled(idle)
         if self.verify_bundle_action is not None:
             self.verify_bundle_action.setEnabled(idle)  # the police view needs no vault

@@ -19,7 +19,11 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def platform_label(value: str) -> str:
-    """Platform names are proper nouns; only the two generic entries are translated."""
+    """Platform names in the reader's language; the stored value stays the English name."""
+    from ..core.event_text import KO_PLATFORMS
+
+    if language() == "ko" and value in KO_PLATFORMS:
+        return KO_PLATFORMS[value]
     return {"Website": t("Website"), "Other": t("Other")}.get(value, value)
 
 
@@ -70,7 +74,13 @@ def exhibit_label(item: Item) -> str:
 
 
 def item_display_name(item: Item) -> str:
-    return item.relative_path or item.original_name
+    """The name shown in lists. Pictures the app made itself (pastes, captures) read as
+    "붙여넣은 이미지 2026-12-04 21:30:05" instead of ``pasted-20261204-213005.png``; the
+    stored original name (detail panel, report) is unchanged (issue 16)."""
+    from ..core.event_text import made_here_name
+
+    name = item.relative_path or item.original_name
+    return made_here_name(name, item.method, language(), derived=bool(item.derived_from)) or name
 
 
 class _RowsModel(QAbstractTableModel):
@@ -122,6 +132,7 @@ class ItemTableModel(_RowsModel):
                     item_display_name(item),
                     item.sha256,
                     src.platform,
+                    platform_label(src.platform),
                     src.url,
                     src.chatroom,
                     src.account,
@@ -224,7 +235,10 @@ class EventTableModel(_RowsModel):
                 index.column()
             ]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
-            return tooltip_html(event_details(ev))
+            # The sentence, then the recorded fields (issue 16: never raw key=value alone).
+            from ..core.event_text import event_fields, event_sentence
+
+            return tooltip_html(f"{event_sentence(ev, language())}\n{event_fields(ev)}")
         return None
 
     def set_events(self, events: list[CustodyEvent]) -> None:
@@ -254,7 +268,11 @@ def field_label(key: str) -> str:
 
 
 def event_details(ev: CustodyEvent) -> str:
+    from ..core.event_text import event_sentence
+
     d = ev.data
+    if ev.action in ("view", "derive", "policy") or (ev.action in ("import", "capture") and d.get("retained") is False):
+        return event_sentence(ev, language())
     if ev.action == "edit" and isinstance(d.get("changes"), dict):
         return t("Changed: {fields}", fields=", ".join(field_label(k) for k in d["changes"]))
     if ev.action in ("import", "capture"):

@@ -88,6 +88,9 @@ class Page(QWidget):
     def finish(self) -> None:
         self.body.addStretch(1)
         self.body.addWidget(quick_exit_hint())
+        # Pages are not dialogs: Enter on a focused button presses it only if it is auto-default.
+        for b in self.findChildren(QPushButton):
+            b.setAutoDefault(True)
 
 
 class WelcomePage(Page):
@@ -115,6 +118,7 @@ class WelcomePage(Page):
                                SafeLabel(t("Did you receive evidence from someone? You can check it without a vault."),
                                          wrap=True))
         self.verify_button = make_button(t("Verify a received bundle…"), slot)
+        self.verify_button.setAutoDefault(True)
         self.body.insertWidget(self.body.indexOf(self.open_button) + 2, self.verify_button)
 
 
@@ -285,7 +289,9 @@ class RecoveryPage(Page):
         self.skip_button.setVisible(False)
         self.continue_button.setVisible(True)
         self.continue_button.setDefault(True)
-        self.continue_button.setFocus()
+        self.continue_button.setEnabled(False)  # issue 16: only after "I have written it down"
+        self.key_view.written.toggled.connect(self.continue_button.setEnabled)
+        self.key_view.written.setFocus()
 
 
 class UnlockPage(Page):

@@ -47,7 +47,7 @@ from .dialogs import (
 )
 from .display import safe_text
 from .i18n import language, t
-from .widgets import SafeLabel, make_button, named
+from .widgets import SafeLabel, fit_to_screen, make_button, named
 from .worker import JobContext, Worker
 
 log = logging.getLogger(__name__)
@@ -60,8 +60,9 @@ def available(service: EvidenceService) -> set[str]:
 
 def language_combo(default: str) -> QComboBox:
     combo = named(QComboBox(), t("Report language"))
-    combo.addItem("한국어", "ko")
-    combo.addItem("English", "en")
+    combo.addItem("한국어 (Korean)" if default == "en" else "한국어", "ko")
+    combo.addItem("영어 (English)" if default == "ko" else "English", "en")
+    combo.setToolTip(t("The report is written in this language; it starts as the app's language."))
     combo.setCurrentIndex(max(combo.findData(default), 0))
     return combo
 
@@ -96,7 +97,7 @@ class ReportDialog(QDialog):
         lay.addLayout(form)
         lay.addStretch(1)
         lay.addWidget(dialog_buttons(self, t("Choose where to save…"), t("Cancel")))
-        self.resize(520, 220)
+        fit_to_screen(self, 520, 220)
 
     def options(self) -> dict[str, Any]:
         return {"lang": str(self.lang.currentData()), "clear_previews": self.clear.isChecked()}
@@ -105,13 +106,17 @@ class ReportDialog(QDialog):
 class ExportDialog(QDialog):
     """Options for the signed bundle: folder, ZIP or passphrase-encrypted ZIP."""
 
-    def __init__(self, parent: QWidget | None, default_lang: str) -> None:
+    def __init__(self, parent: QWidget | None, default_lang: str, *, record_only: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(t("Export for the police"))
         lay = QVBoxLayout(self)
         lay.addWidget(
             SafeLabel(
                 t(
+                    "A signed bundle with the hashes of the originals (which this record-only case did not keep), "
+                    "the redacted versions, the report, the custody log and instructions for checking it. "
+                    "Exporting is recorded in the custody log."
+                ) if record_only else t(
                     "A signed bundle with the original files, the report, the custody log and "
                     "instructions for checking it. Exporting is recorded in the custody log."
                 ),
@@ -158,7 +163,7 @@ class ExportDialog(QDialog):
         self.buttons = dialog_buttons(self, t("Choose where to save…"), t("Cancel"))
         lay.addWidget(self.buttons)
         self._update()
-        self.resize(560, 420)
+        fit_to_screen(self, 560, 420)
 
     def kind(self) -> str:
         if self.kind_age.isChecked():
@@ -271,7 +276,7 @@ class VerifyBundleDialog(QDialog):
         self.details = plain_box(name=t("Details"), read_only=True, lines=5)
         lay.addWidget(self.details, 1)
         lay.addWidget(dialog_buttons(self, t("Close")))
-        self.resize(820, 600)
+        fit_to_screen(self, 820, 600)
 
     def choose_folder(self) -> None:
         path = choose_folder(self, t("Choose a bundle folder"))
@@ -392,7 +397,18 @@ class StampDialog(QDialog):
         lay.addWidget(names)
         lay.addStretch(1)
         lay.addWidget(dialog_buttons(self, t("Go online and get timestamps"), t("Cancel")))
-        self.resize(520, 200)
+        fit_to_screen(self, 520, 200)
+
+
+def jargon_note() -> str:
+    """What the values in a done message are for, in one plain sentence each (issue 16)."""
+    return "\n".join((
+        t("SHA-256: a value the police use to check that a file has not changed since it was collected."),
+        t("Manifest: the signed list of every exhibit and its SHA-256."),
+        t("Signing key fingerprint: identifies the key that signed the manifest; the police compare it with the "
+          "one printed in the report."),
+        t("What to do now: give the police the bundle (or the report with it), and keep this computer's vault."),
+    ))
 
 
 class ReportActions:
@@ -406,10 +422,8 @@ class ReportActions:
         return self.window.service  # type: ignore[no-any-return]
 
     def _default_lang(self, case_id: str) -> str:
-        try:
-            return str(self.service.report_lang(case_id))
-        except (AttributeError, EvidenceKitError):
-            return language()
+        # Issue 16: the language the person is reading the app in, not the case's or the system's.
+        return language()
 
     def make_report(self) -> None:
         ws = self.window.workspace
@@ -429,7 +443,7 @@ class ReportActions:
         def run(ctx: JobContext) -> Any:
             return svc.make_report(case_id, out, progress=ctx.progress, cancel=ctx.cancelled, **opts)
 
-        self.window.workspace.run_job(run, t("Making the report…"), self._report_done)
+        self.window.workspace.run_job(run, t("Making the report…"), self._report_done, counts_items=True)
 
     def _report_done(self, res: Any) -> None:
         lang = language()
@@ -445,7 +459,8 @@ class ReportActions:
         if not res.identical_confirmed and res.unverified:
             text += "\n" + tr("report_unconfirmed", lang)
         self.window.workspace.status.setText(t("Report saved."))
-        self.window.open_dialog(MessageDialog(self.window, t("Report saved."), text))
+        self.window.open_dialog(MessageDialog(self.window, t("Report saved."), text + "\n\n" + jargon_note(),
+                                              open_folder=Path(res.path).parent))
 
     def stamp_now(self) -> None:
         """Ask, then request RFC 3161 tokens for a fresh checkpoint (the only online act)."""
@@ -479,7 +494,11 @@ class ReportActions:
         case_id = ws.case_id
         if case_id is None or self.window.worker.busy:
             return
-        dlg = ExportDialog(self.window, self._default_lang(case_id))
+        try:
+            record_only = self.service.is_record_only(case_id)
+        except EvidenceKitError:
+            record_only = False
+        dlg = ExportDialog(self.window, self._default_lang(case_id), record_only=record_only)
         dlg.accepted.connect(lambda: self._export(case_id, dlg.options()))
         self.window.open_dialog(dlg)
 
@@ -499,7 +518,7 @@ class ReportActions:
         def run(ctx: JobContext) -> Any:
             return svc.export_bundle(case_id, out, progress=ctx.progress, cancel=ctx.cancelled, **opts)
 
-        self.window.workspace.run_job(run, t("Exporting the bundle…"), self._export_done)
+        self.window.workspace.run_job(run, t("Exporting the bundle…"), self._export_done, counts_items=True)
 
     def _export_done(self, res: Any) -> None:
         text = tr(
@@ -517,7 +536,9 @@ class ReportActions:
         anchor = receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, language())
         text += "\n\n" + "\n".join(anchor)
         self.window.workspace.status.setText(t("Bundle exported."))
-        self.window.open_dialog(MessageDialog(self.window, t("Bundle exported."), text))
+        where = Path(res.path)
+        self.window.open_dialog(MessageDialog(self.window, t("Bundle exported."), text + "\n\n" + jargon_note(),
+                                              open_folder=where if where.is_dir() else where.parent))
 
     def verify_bundle(self) -> None:
         if self.window.worker.busy:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QImage, QImageReader, QPixmap, QResizeEvent
+from PySide6.QtGui import QFont, QGuiApplication, QImage, QImageReader, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from .display import safe_text, tooltip_html
@@ -35,7 +35,23 @@ def make_button(text: str, slot: Callable[[], object] | None = None, *, default:
     if default:
         b.setDefault(True)
         b.setAutoDefault(True)
+    else:
+        # Issue 16: in a dialog Enter confirms the dialog; it never presses a button that
+        # changes data (the source form's "Now" overwrote "When you saw it"). Space still
+        # presses the focused button.
+        b.setAutoDefault(False)
     return b
+
+
+def fit_to_screen(window: QWidget, width: int, height: int, *, margin: float = 0.92) -> None:
+    """Resize to ``width`` x ``height`` logical pixels, but never beyond the screen's
+    available area (issue 16: at 200 % a fixed size put buttons off-screen)."""
+    screen = window.screen() if window.screen() is not None else QGuiApplication.primaryScreen()
+    if screen is not None:
+        avail = screen.availableGeometry()
+        width = min(width, int(avail.width() * margin))
+        height = min(height, int(avail.height() * margin))
+    window.resize(max(width, 200), max(height, 150))
 
 
 class SafeLabel(QLabel):
@@ -172,7 +188,7 @@ class BlurredPreview(QWidget):
         self.view.setTextFormat(Qt.TextFormat.PlainText)
         self.view.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.view.setWordWrap(True)
-        self.view.setMinimumSize(200, 150)
+        self.view.setMinimumSize(160, 60)  # small enough for 200 % on a 1600x1000 screen
         self.view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.view.setStyleSheet("QLabel { background: #3a3f44; color: #f0f0f0; border-radius: 4px; }")
         self.notice = SafeLabel(wrap=True)

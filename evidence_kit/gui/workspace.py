@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -77,6 +78,7 @@ class WorkspacePage(QWidget):
         self._show_error = show_error
         self._open_dialog = open_dialog
         self._job: Job | None = None
+        self._progress_items = False
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -99,21 +101,26 @@ class WorkspacePage(QWidget):
                                              "for a school or family; the original stays sealed."))
         self.policy_label = named(SafeLabel(), t("Evidence policy"))
         self.redact_dialog: RedactDialog | None = None  # the one open now (tests look at it)
-        top = QHBoxLayout()
+        # Two rows (issue 16): one long row made the window ~930 px wide at least, so at 200 %
+        # the police buttons fell off a 1600x1000 screen.
+        case_row = QHBoxLayout()
         case_label = QLabel(t("Case:"))
         case_label.setBuddy(self.case_combo)
-        top.addWidget(case_label)
-        top.addWidget(self.case_combo, 1)
-        top.addWidget(self.policy_label, 1)
-        top.addWidget(self.new_case_button)
-        top.addWidget(self.case_details_button)
-        top.addSpacing(16)
+        case_row.addWidget(case_label)
+        case_row.addWidget(self.case_combo, 1)
+        case_row.addWidget(self.policy_label, 1)
+        case_row.addWidget(self.new_case_button)
+        case_row.addWidget(self.case_details_button)
+        top = QHBoxLayout()
         top.addWidget(self.import_files_button)
         top.addWidget(self.import_folder_button)
         top.addWidget(self.paste_button)
         top.addWidget(self.redact_copy_button)
+        top.addStretch(1)
         self._top = top
         self.guidance = GuidancePanel()
+        self.victim_guidance = GuidancePanel(audience="victim")
+        self.victim_guidance.toggle.setChecked(False)  # calm: one line until the person opens it
         self.police_button: QPushButton | None = None
 
         # -- left: filter and table
@@ -134,7 +141,7 @@ class WorkspacePage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
@@ -180,6 +187,8 @@ class WorkspacePage(QWidget):
         split.setStretchFactor(1, 1)
         split.setSizes([620, 560])
         split.setChildrenCollapsible(False)
+        left.setMinimumWidth(160)
+        self.detail.setMinimumWidth(160)
 
         # -- bottom: job progress and status
         self.job_label = SafeLabel()
@@ -197,11 +206,16 @@ class WorkspacePage(QWidget):
         named(self.status, t("Status"))
 
         lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 4, 6, 4)  # every pixel counts at 200 %
+        lay.setSpacing(4)
+        lay.addLayout(case_row)
         lay.addLayout(top)
         lay.addWidget(self.guidance)
+        lay.addWidget(self.victim_guidance)
         lay.addWidget(split, 1)
         lay.addWidget(self.job_bar)
         lay.addWidget(self.status)
+
         self.worker.busy_changed.connect(self.set_busy)
         self._update_actions()
 
@@ -270,10 +284,9 @@ class WorkspacePage(QWidget):
                 log.info("case unavailable: %s", type(e).__name__)
         self.policy_label.setText(policy_label(case.policy) if case else "")
         self.detail.set_case_policy(case.policy if case else "")
-        self.guidance.setVisible(
-            case is not None and (case.policy == POLICY_RECORD_ONLY or case.role == "counselor")
-            and self.guidance.loaded
-        )
+        counselor = case is not None and (case.policy == POLICY_RECORD_ONLY or case.role == "counselor")
+        self.guidance.setVisible(counselor and self.guidance.loaded)
+        self.victim_guidance.setVisible(case is not None and not counselor and self.victim_guidance.loaded)
 
     def _item_by_id(self, item_id: str) -> Item | None:
         return next((i for i in self.model.items() if i.id == item_id), None)
@@ -479,11 +492,67 @@ class WorkspacePage(QWidget):
         if not self._can_import():
             return None
         dlg = ImportDialog(self, paths)
-        dlg.accepted.connect(lambda: self.start_import(paths, dlg.source()))
+        dlg.accepted.connect(lambda: self.import_chosen(paths, dlg.source()))
         self._open_dialog(dlg)
         return dlg
 
-    def start_import(self, paths: list[Path], source: Source) -> Job | None:
+    def import_chosen(self, paths: list[Path], source: Source) -> Job | None:
+        """Import now; in a record-only case first ask, picture by picture, what to black out
+        (issue 16: a chat screenshot's accounts and times are the proof, so pixelating it all
+        is one choice, not the silent default)."""
+        case_id = self.case_id
+        if case_id is None or self.worker.busy or not self.service.is_unlocked:
+            return None
+        try:
+            images = self.service.record_only_images(paths) if self.service.is_record_only(case_id) else []
+        except EvidenceKitError as e:
+            self._show_error(e)
+            return None
+        if not images:
+            return self.start_import(paths, source)
+        self._ask_regions(case_id, paths, source, images, {})
+        return None
+
+    def _ask_regions(self, case_id: str, paths: list[Path], source: Source, images: list[Path],
+                     chosen: dict[str, list[Rect]]) -> None:
+        if len(chosen) >= len(images):
+            self.start_import(paths, source, regions=chosen)
+            return
+        path = images[len(chosen)]
+        try:
+            data = path.read_bytes()  # in memory only; the vault reads the file again when it seals it
+        except OSError:
+            chosen[str(path)] = []  # the import reports the unreadable file itself
+            self._ask_regions(case_id, paths, source, images, chosen)
+            return
+        svc = self.service
+
+        def log_view() -> None:
+            svc.vault.log_event("view", case_id=case_id, data={"file": path.name, "stage": "before-recording"})
+
+        dlg = RedactDialog(self, data, record_only=True, log_view=log_view,
+                           remaining=len(images) - len(chosen) - 1, name=path.name)
+        del data
+        dlg.take_data()
+        self.redact_dialog = dlg
+
+        def done(result: int) -> None:
+            if self.redact_dialog is dlg:
+                self.redact_dialog = None
+            if result != QDialog.DialogCode.Accepted or not svc.is_unlocked or self.case_id != case_id:
+                self.status.setText(t("Nothing was imported."))
+                return
+            chosen[str(path)] = dlg.rects()
+            if dlg.apply_to_rest():
+                for rest in images[len(chosen):]:
+                    chosen[str(rest)] = dlg.rects()
+            self._ask_regions(case_id, paths, source, images, chosen)
+
+        dlg.finished.connect(done)
+        self._open_dialog(dlg)
+
+    def start_import(self, paths: list[Path], source: Source,
+                     regions: dict[str, list[Rect]] | None = None) -> Job | None:
         case_id = self.case_id
         if case_id is None or self.worker.busy:
             return None
@@ -491,8 +560,9 @@ class WorkspacePage(QWidget):
 
         def run(ctx: JobContext) -> ImportSummary:
             return svc.import_paths(case_id, paths, source, progress=ctx.progress, cancel=ctx.cancelled,
-                                    on_item=ctx.emit)
+                                    on_item=ctx.emit, regions=regions)
 
+        self._progress_items = False
         job = self.worker.start(run, name="import", on_done=self._import_done, on_error=self._job_failed,
                                 on_progress=self._progress, on_item=self._import_item)
         self._show_job(job, t("Importing… Items are saved one by one; cancelling keeps those already saved."))
@@ -545,7 +615,12 @@ class WorkspacePage(QWidget):
         if record_only:
             # Only a redacted version will be stored: the person chooses what to hide first.
             # The original stays in this closure (memory) until the dialog closes.
-            dlg = RedactDialog(self, data, record_only=True)
+            svc = self.service
+
+            def log_view() -> None:
+                svc.vault.log_event("view", case_id=case_id, data={"file": name, "stage": "before-recording"})
+
+            dlg = RedactDialog(self, data, record_only=True, log_view=log_view)
             del data
             self.redact_dialog = dlg
             dlg.finished.connect(lambda result: self._record_only_chosen(dlg, result, case_id, info))
@@ -597,12 +672,17 @@ class WorkspacePage(QWidget):
         item = self.selected_item()
         if self.worker.busy or not self.service.is_unlocked or item is None or not self._can_copy(item):
             return None
-        try:  # the person sees the picture here: a logged view
-            data = self.service.vault.read_item_bytes(item.id, limit=PREVIEW_LIMIT)
+        try:  # shown blurred: a view is logged only if the person chooses to see it clearly
+            data = self.service.vault.read_item_bytes(item.id, limit=PREVIEW_LIMIT, log_view=False)
         except EvidenceKitError as e:
             self._show_error(e)
             return None
-        dlg = RedactDialog(self, data, record_only=False)
+        svc = self.service
+
+        def log_view() -> None:
+            svc.vault.log_event("view", case_id=item.case_id, item_id=item.id, data={"exhibit": item.exhibit})
+
+        dlg = RedactDialog(self, data, record_only=False, log_view=log_view)
         del data
         dlg.take_data()  # the vault reads the original again when it makes the copy
         self.redact_dialog = dlg
@@ -672,6 +752,7 @@ class WorkspacePage(QWidget):
         def run(ctx: JobContext) -> VerifyResult:
             return svc.verify_vault(progress=ctx.progress, cancel=ctx.cancelled)
 
+        self._progress_items = False
         job = self.worker.start(run, name="verify", on_done=self._verify_done, on_error=self._job_failed,
                                 on_progress=self._progress)
         self._show_job(job, t("Checking every item against its SHA-256 and the custody log…"))
@@ -690,10 +771,13 @@ class WorkspacePage(QWidget):
 
     # ------------------------------------------------------------------- jobs
 
-    def run_job(self, fn: Callable[[JobContext], Any], label: str, on_done: Callable[[Any], None]) -> Job | None:
-        """Run another long task (report, export) with the same progress bar and Cancel button."""
+    def run_job(self, fn: Callable[[JobContext], Any], label: str, on_done: Callable[[Any], None], *,
+                counts_items: bool = False) -> Job | None:
+        """Run another long task (report, export) with the same progress bar and Cancel button;
+        ``counts_items``: its progress counts exhibits and pages, not bytes."""
         if self.worker.busy or not self.service.is_unlocked:
             return None
+        self._progress_items = counts_items
 
         def done(result: Any) -> None:
             self._job_finished()
@@ -717,7 +801,10 @@ class WorkspacePage(QWidget):
             return
         self.progress.setRange(0, 1000)
         self.progress.setValue(min(1000, done * 1000 // total))
-        self.progress.setFormat(f"%p %  ({format_size(done)} / {format_size(total)})")
+        if self._progress_items:  # report/export count exhibits, not bytes (issue 16: "6 B / 6 B")
+            self.progress.setFormat("%p%  " + t("({done} of {total})", done=done, total=total))
+        else:
+            self.progress.setFormat(f"%p%  ({format_size(done)} / {format_size(total)})")
 
     def cancel_job(self) -> None:
         if self._job is not None:
@@ -786,9 +873,10 @@ class GuidancePanel(QWidget):
     """What a counselor should do now, from ``resources/guidance.json`` (core.guidance):
     each statement in the app's language with the other language and its source below it."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, audience: str = "counselor") -> None:
         super().__init__(parent)
-        self.toggle = named(QToolButton(), t("What to do now (guidance for counselors)"))
+        self.toggle = named(QToolButton(), t("What to do now (guidance for counselors)") if audience == "counselor"
+                            else t("What you can do now"))
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setCheckable(True)
         self.toggle.setChecked(True)
@@ -800,14 +888,13 @@ class GuidancePanel(QWidget):
         self.statements: list[tuple[SafeLabel, SafeLabel]] = []
         self.guidance: Guidance | None = None
         try:
-            self.guidance = load_guidance()
+            self.guidance = load_guidance(audience=audience)
         except EvidenceKitError as e:
             log.warning("counselor guidance unavailable: %s", e)
         bl = QVBoxLayout(self.body)
         bl.setContentsMargins(8, 6, 8, 6)
         bl.setSpacing(2)
         lang = language()
-        other = "en" if lang == "ko" else "ko"
         self.toggle.setText(self.guidance.title(lang) if self.guidance else "")
         for st in self.guidance.statements if self.guidance else ():
             # The texts carry both languages themselves (not the ko.json catalogue): data labels.
@@ -815,7 +902,9 @@ class GuidancePanel(QWidget):
             f = main.font()
             f.setBold(True)
             main.setFont(f)
-            sub = SafeLabel(f"{st.text(other)}  [{st.source}]", wrap=True, data=True)
+            # Only the app's language (issue 16: grey English under Korean read as noise); the
+            # source stays, small, so the statement can be checked.
+            sub = SafeLabel(f"{t('Source:')} {st.source}", wrap=True, data=True)
             sf = sub.font()
             sf.setPointSizeF(sf.pointSizeF() * 0.85)
             sub.setFont(sf)
@@ -824,10 +913,19 @@ class GuidancePanel(QWidget):
             bl.addWidget(main)
             bl.addWidget(sub)
             self.statements.append((main, sub))
+        # The statements scroll inside a box of limited height, so that at 200 % they do not
+        # push the evidence list off the screen (issue 16); the toggle folds them away.
+        self.area = QScrollArea()
+        self.area.setWidgetResizable(True)
+        self.area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.area.setWidget(self.body)
+        self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.area.setMaximumHeight(self.fontMetrics().height() * 8)
+        self.area.setMinimumHeight(self.fontMetrics().height() * 3)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.toggle)
-        lay.addWidget(self.body)
+        lay.addWidget(self.area)
         self.setVisible(False)
 
     @property
@@ -835,5 +933,5 @@ class GuidancePanel(QWidget):
         return self.guidance is not None
 
     def _toggled(self, shown: bool) -> None:
-        self.body.setVisible(shown)
+        self.area.setVisible(shown)
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)

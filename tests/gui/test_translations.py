@@ -143,7 +143,8 @@ def visible_texts(root: QWidget) -> Iterator[tuple[str, str]]:
             yield from ((name, str(m.headerData(c, Qt.Orientation.Horizontal))) for c in range(m.columnCount()))
         if isinstance(w, QProgressBar):
             continue
-        yield name, w.toolTip()
+        if not data:  # a data label's tooltip is the data itself (a path, a name), elided on screen
+            yield name, w.toolTip()
         yield name, w.accessibleName()
         if w.isWindow():
             yield name, w.windowTitle()

@@ -55,6 +55,9 @@ def test_first_run_creates_a_vault_and_offers_a_recovery_key(
     parse_recovery_key(key)  # a well-formed key, shown once
     assert view.key_label.textFormat() == Qt.TextFormat.PlainText
     assert [e.action for e in win.service.vault.events()][-1] == "recovery-key"
+    assert not win.recovery_page.continue_button.isEnabled()  # not before "I have written it down"
+    assert "no 0 or 1" in view.alphabet_note.full_text()
+    view.written.setChecked(True)
     qtbot.mouseClick(win.recovery_page.continue_button, Qt.MouseButton.LeftButton)
     assert win.current_page() is win.workspace
 
@@ -103,7 +106,7 @@ def test_language_switch_on_the_unlock_screen_is_remembered_and_harmless(
     win = make_window(vault_with_items[0])
     qtbot.mouseClick(win.unlock_page.ko_button, Qt.MouseButton.LeftButton)
     assert i18n.language() == "ko"
-    assert win.unlock_page.unlock_button.text() == "열기"
+    assert win.unlock_page.unlock_button.text() == "보관함 열기"
     saved = (tmp_path / "gui-settings.json").read_text(encoding="utf-8")
     assert '"language": "ko"' in saved
     # Only the app's own preferences: nothing about the vault, cases or evidence.

@@ -46,7 +46,7 @@ from ..core.i18n import tr
 from ..core.model import METHOD_PASTE, POLICY_RECORD_ONLY, Item, Source, default_policy
 from ..core.redact import Rect
 from ..core.service import EvidenceService, ImportSummary
-from ..core.vault import AddResult, ItemInput, VerifyResult
+from ..core.vault import AddResult, ItemInput, VerifyResult, alert_text
 from .detail import DetailPanel, policy_label
 from .dialogs import CaseDialog, ImportDialog, MessageDialog, choose_files, choose_folder
 from .display import format_size
@@ -766,7 +766,7 @@ class WorkspacePage(QWidget):
         else:
             text = tr("verify_fail", lang, n=len(res.problems))
         self.status.setText(text)
-        details = "\n".join([*res.problems, *res.warnings])
+        details = "\n".join(alert_text(p, lang) for p in [*res.problems, *res.warnings])
         self._open_dialog(MessageDialog(self, t("Integrity check"), text, details, show_details=bool(details)))
 
     # ------------------------------------------------------------------- jobs

@@ -14,7 +14,7 @@ can import both and compare.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +146,7 @@ def _end(w: _W) -> None:
 
 def _media_html(w: _W, m: Media) -> None:
     w.push("div", class_="media_wrap clearfix")
-    folder, _jt, cls, title = KINDS[m.kind]
+    _folder, _jt, cls, title = KINDS[m.kind]
     if not m.skipped and m.kind == "photo":
         w.push("a", class_="photo_wrap clearfix pull_left", href=m.path)
         w.empty("img", class_="photo", src=m.path, style="width: 260px; height: 195px")
@@ -216,7 +216,8 @@ def write_html(folder: Path, title: str, msgs: list[Msg], *, per_file: int = 100
     (folder / "js" / "script.js").write_text("function CheckLocation(){return true;}\n")
     (folder / "images" / "back.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     file_of = {m.id: i // per_file for i, m in enumerate(msgs)}
-    names = [("messages.html" if i == 0 else f"messages{i + 1}.html") for i in range(max(file_of.values(), default=0) + 1)]
+    n_files = max(file_of.values(), default=0) + 1
+    names = [("messages.html" if i == 0 else f"messages{i + 1}.html") for i in range(n_files)]
     prev: Msg | None = None
     day_id = -1
     for fi, name in enumerate(names):
@@ -341,7 +342,7 @@ def write_json(folder: Path, title: str, msgs: list[Msg]) -> Path:
     return folder
 
 
-T0 = datetime(2024, 3, 15, 20, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 15, 20, 0, tzinfo=UTC)
 
 
 def all_media(skipped: bool, reason: str = NOT_INCLUDED) -> list[Media]:

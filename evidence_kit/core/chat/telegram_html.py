@@ -86,7 +86,7 @@ _TITLE_KIND = {
 # Media blocks that never point at a file (location, poll, call, game, invoice, ...).
 _NO_FILE = ("media_location", "media_venue", "media_live_location", "media_poll", "media_call",
             "media_game", "media_invoice", "media_dice", "media_giveaway")
-MAX_FILE = 256 * 1024 * 1024  # one messages*.html is read whole; the exporter's are a few MB
+MAX_FILE = 64 * 1024 * 1024  # one messages*.html is read whole; the exporter writes a few MB
 
 
 def file_order(name: str) -> int:

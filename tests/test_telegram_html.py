@@ -286,3 +286,23 @@ def test_joined_sender_carries_across_files(vault: Vault, tmp_path: Path) -> Non
     assert [m.sender for m in got] == ["Alice"] * 5
     assert [bool(m.extra.get("joined")) for m in got] == [False, True, True, True, True]
     assert len({m.source.item_id for m in got}) == 3
+
+
+def test_marked_html_messages_in_the_report(vault: Vault, tmp_path: Path) -> None:
+    from evidence_kit.core.chat.report_section import ChatSectionStyle, build_chat_section
+
+    from .test_chat_report import render
+
+    case = vault.create_case("보고서")
+    folder = export(tmp_path, "report", fh.korean_chat(), per_file=7)
+    res = import_chat(vault, case.id, [folder])
+    store = ChatStore(vault)
+    got = {m.native_id: m for m in store.iter_messages(res.chats[0].id)}
+    evil = next(m for m in got.values() if m.text.startswith("제어문자"))
+    missing = next(m for m in got.values() if m.attachments and m.attachments[0].status == ST_MISSING)
+    store.mark(case.id, [got["3"].id, evil.id, missing.id], note="표시")
+    flat = render(build_chat_section(vault, case.id, "ko", ChatSectionStyle(max_text=2000))).replace("\n", "")
+    assert "우리반 단톡" in flat and "이어서 보낸 메시지" in flat and "김민수" in flat
+    assert "2024-03-15 20:02:00 UTC" in flat
+    assert "[U+202E]" in flat and "[U+000B]" in flat
+    assert "not-included" in flat and "바이트" in flat

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 
-from .common import MediaIndex
+from .common import MediaIndex, unsafe_path_reason
 from .model import (
     EV_DATE,
     EV_SERVICE,
@@ -120,6 +120,7 @@ class HtmlMessage:
     media: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind, href, title, reason text
     media_other: list[str] = field(default_factory=list)
     signature: str = ""
+    thumbs: list[str] = field(default_factory=list)  # <img src> previews of the media
 
 
 class _Collector(HTMLParser):
@@ -173,6 +174,8 @@ class _Collector(HTMLParser):
                 self.buf.append("\n")
             return
         if tag in ("img", "meta", "link", "hr", "input"):
+            if tag == "img" and self.msg is not None and a.get("src"):
+                self.msg.thumbs.append(a["src"])
             return
         if self.msg is None:
             if self.in_header and tag == "div" and "text" in cls and "bold" in cls:
@@ -220,6 +223,9 @@ class _Collector(HTMLParser):
             if go:
                 self.msg.reply_file, self.msg.reply_to = go.group(1) or "", go.group(2)
         elif tag == "a" and self.capture in ("text", "service"):
+            go = _GO_TO.match(a.get("href", ""))
+            if go and self.capture == "service":  # "pinned this message", "scored in this game"
+                self.msg.reply_file, self.msg.reply_to = go.group(1) or "", go.group(2)
             self.link = {"type": "text_link", "href": a.get("href", ""), "offset": len("".join(self.buf))}
             role = "link"
         if role in ("date", "from", "fwd_from", "reply", "text", "signature", "service", "media_title",
@@ -506,6 +512,9 @@ def convert(m: HtmlMessage, item_id: str, file_name: str, media: MediaIndex, car
     flags = text_flags(m.text)
     if invalid_utf8:
         flags.append("invalid-utf8")
+    for src in m.thumbs:
+        if not unsafe_path_reason(src):
+            media.find_path(src)  # a preview the exporter made is part of the message, not stray
     if m.service:
         is_date = m.native_id.startswith("-") and not m.date_title
         return Converted(

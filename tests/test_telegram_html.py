@@ -306,3 +306,39 @@ def test_marked_html_messages_in_the_report(vault: Vault, tmp_path: Path) -> Non
     assert "2024-03-15 20:02:00 UTC" in flat
     assert "[U+202E]" in flat and "[U+000B]" in flat
     assert "not-included" in flat and "바이트" in flat
+
+
+def test_compact_markup_from_other_exporter_versions(vault: Vault, tmp_path: Path) -> None:
+    """Everything on one line, the skip reason in "status details", an <a> without href, a
+    service message with a link to the pinned message, " via @bot" in the sender line."""
+    folder = tmp_path / "canary-src" / "compact"
+    folder.mkdir(parents=True)
+    page = (
+        '<!DOCTYPE html><html><head></head><body><div class="page_header"><div class="content">'
+        '<div class="text bold">My Chat</div></div></div><div class="history">'
+        '<div class="message default clearfix" id="message1"><div class="body">'
+        '<div class="pull_right date details" title="26.05.2021 18:03:43 UTC+03:00">18:03</div>'
+        '<div class="from_name">Alice via @somebot</div>'
+        '<div class="text">hello <a href="https://example.com">link</a></div></div></div>'
+        '<div class="message default clearfix joined" id="message2"><div class="body">'
+        '<div class="pull_right date details" title="26.05.2021 18:04:00 UTC+03:00">18:04</div>'
+        '<div class="text">second message</div></div></div>'
+        '<div class="message service" id="message3"><div class="body details">Alice pinned '
+        '<a href="#go_to_message2" onclick="return GoToMessage(2)">this message</a></div></div>'
+        '<div class="message default clearfix" id="message4"><div class="body">'
+        '<div class="pull_right date details" title="26.05.2021 18:05:00 UTC+03:00">18:05</div>'
+        '<div class="from_name">Bob</div><div class="media_wrap clearfix">'
+        '<a class="media clearfix pull_left block_link media_photo"><div class="body">'
+        '<div class="title bold">Photo</div><div class="status details">Not included, change data '
+        'exporting settings to download.</div></div></a></div></div></div></div></body></html>'
+    )
+    (folder / "messages.html").write_text(page, encoding="utf-8")
+    res = import_chat(vault, vault.create_case("compact").id, [folder])
+    assert res.chats[0].title == "My Chat"
+    got = {m.native_id: m for m in msgs(vault, res.chats[0].id)}
+    assert (got["1"].sender, got["1"].extra["via_bot"], got["1"].text) == ("Alice", "somebot", "hello link")
+    assert got["2"].sender == "Alice" and got["2"].text == "second message"
+    assert got["3"].event == EV_SERVICE and got["3"].reply_to == "2" and got["3"].text == "Alice pinned this message"
+    a = got["4"].attachments[0]
+    assert (a.kind, a.status, a.reason) == ("photo", ST_MISSING, R_NOT_INCLUDED)
+    assert page.encode()[got["4"].source.byte_start:got["4"].source.byte_end].endswith(b"</a></div></div></div>")

@@ -212,6 +212,8 @@ class _Collector(HTMLParser):
             role = "media_title"
         elif self.media is not None and tag == "div" and "description" in cls:
             role = "media_desc"
+        elif self.media is not None and tag == "div" and "status" in cls:
+            role = "media_status"  # older exporters put the skip reason here
         elif tag == "div" and "text" in cls and "media" not in roles:
             role = "text"
         elif tag == "div" and "signature" in cls:
@@ -229,7 +231,7 @@ class _Collector(HTMLParser):
             self.link = {"type": "text_link", "href": a.get("href", ""), "offset": len("".join(self.buf))}
             role = "link"
         if role in ("date", "from", "fwd_from", "reply", "text", "signature", "service", "media_title",
-                    "media_desc") and self.capture is None:
+                    "media_desc", "media_status") and self.capture is None:
             self.capture, self.buf = role, []
         self.stack.append((tag, role))
 
@@ -311,6 +313,9 @@ class _Collector(HTMLParser):
             self.media[2] = text
         elif role == "media_desc" and self.media is not None:
             self.media[3] = text
+        elif role == "media_status" and self.media is not None and not self.media[3]:
+            if any(_clean(text).startswith(p) for p, _r in _REASONS):
+                self.media[3] = text
 
     def handle_data(self, data: str) -> None:
         if self.skip:

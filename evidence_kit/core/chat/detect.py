@@ -359,7 +359,7 @@ def _plan_zip(p: Path) -> Plan:
     f = os.fdopen(fd, "rb")
     try:
         z = SafeZip(f)
-        if any(e.basename == "result.json" for e in z.entries):
+        if any(e.basename == "result.json" or telegram_html.MESSAGES_FILE.match(e.basename) for e in z.entries):
             raise unrecognised("a ZIP of a Telegram export: unzip it and import the folder")
         texts = [
             Source(e.name, e.size, entry=e)

@@ -754,6 +754,7 @@ def cmd_chat_import(ctx: Ctx) -> int:
         date_order=ctx.args.date_order,
         lang=ctx.lang,
         progress=_chat_progress(ctx),
+        chat=ctx.args.chat,
     )
     ctx.say("chat_detected", label=res.label)
     for chat in res.chats:
@@ -1136,6 +1137,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--zone", help="time zone of the export's clock, e.g. Asia/Seoul or +09:00")
     s.add_argument("--date-order", dest="date_order", choices=["dmy", "mdy", "ymd"],
                    help="WhatsApp: date order when the file cannot tell (recorded in the custody log)")
+    s.add_argument("--chat", help="Telegram full-account HTML export: the chat to import (chat_NNN or its name)")
     s.set_defaults(fn=cmd_chat_import)
     s = ch.add_parser("list", help="list imported chats")
     s.add_argument("--case")

@@ -461,6 +461,7 @@ class EvidenceService:
         lang: str = "en",
         progress: Progress = no_progress,
         cancel: Cancel = never_cancel,
+        chat: str | None = None,
     ) -> Any:
         """Store a Telegram/KakaoTalk/WhatsApp export as evidence, then import its messages."""
         from .chat.importer import import_chat
@@ -474,6 +475,7 @@ class EvidenceService:
             lang=lang,
             progress=progress,
             cancel=cancel,
+            chat=chat,
         )
 
     def chats(self, case_id: str) -> list[Any]:

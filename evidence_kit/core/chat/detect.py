@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import InputError
-from . import kakao, whatsapp
+from . import kakao, telegram_html, whatsapp
 from .common import Sniff
-from .errors import TelegramHtmlOnlyError, unrecognised
+from .errors import ChatFormatError, unrecognised
 from .model import PLATFORM_TELEGRAM
 from .telegram import CHAT_TYPES  # the chat types Telegram Desktop writes: one list
 from .zipsafe import SafeEntry, SafeZip
@@ -72,6 +72,8 @@ class Plan:
         i = 0 if lang == "ko" else 1
         if self.platform == PLATFORM_TELEGRAM:
             name = ("텔레그램 데스크톱(JSON)", "Telegram Desktop (JSON)")[i]
+            if self.family == telegram_html.FAMILY:
+                name = ("텔레그램 데스크톱(HTML)", "Telegram Desktop (HTML)")[i]
         else:
             labels = {**kakao.FAMILY_LABELS, **whatsapp.FAMILY_LABELS}
             name = labels.get(self.family, (self.family, self.family))[i]
@@ -204,7 +206,7 @@ def _title_from_name(name: str) -> str:
     return ""
 
 
-def plan(paths: list[Path]) -> Plan:
+def plan(paths: list[Path], chat: str | None = None) -> Plan:
     """Detect what the paths are; raises ChatFormatError (nothing stored) if unrecognised."""
     if not paths:
         raise unrecognised("no file given")
@@ -216,7 +218,7 @@ def plan(paths: list[Path]) -> Plan:
         return _plan_texts([Source(p.name, s.st_size, path=p) for p, s in zip(paths, sts, strict=True)], [])
     p, st = paths[0], sts[0]
     if stat.S_ISDIR(st.st_mode):
-        return _plan_folder(p)
+        return _plan_folder(p, chat=chat)
     if not stat.S_ISREG(st.st_mode):
         raise InputError(str(p), ko="일반 파일이 아닙니다.", en="That is not a regular file.")
     head = _read_head(p)
@@ -225,11 +227,11 @@ def plan(paths: list[Path]) -> Plan:
     if looks_like_telegram_json(head):
         return _plan_folder(p.parent, result=p)
     if _looks_like_telegram_html(head):
-        raise TelegramHtmlOnlyError(p.name)
+        return _plan_folder(p.parent, chat=chat)
     return _plan_texts([Source(p.name, st.st_size, path=p)], [])
 
 
-def _plan_folder(folder: Path, result: Path | None = None) -> Plan:
+def _plan_folder(folder: Path, result: Path | None = None, chat: str | None = None) -> Plan:
     warnings: list[str] = []
     rjson = result or folder / "result.json"
     try:
@@ -265,8 +267,8 @@ def _plan_folder(folder: Path, result: Path | None = None) -> Plan:
         names = sorted(os.listdir(folder))
     except OSError as e:
         raise InputError(str(folder), ko="폴더를 읽을 수 없습니다.", en="The folder cannot be read.") from e
-    if any(re.match(r"^messages\d*\.html$", n) for n in names):
-        raise TelegramHtmlOnlyError(folder.name)
+    if any(telegram_html.MESSAGES_FILE.match(n) for n in names) or "export_results.html" in names:
+        return _plan_telegram_html(folder, names, chat)
     files = _walk(folder, set(), warnings)
     texts = [s for s in files if "/" not in s.rel and s.rel.lower().endswith(TEXT_SUFFIXES)]
     if not texts:
@@ -277,12 +279,87 @@ def _plan_folder(folder: Path, result: Path | None = None) -> Plan:
     return pl
 
 
+def html_chats(folder: Path) -> list[tuple[str, str]]:
+    """A full-account HTML export's chats: (folder name chat_NNN, chat name)."""
+    out: list[tuple[str, str]] = []
+    base = folder / "chats"
+    try:
+        subs = sorted(os.listdir(base))
+    except OSError:
+        return out
+    for sub in subs:
+        page = base / sub / "messages.html"
+        try:
+            if os.path.islink(base / sub) or not stat.S_ISREG(os.lstat(page).st_mode):
+                continue
+        except OSError:
+            continue
+        out.append((sub, telegram_html.read_title(_read_head(page))))
+    return out
+
+
+def _pick_chat(folder: Path, chat: str | None) -> Path:
+    chats = html_chats(folder)
+    listing = "\n".join(f"  {sub}  {_printable(title)}" for sub, title in chats) or "  -"
+    if chat:
+        want = chat.strip()
+        for sub, _title in chats:
+            num = sub.removeprefix("chat_")
+            if want in (sub, num) or (want.isdigit() and num.isdigit() and int(want) == int(num)):
+                return folder / "chats" / sub
+        hits = [sub for sub, title in chats if title.casefold() == want.casefold()]
+        if len(hits) == 1:
+            return folder / "chats" / hits[0]
+        raise ChatFormatError(
+            f"--chat {chat}: no such chat",
+            ko=f"'{_printable(chat)}' 대화를 찾지 못했거나 이름이 같은 대화가 여럿입니다. "
+            f"폴더 이름(chat_NNN)으로 고르세요. 아무것도 저장하지 않았습니다.\n{listing}",
+            en=f"No single chat named '{_printable(chat)}'. Choose by folder name (chat_NNN). "
+            f"Nothing was stored.\n{listing}",
+        )
+    raise ChatFormatError(
+        "full-account export: choose a chat",
+        ko="텔레그램 전체 계정 내보내기입니다. 가져올 대화를 --chat 이름 또는 chat_NNN으로 고르세요. "
+        f"아무것도 저장하지 않았습니다.\n{listing}",
+        en="This is a full-account Telegram export. Choose the chat to import with --chat NAME or "
+        f"chat_NNN. Nothing was stored.\n{listing}",
+    )
+
+
+def _printable(s: str) -> str:
+    return "".join(f"[U+{ord(c):04X}]" if not c.isprintable() else c for c in s)[:120]
+
+
+def _plan_telegram_html(folder: Path, names: list[str], chat: str | None) -> Plan:
+    warnings: list[str] = []
+    if "export_results.html" in names and not any(telegram_html.MESSAGES_FILE.match(n) for n in names):
+        folder = _pick_chat(folder, chat)
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError as e:
+            raise InputError(str(folder), ko="폴더를 읽을 수 없습니다.", en="The folder cannot be read.") from e
+    files = _walk(folder, set(), warnings)
+    texts = sorted(
+        (s for s in files if "/" not in s.rel and telegram_html.MESSAGES_FILE.match(s.rel)),
+        key=lambda s: telegram_html.file_order(s.rel),
+    )
+    if not texts:
+        raise unrecognised(f"{folder.name}: no messages.html in the folder")
+    text_rels = {s.rel for s in texts}
+    media = [s for s in files if s.rel not in text_rels]
+    title = telegram_html.read_title(_read_head(texts[0].path)) if texts[0].path else ""
+    return Plan(
+        PLATFORM_TELEGRAM, telegram_html.FAMILY, "", None, texts, media, folder=folder, title=title,
+        warnings=warnings,
+    )
+
+
 def _plan_zip(p: Path) -> Plan:
     fd = os.open(p, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     f = os.fdopen(fd, "rb")
     try:
         z = SafeZip(f)
-        if any(e.basename == "result.json" for e in z.entries):
+        if any(e.basename == "result.json" or telegram_html.MESSAGES_FILE.match(e.basename) for e in z.entries):
             raise unrecognised("a ZIP of a Telegram export: unzip it and import the folder")
         texts = [
             Source(e.name, e.size, entry=e)

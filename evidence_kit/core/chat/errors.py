@@ -17,14 +17,16 @@ def unrecognised(detail: str) -> ChatFormatError:
         detail,
         ko=(
             "채팅 내보내기 파일로 인식할 수 없습니다. 다음 중 하나여야 합니다: 텔레그램 데스크톱의 "
-            "result.json(JSON 형식) 또는 그 폴더, 카카오톡 대화 내보내기(PC .txt, 안드로이드 "
+            "result.json(JSON 형식)이나 messages.html(HTML 형식) 또는 그 폴더, "
+            "카카오톡 대화 내보내기(PC .txt, 안드로이드 "
             "KakaoTalkChats.txt 또는 zip, iOS Talk_….txt, Mac .csv), 왓츠앱 대화 내보내기(.txt 또는 "
             "zip, iOS _chat.txt). 아무것도 저장하지 않았습니다. 파일 그대로 보관하려면 'evidence-kit "
             "add'를 쓰세요."
         ),
         en=(
             "This is not a chat export Evidence Kit recognises. Expected one of: a Telegram Desktop "
-            "result.json (JSON format) or its folder; a KakaoTalk export (PC .txt, Android "
+            "result.json (JSON format) or messages.html (HTML format), or its folder; "
+            "a KakaoTalk export (PC .txt, Android "
             "KakaoTalkChats.txt or zip, iOS Talk_….txt, Mac .csv); a WhatsApp export (.txt or zip, "
             "iOS _chat.txt). Nothing was stored. To keep the file as it is, use 'evidence-kit add'."
         ),

@@ -27,7 +27,7 @@ from ..errors import CancelledError, IntegrityError
 from ..ingest import BLOCK, Cancel, Digests, Progress, Readable, never_cancel, no_progress
 from ..metadata import HEAD_BYTES
 from ..model import METHOD_CHAT_EXPORT, POLICY_RECORD_ONLY, Item, Source
-from . import kakao, telegram, whatsapp
+from . import kakao, telegram, telegram_html, whatsapp
 from .common import MediaIndex, MediaRef
 from .detect import Plan
 from .detect import Source as FileSource
@@ -92,9 +92,9 @@ class DetectResult:
     media_files: int
 
 
-def detect(paths: Iterable[Any], *, lang: str = "en") -> DetectResult:
+def detect(paths: Iterable[Any], *, lang: str = "en", chat: str | None = None) -> DetectResult:
     """What the import would see, without storing anything (for "it looks like ..." UIs)."""
-    pl = detect_plan(list(paths))
+    pl = detect_plan(list(paths), chat)
     try:
         order = ""
         needs = False
@@ -359,7 +359,9 @@ class _Importer:
 
     def parse_all(self) -> None:
         with self.vault._write():
-            if self.pl.platform == PLATFORM_TELEGRAM:
+            if self.pl.family == telegram_html.FAMILY:
+                self._telegram_html()
+            elif self.pl.platform == PLATFORM_TELEGRAM:
                 self._telegram()
             else:
                 self._text()
@@ -541,6 +543,84 @@ class _Importer:
                 chat.title = self.pl.title
         self.res.warnings = list(dict.fromkeys(w for ch in chats.values() for w in ch.warnings))
 
+    # -- Telegram HTML: one messages*.html at a time, read back from the vault
+
+    def _telegram_html(self) -> None:
+        chat = self._new_chat()
+        self.store.insert_chat(chat)
+        self.res.chats.append(chat)
+        batch: list[Message] = []
+        last = [""]
+        offsets: Counter[str] = Counter()
+        carry = telegram_html.Carry()
+        conv = ZoneConverter(resolve_zone(self.zone)) if self.zone else None
+        seq = 0
+        for src, item in zip(self.pl.texts, self.text_items, strict=True):
+            if item.size > telegram_html.MAX_FILE:
+                chat.complete = False
+                chat.warnings.append(f"{src.rel}: {item.size} bytes, too large to read; stored, not parsed")
+                continue
+            raw = b"".join(_Checked(self.vault, item, self.tick))
+            parsed = telegram_html.parse_file(raw)
+            del raw
+            chat.title = chat.title or parsed.title
+            for hm in parsed.messages:
+                c = telegram_html.convert(hm, item.id, src.rel, self.media, carry, parsed.invalid_utf8)
+                msg = Message(
+                    id=message_id(chat.id, seq),
+                    chat_id=chat.id,
+                    seq=seq,
+                    kind=c.kind,
+                    event=c.event,
+                    native_id=c.native_id,
+                    sender=c.sender,
+                    written_time=c.written_time,
+                    local_time=c.local_time,
+                    utc=c.utc,
+                    text=c.text,
+                    entities=c.entities,
+                    reply_to=c.reply_to,
+                    forwarded_from=c.forwarded_from,
+                    attachments=c.attachments,
+                    source=c.source,
+                    flags=c.flags,
+                    extra=c.extra,
+                )
+                if msg.utc:
+                    msg.time_basis = "unixtime"  # the title writes the offset: the instant is known
+                elif conv is not None and msg.local_time:
+                    msg.utc, amb = conv.to_utc(msg.local_time)
+                    msg.time_basis = "zone"
+                    if amb:
+                        msg.flags.append(F_AMBIGUOUS_TIME)
+                elif msg.local_time:
+                    msg.time_basis = "unknown"
+                if c.offset:
+                    offsets[c.offset] += 1
+                if c.warnings and len(chat.warnings) < 10 * MAX_STORED_WARNINGS:
+                    chat.warnings.extend(c.warnings)
+                seq += 1
+                self._emit(chat, batch, msg, last)
+        self.store.insert_messages(batch)
+        if offsets:
+            chat.export_offset = offsets.most_common(1)[0][0]
+            if len(offsets) > 1:
+                chat.warnings.append(
+                    "the exporting computer's UTC offset differs between messages "
+                    "(daylight saving time): " + ", ".join(sorted(offsets))
+                )
+            if not self.user_zone:
+                chat.zone, chat.zone_source = chat.export_offset, "export"
+        elif not self.user_zone:
+            chat.zone, chat.zone_source = "", "unknown"
+            if chat.message_count:
+                chat.warnings.append(
+                    "this HTML export writes no UTC offset (older Telegram Desktop): the time zone is "
+                    "unknown; give the zone the exporting computer used to get UTC times"
+                )
+        chat.title = chat.title or self.pl.title
+        self.res.warnings = list(chat.warnings)
+
     # -- KakaoTalk and WhatsApp
 
     def _text(self) -> None:
@@ -634,8 +714,10 @@ def import_chat(
     lang: str = "en",
     progress: Progress = no_progress,
     cancel: Cancel = never_cancel,
+    chat: str | None = None,
 ) -> ChatImportResult:
-    """Import one chat export (see the module docstring)."""
+    """Import one chat export (see the module docstring). ``chat`` picks one chat of a
+    full-account Telegram HTML export (folder name chat_NNN, its number, or its name)."""
     if date_order is not None and date_order not in ("dmy", "mdy", "ymd"):
         from ..errors import UsageError
 
@@ -644,7 +726,7 @@ def import_chat(
             ko="날짜 순서는 dmy, mdy, ymd 중 하나입니다.",
             en="The date order is one of dmy, mdy, ymd.",
         )
-    pl = detect_plan(list(paths))
+    pl = detect_plan(list(paths), chat)
     try:
         imp = _Importer(
             vault, case_id, pl, zone=zone, date_order=date_order, lang=lang, progress=progress, cancel=cancel

@@ -1058,6 +1058,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from . import console
+
+    console.setup()  # a cp949/cp437 console or a redirect never crashes the output (issue 21)
     private_umask()
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -1201,6 +1201,9 @@ def accept_common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from . import console
+
+    console.setup()  # a cp949/cp437 console or a redirect never crashes the output (issue 21)
     private_umask()
     parser = build_parser()
     args = parser.parse_args(argv)

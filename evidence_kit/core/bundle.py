@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .. import __version__
-from . import age, merkle
+from . import age, merkle, winnames
 from .canonical import canonical_json
 from .clock import iso_utc, parse_iso_utc, to_kst
 from .custody import SignedHead
@@ -52,6 +52,7 @@ from .errors import CancelledError, InputError, IntegrityError
 from .ingest import Cancel, Progress, never_cancel, no_progress
 from .keys import key_fingerprint, public_key_pem
 from .model import Case, CustodyEvent, Item
+from .winverify import windows_lines
 
 log = logging.getLogger(__name__)
 
@@ -111,12 +112,18 @@ def exhibit_paths(items: Iterable[Item]) -> dict[int, str | None]:
     """exhibit -> ``evidence/E001_<safe name>`` (None for record-only items)."""
     items = list(items)
     width = max([3] + [len(str(i.exhibit)) for i in items])
-    return {
+    out: dict[int, str | None] = {
         i.exhibit: (
             f"{EVIDENCE_DIR}/E{i.exhibit:0{width}d}_{safe_name(i.original_name)}" if i.retained else None
         )
         for i in items
     }
+    # Valid on Windows too (device names, case-insensitive collisions); the manifest keeps
+    # the original name. For names safe_name made this is the identity.
+    kept = [k for k, v in out.items() if v is not None]
+    fixed = winnames.unique_paths([out[k] or "" for k in kept])
+    out.update(zip(kept, fixed, strict=True))
+    return out
 
 
 REDACTED_DIR = "redacted"
@@ -521,6 +528,7 @@ def readme_text(snap: CaseSnapshot, manifest_sha256: str) -> bytes:
             lines.append(tr(step, lang))
             lines += [f"    {c}" for c in cmds]
             lines.append("")
+        lines += windows_lines(lang)
         lines.append(tr("v_windows", lang))
         lines.append(tr("v_encrypted", lang))
         if snap.timestamp_files:
@@ -567,6 +575,9 @@ class _Sink:
         self.sums: dict[str, str] = {}
 
     def write(self, rel: str, chunks: Iterable[bytes], size: int | None = None) -> tuple[str, int]:
+        why = winnames.path_problem(rel)
+        if why:  # a bug of ours: a bundle Windows cannot unpack must not be made
+            raise ValueError(f"bundle path not valid on Windows ({why}): {rel!r}")
         h = hashlib.sha256()
         n = 0
         with self._open(rel, size) as f:

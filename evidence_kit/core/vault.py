@@ -302,11 +302,11 @@ class Vault:
 
     @staticmethod
     def _take_lock(path: Path) -> int:
-        import fcntl
+        from .platforms import current  # fcntl here, msvcrt on Windows (issue 21)
 
         fd = os.open(path / "lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            current().lock_exclusive(fd)
         except OSError as e:
             os.close(fd)
             raise VaultBusyError() from e

@@ -60,6 +60,10 @@ def load_fonts() -> list[str]:
 def make_app(argv0: str = "evidence-kit-gui") -> object:
     from PySide6.QtWidgets import QApplication
 
+    if QApplication.instance() is None:
+        from ..core.platforms import current
+
+        current().enable_dpi_awareness()  # per-monitor DPI on Windows; nothing elsewhere
     app = QApplication.instance() or QApplication([argv0])
     QApplication.setApplicationName("Evidence Kit")
     return app

@@ -89,6 +89,7 @@ from ..core.capture import (
 from ..core.clock import Clock
 from ..core.errors import EvidenceKitError
 from ..core.model import Source
+from ..core.platforms import can_list_native_windows, native_windows
 from ..core.service import EvidenceService
 from ..core.vault import AddResult
 from .dialogs import SourceForm, scrolled
@@ -357,10 +358,10 @@ class QtScreenGrabber:
 
     @property
     def can_list_windows(self) -> bool:
-        return self.x11.available
+        return self.x11.available or can_list_native_windows()
 
     def windows(self) -> list[WindowInfo]:
-        return self.x11.windows() if self.x11.available else []
+        return self.x11.windows() if self.x11.available else native_windows()
 
     def _qscreen(self, name: str | None) -> QScreen:
         screens = QGuiApplication.screens()
@@ -459,7 +460,8 @@ class QtScreenGrabber:
         return Grab(image, context)
 
     def grab_window(self, wid: int) -> Grab:
-        info = self.x11.info(wid) if self.x11.available else None
+        info = (self.x11.info(wid) if self.x11.available
+                else next((w for w in native_windows() if w.id == wid), None))
         geometry = info.geometry if info and info.geometry else None
         qscreen = QGuiApplication.primaryScreen()
         if geometry is not None:

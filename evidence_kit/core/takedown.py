@@ -52,12 +52,14 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from .. import __version__
+from . import pdfstyle
 from .clock import iso_utc, to_kst
 from .errors import CancelledError, EvidenceKitError, InputError
 from .fsutil import atomic_write_bytes, ensure_private_dir, fsync_dir
 from .i18n import tr
 from .ingest import Cancel, Progress, never_cancel, no_progress
 from .model import Case, Item
+from .pdfstyle import FONT  # one embedded font for every document
 from .perceptual import (
     MATCH_THRESHOLD,
     MIN_QUALITY,
@@ -71,7 +73,6 @@ from .perceptual import (
     near_duplicate_groups,
     status_of,
 )
-from .report import FONT, FONT_BOLD  # one embedded font for every document
 
 if TYPE_CHECKING:
     from .vault import Vault
@@ -277,13 +278,8 @@ def exhibits_text(numbers: Sequence[int]) -> str:
 
 
 def register_fonts() -> frozenset[int]:
-    """Register the report's embedded TrueType faces (once); returns the code points they cover."""
-    from reportlab.pdfbase import pdfmetrics
-
-    from .report import register_fonts as register_report_fonts
-
-    register_report_fonts()
-    return frozenset(pdfmetrics.getFont(FONT).face.charToGlyph.keys())
+    """Register the shared embedded TrueType faces (once); returns the code points they cover."""
+    return pdfstyle.font_glyphs()
 
 
 def _visible(text: str, glyphs: frozenset[int]) -> str:
@@ -502,29 +498,11 @@ def _t(key: str, **kw: object) -> tuple[str, str]:
 class _Doc:
     """Styles, untrusted-text markup and PDF writing shared by the package's documents."""
 
-    def __init__(self) -> None:
-        from reportlab.lib import colors
-        from reportlab.lib.styles import ParagraphStyle
-
+    def __init__(self, doc_id: str = "", created_utc: str = "") -> None:
         self.glyphs = register_fonts()
-        grey = colors.HexColor("#555555")
-        self.styles = {
-            "title": ParagraphStyle("title", fontName=FONT_BOLD, fontSize=15, leading=20, spaceAfter=2),
-            "title_en": ParagraphStyle(
-                "title_en", fontName=FONT, fontSize=9.5, leading=12, textColor=grey, spaceAfter=6
-            ),
-            "en_right": ParagraphStyle(
-                "en_right", fontName=FONT, fontSize=8, leading=10.5, textColor=grey, alignment=2
-            ),
-            "h2": ParagraphStyle("h2", fontName=FONT_BOLD, fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=4),
-            "body": ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13.5, spaceAfter=3),
-            "en": ParagraphStyle("en", fontName=FONT, fontSize=8, leading=10.5, textColor=grey, spaceAfter=4),
-            "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=11, splitLongWords=1),
-            "cell_b": ParagraphStyle("cell_b", fontName=FONT_BOLD, fontSize=8.5, leading=11),
-            "small": ParagraphStyle("small", fontName=FONT, fontSize=7.5, leading=9.5, splitLongWords=1),
-            "closing": ParagraphStyle("closing", fontName=FONT, fontSize=10.5, leading=15, spaceBefore=12),
-            "right": ParagraphStyle("right", fontName=FONT, fontSize=10, leading=14, alignment=2),
-        }
+        self.styles = pdfstyle.styles_with_prefix("form_")  # the one style sheet (issue 24)
+        self.doc_id = doc_id
+        self.created_utc = created_utc or "2000-01-01T00:00:00Z"
 
     # text: untrusted values go through u(); TEXT entries are ours (escaped anyway)
     def u(self, value: object, limit: int | None = FIELD_CHARS) -> str:
@@ -581,20 +559,19 @@ class _Doc:
             rightMargin=18 * mm,
             topMargin=16 * mm,
             bottomMargin=20 * mm,
-            title=title,
-            author="",
-            subject=title,
-            creator=f"Evidence Kit {__version__}",
             initialFontName=FONT,  # else the canvas preamble names Helvetica (not embedded)
+            invariant=1,
         )
-        doc.build(story, canvasmaker=_numbered_canvas(footer, pages))
+        meta = pdfstyle.DocumentMeta(
+            title=f"{self.doc_id} {title}".strip(), lang="ko", created_utc=self.created_utc, subject=title
+        )
+        doc.build(story, canvasmaker=_numbered_canvas(footer, pages, meta))
         atomic_write_bytes(path, buf.getvalue())
         return pages[0] if pages else 0
 
 
-def _numbered_canvas(footer: str, pages_out: list[int]) -> Any:
+def _numbered_canvas(footer: str, pages_out: list[int], meta: pdfstyle.DocumentMeta | None = None) -> Any:
     """The documents' footer and "page X of Y" (in the embedded font) on every page."""
-    from .report import two_pass_canvas
 
     def draw(c: Any, page: int, total: int) -> None:
         w, _h = c._pagesize
@@ -604,7 +581,7 @@ def _numbered_canvas(footer: str, pages_out: list[int]) -> Any:
         ko, en = _t("page_of", page=page, pages=total)
         c.drawRightString(w - 51, 28, f"{ko} · {en}")
 
-    return two_pass_canvas(draw, pages_out)
+    return pdfstyle.two_pass_canvas(draw, pages_out, None, meta)
 
 
 # ------------------------------------------------------------------ grouping items
@@ -689,7 +666,7 @@ class _Package:
         self.package_id = package_id
         self.now_utc = now_utc
         self.captures: list[tuple[str, Item]] = []
-        self.d = _Doc()
+        self.d = _Doc(package_id, now_utc)
 
     @property
     def footer(self) -> str:

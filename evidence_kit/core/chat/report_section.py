@@ -15,17 +15,15 @@ shown as ``[U+XXXX]``, then the text is XML-escaped. Long lines wrap anywhere (C
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from .. import pdfstyle
 from ..clock import KST
-from ..errors import EvidenceKitError, NotFoundError
+from ..errors import EvidenceKitError
 from ..model import Item
 from .model import PLATFORM_TELEGRAM, ST_MISSING, ST_RECORDED, Attachment, Chat, Message
 from .store import ChatStore
@@ -35,8 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FONT_NAME = "EvidenceKitGothic"
-FONT_FILE = "EvidenceKitGothic-Regular.ttf"
+FONT_NAME = pdfstyle.FONT
 
 T: dict[str, tuple[str, str]] = {
     "title": ("대화 내보내기: 표시한 메시지", "Chat exports: marked messages"),
@@ -102,29 +99,11 @@ def t(key: str, lang: str, **kw: object) -> str:
     return (ko if lang == "ko" else en).format(**kw)
 
 
-def _fonts_dir() -> Path:
-    env = os.environ.get("EVIDENCE_KIT_RESOURCES")
-    cands = [Path(env) / "fonts"] if env else []
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        cands.append(Path(frozen) / "resources" / "fonts")
-    cands.append(Path(__file__).resolve().parents[3] / "resources" / "fonts")
-    for c in cands:
-        if (c / FONT_FILE).is_file():
-            return c
-    raise NotFoundError(
-        "report font missing",
-        ko="보고서용 한글 글꼴 파일을 찾을 수 없습니다.",
-        en="The Korean report font was not found.",
-    )
-
-
 @dataclass
 class ChatSectionStyle:
     """Fonts, sizes and widths for the section; the main report may pass its own values."""
 
     font: str = FONT_NAME
-    font_path: Path | None = None
     size: float = 8.5
     width: float = 515.0  # usable frame width in points (A4 with 40 pt margins)
     label_width: float = 78.0
@@ -133,32 +112,12 @@ class ChatSectionStyle:
     _glyphs: frozenset[int] = field(default_factory=frozenset, repr=False)
 
     def ensure(self) -> None:
+        # The report's one font registration and style sheet (issue 24): a style of our
+        # own once fell back to Helvetica, which is never embedded.
         if self._styles:
             return
-        from reportlab.lib.styles import ParagraphStyle
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        if self.font not in pdfmetrics.getRegisteredFontNames():
-            path = self.font_path or _fonts_dir() / FONT_FILE
-            pdfmetrics.registerFont(TTFont(self.font, str(path)))
-        face = pdfmetrics.getFont(self.font).face
-        self._glyphs = frozenset(face.charToGlyph.keys())
-        base = ParagraphStyle("ekchat", fontName=self.font, fontSize=self.size, leading=self.size * 1.35)
-        self._styles = {
-            "h1": ParagraphStyle(
-                "ekchat-h1", parent=base, fontSize=13, leading=17, spaceBefore=6, spaceAfter=6
-            ),
-            "h2": ParagraphStyle(
-                "ekchat-h2", parent=base, fontSize=10.5, leading=14, spaceBefore=8, spaceAfter=4
-            ),
-            "body": ParagraphStyle("ekchat-body", parent=base, spaceAfter=3),
-            "cell": ParagraphStyle("ekchat-cell", parent=base, wordWrap="CJK"),
-            "label": ParagraphStyle("ekchat-label", parent=base, textColor="#333333"),
-            "small": ParagraphStyle(
-                "ekchat-small", parent=base, fontSize=self.size - 1.5, leading=self.size * 1.2
-            ),
-        }
+        self._glyphs = pdfstyle.font_glyphs()
+        self._styles = pdfstyle.styles_with_prefix("chat_")
 
     def P(self, markup: str, style: str = "cell") -> Any:
         from reportlab.platypus import Paragraph
@@ -278,6 +237,7 @@ class _Builder:
         tbl.setStyle(
             TableStyle(
                 [
+                    ("FONTNAME", (0, 0), (-1, -1), pdfstyle.FONT),
                     ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
                     ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F0F0F0")),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -19,9 +19,10 @@ reader without Korean fonts). Contents, in order:
 Every page carries the report ID, "page X of Y" and the manifest SHA-256 in its footer.
 
 Untrusted text (file names, EXIF, notes, URLs, even case fields) never reaches reportlab's
-markup parser raw: :class:`TextCleaner` shows control and format characters (RTL
-overrides, NULs, zero-width characters) and characters the font lacks as ``[U+XXXX]``,
-caps the length, then XML-escapes. Long words (hashes, URLs) wrap via reportlab's
+markup parser raw: :class:`TextCleaner` applies core/untrusted.py's one rule set (control
+and format characters — RTL overrides, NULs, zero-width characters — and characters the
+font lacks as ``[U+XXXX]``, undecodable file-name bytes as ``\\xNN``), caps the length,
+then XML-escapes. Long words (hashes, URLs) wrap via reportlab's
 ``splitLongWords``.
 """
 
@@ -31,7 +32,6 @@ import hashlib
 import io
 import logging
 import secrets
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from .. import __version__
-from . import pdfstyle
+from . import pdfstyle, untrusted
 from .clock import to_kst, utc_display
 from .errors import CancelledError, EvidenceKitError, IntegrityError
 from .ingest import Cancel, Progress, never_cancel, no_progress
@@ -409,7 +409,7 @@ two_pass_canvas = pdfstyle.two_pass_canvas
 
 
 class TextCleaner:
-    """Makes untrusted text safe for reportlab Paragraph markup and visible in the font."""
+    """Untrusted text for reportlab: core/untrusted.py's one rule set, with the font's glyphs."""
 
     def __init__(self, glyphs: Iterable[int]) -> None:
         self._glyphs = frozenset(glyphs)
@@ -417,36 +417,11 @@ class TextCleaner:
 
     @classmethod
     def for_font(cls) -> TextCleaner:
-        from reportlab.pdfbase import pdfmetrics
-
-        register_fonts()
-        face = pdfmetrics.getFont(FONT).face
-        return cls(face.charToGlyph.keys())
-
-    def _char(self, ch: str, multiline: bool) -> str:
-        if ch == "\n" and multiline:
-            return ch
-        if ch in "\t\n\r":
-            return " "
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cf", "Cs", "Co", "Cn") or ord(ch) not in self._glyphs:
-            if ch in (" ", "\u00a0"):
-                return " "
-            return f"[U+{ord(ch):04X}]"
-        return ch
+        return cls(pdfstyle.font_glyphs())
 
     def visible(self, text: object, limit: int | None = None, *, multiline: bool = False) -> str:
         """Plain text (no markup) with invisible/unrenderable characters shown as [U+XXXX]."""
-        s = "" if text is None else str(text)
-        total = len(s)
-        if limit is not None and total > limit:
-            s = s[:limit]
-        out = "".join(
-            ch if (" " <= ch < "\x7f") else self._char(ch, multiline) for ch in unicodedata.normalize("NFC", s)
-        )
-        if limit is not None and total > limit:
-            out += f" … ({total:,})"
-        return out
+        return untrusted.pdf_text(text, self._glyphs, limit, multiline=multiline)
 
     def para(self, text: object, limit: int | None = FIELD_CHARS, *, multiline: bool = False) -> str:
         """Escaped Paragraph markup for untrusted text."""
@@ -454,9 +429,7 @@ class TextCleaner:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        out = escape(self.visible(text, limit, multiline=multiline))
-        if multiline:
-            out = out.replace("\n", "<br/>")
+        out = untrusted.pdf_paragraph(text, self._glyphs, limit, multiline=multiline)
         if len(self._cache) < 4096:
             self._cache[key] = out
         return out

@@ -52,7 +52,7 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from .. import __version__
-from . import pdfstyle
+from . import pdfstyle, untrusted
 from .clock import iso_utc, to_kst
 from .errors import CancelledError, EvidenceKitError, InputError
 from .fsutil import atomic_write_bytes, ensure_private_dir, fsync_dir
@@ -104,7 +104,6 @@ BOX_CHECKED = "▣"  # U+25A3, the check mark used on Korean forms
 
 FIELD_CHARS = 2000  # display cap for one untrusted value in a document (JSON keeps it all)
 URL_CHARS = 8192  # URLs are what a platform acts on: shown whole unless absurdly long
-_CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 _EXT = {
     "image/jpeg": ".jpg",
@@ -218,38 +217,18 @@ class PlatformGroup:
 
 
 def plain(value: object, limit: int | None = FIELD_CHARS) -> str:
-    """Untrusted text, made harmless for display: NFC, no control or format characters
-    (tabs and newlines become spaces), lone surrogates replaced, capped at ``limit``."""
-    s = "" if value is None else str(value)
-    s = s.encode("utf-8", "replace").decode("utf-8", "replace") if _has_surrogate(s) else s
-    s = unicodedata.normalize("NFC", s)
-    out = []
-    for ch in s:
-        if ch in "\t\n\r\x0b\x0c":
-            out.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            continue
-        else:
-            out.append(ch)
-    text = "".join(out).strip()
-    if limit is not None and len(text) > limit:
-        text = text[:limit] + f" … ({len(text):,})"
-    return text
-
-
-def _has_surrogate(s: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in s)
+    """Untrusted text for display: core/untrusted.py's one rule set on one line, trimmed."""
+    return untrusted.clean(value, limit).strip()
 
 
 def utf8_safe(s: str) -> str:
-    """Exact text for JSON/CSV, except lone surrogates (undecodable file names) as \\udcXX."""
-    return s.encode("utf-8", "backslashreplace").decode("utf-8") if _has_surrogate(s) else s
+    """Exact text for JSON/CSV, except undecodable file-name bytes (shown as \\xNN)."""
+    return untrusted.json_text(s)
 
 
 def csv_cell(value: object) -> str:
     """A CSV cell a spreadsheet will not execute (OWASP CSV injection guard)."""
-    s = plain(value, None)
-    return "'" + s if s.startswith(_CSV_FORMULA) else s
+    return untrusted.csv_cell(value)
 
 
 def slug(label: str, fallback: str) -> str:
@@ -280,10 +259,6 @@ def exhibits_text(numbers: Sequence[int]) -> str:
 def register_fonts() -> frozenset[int]:
     """Register the shared embedded TrueType faces (once); returns the code points they cover."""
     return pdfstyle.font_glyphs()
-
-
-def _visible(text: str, glyphs: frozenset[int]) -> str:
-    return "".join(ch if (" " <= ch < "\x7f" or ord(ch) in glyphs) else f"[U+{ord(ch):04X}]" for ch in text)
 
 
 # ---------------------------------------------------------------------- documents
@@ -506,7 +481,7 @@ class _Doc:
 
     # text: untrusted values go through u(); TEXT entries are ours (escaped anyway)
     def u(self, value: object, limit: int | None = FIELD_CHARS) -> str:
-        return escape(_visible(plain(value, limit), self.glyphs))
+        return untrusted.pdf_paragraph(plain(value, limit), self.glyphs)
 
     def P(self, markup: str, style: str = "body") -> Any:
         from reportlab.platypus import Paragraph

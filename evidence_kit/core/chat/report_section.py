@@ -7,7 +7,7 @@ text exports: the confirmed zone, said so), text, attachments with exhibit numbe
 hashes, and the source position (evidence item + byte range and lines) so every line of
 the report can be traced to the exact bytes.
 
-All untrusted text goes through :meth:`ChatSectionStyle.markup`: control and format
+All untrusted text goes through :meth:`ChatSectionStyle.markup` (core/untrusted.py): control and format
 characters (RTL overrides, zero-width marks) and characters the embedded font lacks are
 shown as ``[U+XXXX]``, then the text is XML-escaped. Long lines wrap anywhere (CJK wrap).
 """
@@ -15,13 +15,12 @@ shown as ``[U+XXXX]``, then the text is XML-escaped. Long lines wrap anywhere (C
 from __future__ import annotations
 
 import logging
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from .. import pdfstyle
+from .. import pdfstyle, untrusted
 from ..clock import KST
 from ..errors import EvidenceKitError
 from ..model import Item
@@ -128,33 +127,14 @@ class ChatSectionStyle:
     def visible(self, text: str, *, multiline: bool = False) -> str:
         """Untrusted text with control/format characters and missing glyphs as [U+XXXX]."""
         self.ensure()
-        out: list[str] = []
-        for ch in unicodedata.normalize("NFC", text):
-            if " " <= ch < "\x7f":
-                out.append(ch)
-                continue
-            if ch == "\n" and multiline:
-                out.append(ch)
-                continue
-            if ch in "\t\r\n":
-                out.append(" ")
-                continue
-            cat = unicodedata.category(ch)
-            if cat in ("Cc", "Cf", "Cs", "Co", "Cn") or ord(ch) not in self._glyphs:
-                out.append(" " if ch in ("\u00a0", "\u202f") else f"[U+{ord(ch):04X}]")
-            else:
-                out.append(ch)
-        return "".join(out)
+        return untrusted.pdf_text(text, self._glyphs, multiline=multiline)
 
     def markup(self, text: object, *, multiline: bool = False, limit: int | None = None) -> str:
+        self.ensure()
         s = "" if text is None else str(text)
-        cut = limit is not None and len(s) > limit
-        if cut:
-            s = s[: limit or 0]
-        out = escape(self.visible(s, multiline=multiline))
-        if multiline:
-            out = out.replace("\r\n", "\n").replace("\n", "<br/>")
-        return out
+        if limit is not None and len(s) > limit:
+            s = s[:limit]  # the caller says how much more there is
+        return untrusted.pdf_paragraph(s, self._glyphs, multiline=multiline)
 
 
 def _kst(utc: str) -> str:

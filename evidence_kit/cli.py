@@ -46,6 +46,20 @@ def _json_safe(obj: Any) -> Any:
     return obj
 
 
+# Arguments that become stored or compared text (not paths to open): bytes that are not
+# UTF-8 (surrogateescape) become \xNN, the same as a file name (issue 19).
+_TEXT_ARGS = (*SOURCE_FIELDS, "name", "notes", "note", "contact", "keyword", "text", "sender", "case", "chat", "ref")
+
+
+def _text_args_from_os(args: argparse.Namespace) -> None:
+    for k in _TEXT_ARGS:
+        v = getattr(args, k, None)
+        if isinstance(v, str):
+            setattr(args, k, untrusted.os_name(v))
+        elif isinstance(v, list):
+            setattr(args, k, [untrusted.os_name(x) if isinstance(x, str) else x for x in v])
+
+
 class Ctx:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -1042,6 +1056,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     private_umask()
     parser = build_parser()
     args = parser.parse_args(argv)
+    _text_args_from_os(args)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
     ctx = Ctx(args)
     try:

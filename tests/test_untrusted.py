@@ -164,7 +164,12 @@ def test_every_cli_command_prints_no_raw_control_byte(tmp_path: Path) -> None:
     out = run("add", str(src), "--case", ref, "--platform", "Y" + ESC_CLEAR)
     assert "6 saved" in out and "0 failed" in out  # the invalid UTF-8 name did not abort the folder
     assert "bad\\xff\\xfe\\xc3(.txt" in out and "[U+001B][2J" in out
-    assert "[U+001B]" in run("case", "list")
+    # command-line text that is not UTF-8 (a name, a source field) is stored as \xNN too
+    run("case", "new", os.fsdecode(b"N\xfe") + ESC_CLEAR)
+    run("edit", "3", "--case", ref, "--platform", os.fsdecode(b"P\xff") + HOSTILE_BITS[1])
+    assert "P\\xff CR-overwrite" in run("show", "3", "--case", ref)
+    cases = run("case", "list")
+    assert "[U+001B]" in cases and "N\\xfe[U+001B][2J" in cases
     listing = run("list", "--case", ref)
     assert "bad\\xff\\xfe\\xc3(.txt" in listing and "[U+202E]" in listing and "[U+009B]" in listing
     for n in range(1, 8):

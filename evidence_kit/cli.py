@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import __version__
+from .core import untrusted
 from .core.errors import EvidenceKitError, UsageError
 from .core.fsutil import private_umask
 from .core.i18n import system_lang, tr, warning_text
@@ -30,6 +31,36 @@ from .core.vault import alert_text
 log = logging.getLogger(__name__)
 
 
+def _t(value: object, limit: int | None = None) -> str:
+    """Untrusted text on a terminal line (issue 19): no ESC, CR, RLO, NUL or raw invalid byte."""
+    return untrusted.terminal_line(value, limit)
+
+
+def _json_safe(obj: Any) -> Any:
+    """JSON stays raw; only undecodable bytes (surrogates) become \\xNN so it can be printed."""
+    if isinstance(obj, str):
+        return untrusted.json_text(obj)
+    if isinstance(obj, dict):
+        return {_json_safe(k): _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_json_safe(v) for v in obj]
+    return obj
+
+
+# Arguments that become stored or compared text (not paths to open): bytes that are not
+# UTF-8 (surrogateescape) become \xNN, the same as a file name (issue 19).
+_TEXT_ARGS = (*SOURCE_FIELDS, "name", "notes", "note", "contact", "keyword", "text", "sender", "case", "chat", "ref")
+
+
+def _text_args_from_os(args: argparse.Namespace) -> None:
+    for k in _TEXT_ARGS:
+        v = getattr(args, k, None)
+        if isinstance(v, str):
+            setattr(args, k, untrusted.os_name(v))
+        elif isinstance(v, list):
+            setattr(args, k, [untrusted.os_name(x) if isinstance(x, str) else x for x in v])
+
+
 class Ctx:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -39,11 +70,11 @@ class Ctx:
 
     def say(self, msg_key: str, **kw: Any) -> None:
         if not self.json:
-            print(tr(msg_key, self.lang, **kw))
+            print(tr(msg_key, self.lang, **{k: _t(v) if isinstance(v, str | Path) else v for k, v in kw.items()}))
 
     def emit(self, obj: Any) -> None:
         if self.json:
-            print(json.dumps(obj, ensure_ascii=False, indent=2))
+            print(json.dumps(_json_safe(obj), ensure_ascii=False, indent=2))
 
     def passphrase(self, *, prompt_key: str = "passphrase_prompt") -> str:
         if self.args.passphrase_file:
@@ -153,7 +184,7 @@ def cmd_unlock_check(ctx: Ctx) -> int:
     cases = svc.cases()
     ctx.say("vault_ok", cases=len(cases), events=svc.vault.log.size)
     for a in svc.vault.alerts:
-        print(f"{tr('warning', ctx.lang)}: {alert_text(a, ctx.lang)}", file=sys.stderr)
+        print(f"{tr('warning', ctx.lang)}: {_t(alert_text(a, ctx.lang))}", file=sys.stderr)
     older = svc.vault.older
     ctx.emit(
         {
@@ -234,7 +265,7 @@ def cmd_case_list(ctx: Ctx) -> int:
     if not cases:
         ctx.say("no_cases")
     for c in cases:
-        print(f"{c.id[:8]}  {c.name}  ({len(svc.items(c.id))})  {c.policy}")
+        print(f"{c.id[:8]}  {_t(c.name)}  ({len(svc.items(c.id))})  {_t(c.policy)}")
     return 0
 
 
@@ -287,7 +318,7 @@ def cmd_add(ctx: Ctx) -> int:
         regions=regions,
     )
     for p in summary.problems:
-        print(tr("skipped", ctx.lang, name=p.path, reason=p.error.message(ctx.lang)), file=sys.stderr)
+        print(tr("skipped", ctx.lang, name=_t(p.path), reason=_t(p.error.message(ctx.lang))), file=sys.stderr)
     ctx.say(
         "import_summary",
         added=len(summary.added),
@@ -381,7 +412,7 @@ def cmd_list(ctx: Ctx) -> int:
     for i in items:
         label = i.exhibit_label_ko if ctx.lang == "ko" else i.exhibit_label_en
         name = i.relative_path or i.original_name
-        print(f"{label}\t{i.sha256}\t{i.size}\t{i.acquired_utc}\t{i.source.platform}\t{name}")
+        print(f"{label}\t{i.sha256}\t{i.size}\t{_t(i.acquired_utc)}\t{_t(i.source.platform)}\t{_t(name)}")
     return 0
 
 
@@ -409,15 +440,15 @@ def cmd_show(ctx: Ctx) -> int:
         "metadata_note",
     ):
         if d.get(k) not in (None, ""):
-            print(f"{k:15} {d[k]}")
+            print(f"{k:15} {_t(d[k])}")
     for k, v in item.source.to_json().items():
-        print(f"source.{k:8} {v}")
+        print(f"source.{k:8} {_t(v)}")
     for k, v in item.image.items():
-        print(f"image.{k:9} {v}")
+        print(f"image.{k:9} {_t(v)}")
     for k, v in item.exif.items():
-        print(f"exif {k}: {v}")
+        print(f"exif {_t(k)}: {_t(v)}")
     for e in events:
-        print(f"log #{e.seq} {e.time_utc} {e.action}")
+        print(f"log #{e.seq} {_t(e.time_utc)} {_t(e.action)}")
     return 0
 
 
@@ -453,14 +484,14 @@ def cmd_verify(ctx: Ctx) -> int:
     _accept_older(ctx)
     res = svc.verify_vault()
     for w in res.warnings:
-        print(f"{tr('warning', ctx.lang)}: {alert_text(w, ctx.lang)}", file=sys.stderr)
+        print(f"{tr('warning', ctx.lang)}: {_t(alert_text(w, ctx.lang))}", file=sys.stderr)
     if res.ok:
         ctx.say("verify_ok", items=res.items_checked, events=res.log_size)
     else:
         ctx.say("verify_fail", n=len(res.problems))
         if not ctx.json:
             for p in res.problems:
-                print(f"  {tr('problem', ctx.lang)}: {alert_text(p, ctx.lang)}")
+                print(f"  {tr('problem', ctx.lang)}: {_t(alert_text(p, ctx.lang))}")
     ctx.emit({"ok": res.ok, "items": res.items_checked, "problems": res.problems, "warnings": res.warnings})
     return 0 if res.ok else 6
 
@@ -579,7 +610,8 @@ def cmd_verify_bundle(ctx: Ctx) -> int:
         print(json_terminal_safe(json.dumps(res.to_json(ctx.lang), ensure_ascii=False, indent=2)))
     else:
         for line in report_lines(res, ctx.lang):
-            print(line)
+            # A bundle is untrusted: its fields must not clear the screen and paint "PASS".
+            print(untrusted.terminal_text(line))
     return 0 if res.ok else 6
 
 
@@ -593,7 +625,7 @@ def cmd_log(ctx: Ctx) -> int:
         )
         return 0
     for e in events:
-        print(e.line.decode("utf-8"))
+        print(_t(e.line.decode("utf-8", "replace")))  # exact bytes: --json or custody.jsonl
     return 0
 
 
@@ -682,11 +714,11 @@ def cmd_takedown(ctx: Ctx) -> int:
             targets=res.targets, items=res.items, pid=res.package_id, sha=res.manifest_sha256)
     if not ctx.json:
         for f in res.files:
-            print(tr("takedown_file", ctx.lang, path=f))
+            print(tr("takedown_file", ctx.lang, path=_t(f)))
         if res.problems:
             ctx.say("takedown_problems", n=len(res.problems))
             for p in res.problems:
-                print(f"  - {p.message(ctx.lang)}")
+                print(f"  - {_t(p.message(ctx.lang))}")
     ctx.emit(
         {
             "path": str(res.path),
@@ -720,24 +752,14 @@ def _chat_json(chat: Any) -> dict[str, Any]:
 
 
 def _one_line(text: str, limit: int = 160) -> str:
-    """Terminal-safe preview: control and format characters shown as [U+XXXX]."""
-    import unicodedata
-
-    out = []
-    for ch in text[:limit]:
-        if ch in "\r\n\t":
-            out.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
-            out.append(f"[U+{ord(ch):04X}]")
-        else:
-            out.append(ch)
-    return "".join(out) + ("…" if len(text) > limit else "")
+    """Terminal-safe preview: core/untrusted.py's rule set, cut at ``limit``."""
+    return _t(text[:limit]) + ("…" if len(text) > limit else "")
 
 
 def _print_msg(m: Any) -> None:
-    when = m.written_time or m.local_time
+    when = _t(m.written_time or m.local_time, 40)
     who = _one_line(m.sender, 40) if m.sender else "-"
-    kind = f"[{m.event or m.kind}] " if (m.kind != "message" or m.event) else ""
+    kind = f"[{_t(m.event or m.kind, 80)}] " if (m.kind != "message" or m.event) else ""
     mark = "*" if m.marked else " "
     att = f" +{len(m.attachments)}" if m.attachments else ""
     ref = f"{m.chat_id[:8]}:{m.seq}"  # what 'chat mark' accepts
@@ -771,8 +793,8 @@ def cmd_chat_import(ctx: Ctx) -> int:
     if not ctx.json:
         for mm in res.missing[:50]:
             print(
-                tr("chat_missing", ctx.lang, seq=mm.seq, kind=mm.kind, name=_one_line(mm.name or mm.detail, 80),
-                   reason=mm.reason),
+                tr("chat_missing", ctx.lang, seq=mm.seq, kind=_t(mm.kind), name=_one_line(mm.name or mm.detail, 80),
+                   reason=_t(mm.reason)),
                 file=sys.stderr,
             )
         if len(res.missing) > 50:
@@ -815,8 +837,8 @@ def cmd_chat_list(ctx: Ctx) -> int:
         ctx.say("chat_no_chats")
     for i, c in enumerate(chats, 1):
         print(
-            f"{i}  {c.id[:8]}  {_one_line(c.title, 60)}  [{c.label}]  {c.message_count}/{c.event_count}/"
-            f"{c.missing_count}  {c.first_time} – {c.last_time}  {c.zone or '?'}"
+            f"{i}  {c.id[:8]}  {_one_line(c.title, 60)}  [{_t(c.label)}]  {c.message_count}/{c.event_count}/"
+            f"{c.missing_count}  {_t(c.first_time)} – {_t(c.last_time)}  {_t(c.zone or '?')}"
         )
     return 0
 
@@ -871,7 +893,7 @@ def cmd_chat_show(ctx: Ctx) -> int:
     if ctx.json:
         ctx.emit({"chat": _chat_json(chat), "messages": [_msg_json(chat, m) for m in msgs]})
         return 0
-    print(f"{_one_line(chat.title, 80)}  [{chat.label}]  zone {chat.zone or '?'} ({chat.zone_source})")
+    print(f"{_one_line(chat.title, 80)}  [{_t(chat.label)}]  zone {_t(chat.zone or '?')} ({_t(chat.zone_source)})")
     for w in chat.warnings[:20]:
         print(tr("chat_warning", ctx.lang, text=_one_line(warning_text(w, ctx.lang), 300)), file=sys.stderr)
     for m in msgs:
@@ -944,7 +966,7 @@ def cmd_stamp(ctx: Ctx) -> int:
     )
     if not ctx.json:
         for o in run.outcomes:
-            print(o.message(ctx.lang))
+            print(_t(o.message(ctx.lang)))
         if run.sealed:
             ctx.say("ts_stamp_sealed", ok=run.trusted)
         else:
@@ -1207,6 +1229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     private_umask()
     parser = build_parser()
     args = parser.parse_args(argv)
+    _text_args_from_os(args)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
     ctx = Ctx(args)
     try:
@@ -1216,12 +1239,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ctx.json:
             print(
                 json.dumps(
-                    {"ok": False, "error": type(e).__name__, "message": e.message(ctx.lang)},
+                    {"ok": False, "error": type(e).__name__, "message": untrusted.json_text(e.message(ctx.lang))},
                     ensure_ascii=False,
                 )
             )
         else:
-            print(e.message(ctx.lang), file=sys.stderr)
+            print(untrusted.terminal_text(e.message(ctx.lang)), file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print(tr("cancelled", ctx.lang), file=sys.stderr)
@@ -1229,7 +1252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:
         # Disk full, permissions: explain, never a traceback.
         msg = f"{e.strerror or e}: {e.filename or ''}".strip()
-        print(msg, file=sys.stderr)
+        print(_t(msg), file=sys.stderr)
         return 1
     except Exception as e:  # a bug of ours: say so plainly; details only with -v
         err = EvidenceKitError(type(e).__name__)

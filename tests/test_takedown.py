@@ -51,7 +51,7 @@ def _norm(text: str) -> str:
 def _has_url(flat: str, url: str) -> bool:
     """The URL is in the (whitespace-free) text. A URL long enough to cross a page break is
     interrupted there by the footer and the repeated table header, so check it in pieces."""
-    url = _norm(url.replace(RTL, ""))
+    url = _norm(url.replace(RTL, "[U+202E]"))  # shown, not obeyed (one rule set, issue 19)
     if url in flat:
         return True
     cut_at_break = flat.count("a1b2c3d4e5") >= 115  # of 120: one may be cut at each break
@@ -159,10 +159,10 @@ def test_request_forms_read_back(built: Built) -> None:
 
 def test_hostile_text_is_shown_not_interpreted(built: Built) -> None:
     x = _pdf_text(built.root / "01-request-02-x.pdf")
-    assert '<script>alert("x")</script>&b=1gnp.exe' in _norm(x)
+    assert '<script>alert("x")</script>&b=1[U+202E]gnp.exe' in _norm(x)  # shown, not obeyed
     web = _norm(_pdf_text(built.root / "01-request-03-website.pdf"))
     assert _norm(LONG_URL) in web  # wrapped over many lines, nothing lost
-    assert "[U+1F48B]hotacct<b>" in web  # emoji outside the font made visible; NUL stripped
+    assert "[U+1F48B]hot[U+0000]acct<b>" in web  # emoji outside the font and NUL made visible
     kakao = _norm(_pdf_text(built.root / "01-request-04-kakaotalk.pdf"))
     assert _norm("비밀방 </para><font name='Helvetica'>x") in kakao
     assert "URL없음" in kakao and "검색어하나" in kakao

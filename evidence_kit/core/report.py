@@ -19,9 +19,10 @@ reader without Korean fonts). Contents, in order:
 Every page carries the report ID, "page X of Y" and the manifest SHA-256 in its footer.
 
 Untrusted text (file names, EXIF, notes, URLs, even case fields) never reaches reportlab's
-markup parser raw: :class:`TextCleaner` shows control and format characters (RTL
-overrides, NULs, zero-width characters) and characters the font lacks as ``[U+XXXX]``,
-caps the length, then XML-escapes. Long words (hashes, URLs) wrap via reportlab's
+markup parser raw: :class:`TextCleaner` applies core/untrusted.py's one rule set (control
+and format characters — RTL overrides, NULs, zero-width characters — and characters the
+font lacks as ``[U+XXXX]``, undecodable file-name bytes as ``\\xNN``), caps the length,
+then XML-escapes. Long words (hashes, URLs) wrap via reportlab's
 ``splitLongWords``.
 """
 
@@ -30,10 +31,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 import secrets
-import sys
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from .. import __version__
+from . import pdfstyle, untrusted
 from .clock import to_kst, utc_display
 from .errors import CancelledError, EvidenceKitError, IntegrityError
 from .ingest import Cancel, Progress, never_cancel, no_progress
@@ -62,10 +61,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TOOL_NAME = "Evidence Kit"
-FONT = "EvidenceKitGothic"
-FONT_BOLD = "EvidenceKitGothic-Bold"
-FONT_FILES = {FONT: "EvidenceKitGothic-Regular.ttf", FONT_BOLD: "EvidenceKitGothic-Bold.ttf"}
+TOOL_NAME = pdfstyle.TOOL_NAME
+FONT = pdfstyle.FONT
+FONT_BOLD = pdfstyle.FONT_BOLD
+FONT_FILES = pdfstyle.FONT_FILES
 
 # Items larger than this get no preview (their hash is still re-verified by streaming).
 PREVIEW_LOAD_LIMIT = 64 * 1024 * 1024
@@ -440,51 +439,14 @@ def heading(key: str, lang: str) -> str:
 
 # --------------------------------------------------------------------------- fonts
 
-
-def fonts_dir() -> Path:
-    """Where the report font lives: env override, frozen app, or the source tree."""
-    env = os.environ.get("EVIDENCE_KIT_RESOURCES")
-    candidates = []
-    if env:
-        candidates.append(Path(env) / "fonts")
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        candidates.append(Path(frozen) / "resources" / "fonts")
-    candidates.append(Path(__file__).resolve().parents[2] / "resources" / "fonts")
-    for c in candidates:
-        if (c / FONT_FILES[FONT]).is_file():
-            return c
-    raise ReportError(
-        "report font missing",
-        ko="보고서용 한글 글꼴 파일을 찾을 수 없습니다.",
-        en="The Korean font for reports was not found.",
-    )
-
-
-_registered = False
-
-
-def register_fonts() -> None:
-    """Register the embedded TrueType fonts with reportlab (once per process)."""
-    global _registered
-    if _registered:
-        return
-    from reportlab import rl_config
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    # Binary (not ASCII85) image streams: smaller PDFs, and the pure-Python encoder was
-    # a tenth of the build time.
-    rl_config.useA85 = 0
-    d = fonts_dir()
-    for name, fn in FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(d / fn)))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
-    _registered = True
+# One registration and one style sheet for every PDF (issue 24): core/pdfstyle.py.
+fonts_dir = pdfstyle.fonts_dir
+register_fonts = pdfstyle.register_fonts
+two_pass_canvas = pdfstyle.two_pass_canvas
 
 
 class TextCleaner:
-    """Makes untrusted text safe for reportlab Paragraph markup and visible in the font."""
+    """Untrusted text for reportlab: core/untrusted.py's one rule set, with the font's glyphs."""
 
     def __init__(self, glyphs: Iterable[int]) -> None:
         self._glyphs = frozenset(glyphs)
@@ -492,36 +454,11 @@ class TextCleaner:
 
     @classmethod
     def for_font(cls) -> TextCleaner:
-        from reportlab.pdfbase import pdfmetrics
-
-        register_fonts()
-        face = pdfmetrics.getFont(FONT).face
-        return cls(face.charToGlyph.keys())
-
-    def _char(self, ch: str, multiline: bool) -> str:
-        if ch == "\n" and multiline:
-            return ch
-        if ch in "\t\n\r":
-            return " "
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cf", "Cs", "Co", "Cn") or ord(ch) not in self._glyphs:
-            if ch in (" ", "\u00a0"):
-                return " "
-            return f"[U+{ord(ch):04X}]"
-        return ch
+        return cls(pdfstyle.font_glyphs())
 
     def visible(self, text: object, limit: int | None = None, *, multiline: bool = False) -> str:
         """Plain text (no markup) with invisible/unrenderable characters shown as [U+XXXX]."""
-        s = "" if text is None else str(text)
-        total = len(s)
-        if limit is not None and total > limit:
-            s = s[:limit]
-        out = "".join(
-            ch if (" " <= ch < "\x7f") else self._char(ch, multiline) for ch in unicodedata.normalize("NFC", s)
-        )
-        if limit is not None and total > limit:
-            out += f" … ({total:,})"
-        return out
+        return untrusted.pdf_text(text, self._glyphs, limit, multiline=multiline)
 
     def para(self, text: object, limit: int | None = FIELD_CHARS, *, multiline: bool = False) -> str:
         """Escaped Paragraph markup for untrusted text."""
@@ -529,9 +466,7 @@ class TextCleaner:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        out = escape(self.visible(text, limit, multiline=multiline))
-        if multiline:
-            out = out.replace("\n", "<br/>")
+        out = untrusted.pdf_paragraph(text, self._glyphs, limit, multiline=multiline)
         if len(self._cache) < 4096:
             self._cache[key] = out
         return out
@@ -686,7 +621,12 @@ def render_report(
     cancel: Cancel = never_cancel,
     on_page: Callable[[int], None] | None = None,
 ) -> int:
-    """Lay out and write the PDF; returns the number of pages."""
+    """Lay out and write the PDF; returns the number of pages.
+
+    The one place a report is rendered (the standalone report and the bundle both come
+    here). The output depends only on its arguments: reportlab runs in invariant mode and
+    the document's dates come from the snapshot, so the same snapshot gives the same bytes.
+    """
     register_fonts()
     builder = _ReportBuilder(snap, manifest_sha256, evidence, options)
     return builder.build(out, cancel=cancel, on_page=on_page)
@@ -696,97 +636,7 @@ def render_report(
 
 
 def _styles() -> dict[str, Any]:
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.styles import ParagraphStyle
-
-    base = ParagraphStyle("base", fontName=FONT, fontSize=8.5, leading=11.5, splitLongWords=1, bulletFontName=FONT)
-    return {
-        "base": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=7, leading=9),
-        "tiny": ParagraphStyle("tiny", parent=base, fontSize=6.3, leading=8),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=7, leading=8.8),
-        "cellb": ParagraphStyle("cellb", parent=base, fontName=FONT_BOLD, fontSize=7, leading=8.8),
-        "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD, fontSize=7, leading=8.8, alignment=TA_CENTER),
-        "title": ParagraphStyle(
-            "title",
-            parent=base,
-            fontName=FONT_BOLD,
-            fontSize=22,
-            leading=28,
-            alignment=TA_CENTER,
-            spaceAfter=6,
-        ),
-        "subtitle": ParagraphStyle(
-            "subtitle",
-            parent=base,
-            fontSize=10,
-            leading=14,
-            alignment=TA_CENTER,
-            textColor=colors.HexColor("#444444"),
-            spaceAfter=14,
-        ),
-        "h1": ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=14, leading=19, spaceAfter=6),
-        "h2": ParagraphStyle(
-            "h2",
-            parent=base,
-            fontName=FONT_BOLD,
-            fontSize=10,
-            leading=14,
-            spaceBefore=6,
-            spaceAfter=3,
-            keepWithNext=1,
-        ),
-        "notice": ParagraphStyle(
-            "notice",
-            parent=base,
-            fontSize=8,
-            leading=11,
-            borderColor=colors.HexColor("#888888"),
-            borderWidth=0.5,
-            borderPadding=5,
-            backColor=colors.HexColor("#f4f4f4"),
-            spaceBefore=8,
-            spaceAfter=8,
-        ),
-        "cmd": ParagraphStyle(
-            "cmd",
-            parent=base,
-            fontSize=7.5,
-            leading=10,
-            backColor=colors.HexColor("#eeeeee"),
-            borderPadding=3,
-            leftIndent=6,
-            spaceBefore=2,
-            spaceAfter=5,
-        ),
-        "field": ParagraphStyle(
-            "field",
-            parent=base,
-            fontName=FONT_BOLD,
-            fontSize=9.5,
-            leading=13,
-            spaceBefore=9,
-            spaceAfter=6,
-            keepWithNext=1,
-            borderWidth=0,
-            textColor=colors.HexColor("#222222"),
-        ),
-        "prose": ParagraphStyle(
-            "prose",
-            parent=base,
-            fontSize=9,
-            leading=13,
-            leftIndent=8,
-            borderColor=colors.HexColor("#bbbbbb"),
-            borderWidth=0.5,
-            borderPadding=4,
-            spaceBefore=2,
-            spaceAfter=4,
-        ),
-        "statement": ParagraphStyle("statement", parent=base, fontSize=9, leading=13, spaceBefore=8, spaceAfter=6),
-        "center": ParagraphStyle("center", parent=base, fontSize=7, leading=9, alignment=TA_CENTER),
-    }
+    return pdfstyle.style_sheet()
 
 
 CELL_SIZE = 7.0
@@ -818,47 +668,13 @@ def _grid(header_rows: int = 0, bold_first_col: bool = False) -> Any:
     return TableStyle(cmds)
 
 
-def two_pass_canvas(
-    draw_footer: Callable[[Any, int, int], None],
-    pages_out: list[int],
-    on_page: Callable[[int], None] | None = None,
-) -> Any:
-    """A canvas class that keeps each page until the count is known, then calls
-    ``draw_footer(canvas, page, total)`` on every page ("page X of Y"). Shared by the
-    report and the takedown documents."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            if on_page is not None:
-                on_page(len(self._pages))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            pages_out.append(total)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.saveState()
-                draw_footer(self, self._pageNumber, total)
-                self.restoreState()
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
 def _numbered_canvas(
     lang: str,
     report_id: str,
     manifest_sha256: str,
     pages_out: list[int],
     on_page: Callable[[int], None] | None,
+    meta: pdfstyle.DocumentMeta | None = None,
 ) -> Any:
     """The report's footer: tool, report ID, page X of Y, and the manifest SHA-256."""
     from reportlab.lib import colors
@@ -875,7 +691,7 @@ def _numbered_canvas(
         c.setFont(FONT, 6.5)
         c.drawString(40, 21, tr("footer_manifest", lang, sha=manifest_sha256))
 
-    return two_pass_canvas(footer, pages_out, on_page)
+    return two_pass_canvas(footer, pages_out, on_page, meta)
 
 
 class _ReportBuilder:
@@ -984,12 +800,7 @@ class _ReportBuilder:
             out if isinstance(out, io.BytesIO) else str(out),
             pagesize=A4,
             initialFontName=FONT,
-            title=tr("title", self.lang),
-            author=tool_label(),
-            subject=f"{self.snap.report_id} manifest SHA-256 {self.sha}",
-            creator=tool_label(),
-            producer=tool_label(),
-            lang=self.lang,
+            invariant=1,
         )
 
         def frame(w: float, h: float, fid: str) -> Any:
@@ -1033,9 +844,18 @@ class _ReportBuilder:
         story += [NextPageTemplate("landscape"), PageBreak(), *self.custody_log()]
         story += [NextPageTemplate("portrait"), PageBreak(), *self.verification()]
         pages: list[int] = []
-        canvas = _numbered_canvas(self.lang, self.snap.report_id, self.sha, pages, page_hook)
+        canvas = _numbered_canvas(self.lang, self.snap.report_id, self.sha, pages, page_hook, self.meta())
         doc.build(story, canvasmaker=canvas)
         return pages[0] if pages else 0
+
+    def meta(self) -> pdfstyle.DocumentMeta:
+        """The document's own description: report ID and title, never a case name or a path."""
+        return pdfstyle.DocumentMeta(
+            title=f"{self.snap.report_id} {TEXT['title'][0]}" + ("" if self.lang == "ko" else f" ({TEXT['title'][1]})"),
+            lang=self.lang,
+            created_utc=self.snap.created_utc,
+            subject=f"{self.snap.report_id} manifest SHA-256 {self.sha}",
+        )
 
     # ---------------------------------------------------------------- cover
 

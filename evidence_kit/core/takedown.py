@@ -52,12 +52,14 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from .. import __version__
+from . import pdfstyle, untrusted
 from .clock import iso_utc, to_kst
 from .errors import CancelledError, EvidenceKitError, InputError
 from .fsutil import atomic_write_bytes, ensure_private_dir, fsync_dir
 from .i18n import tr
 from .ingest import Cancel, Progress, never_cancel, no_progress
 from .model import Case, Item
+from .pdfstyle import FONT  # one embedded font for every document
 from .perceptual import (
     MATCH_THRESHOLD,
     MIN_QUALITY,
@@ -71,7 +73,6 @@ from .perceptual import (
     near_duplicate_groups,
     status_of,
 )
-from .report import FONT, FONT_BOLD  # one embedded font for every document
 
 if TYPE_CHECKING:
     from .vault import Vault
@@ -103,7 +104,6 @@ BOX_CHECKED = "▣"  # U+25A3, the check mark used on Korean forms
 
 FIELD_CHARS = 2000  # display cap for one untrusted value in a document (JSON keeps it all)
 URL_CHARS = 8192  # URLs are what a platform acts on: shown whole unless absurdly long
-_CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 _EXT = {
     "image/jpeg": ".jpg",
@@ -217,38 +217,18 @@ class PlatformGroup:
 
 
 def plain(value: object, limit: int | None = FIELD_CHARS) -> str:
-    """Untrusted text, made harmless for display: NFC, no control or format characters
-    (tabs and newlines become spaces), lone surrogates replaced, capped at ``limit``."""
-    s = "" if value is None else str(value)
-    s = s.encode("utf-8", "replace").decode("utf-8", "replace") if _has_surrogate(s) else s
-    s = unicodedata.normalize("NFC", s)
-    out = []
-    for ch in s:
-        if ch in "\t\n\r\x0b\x0c":
-            out.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            continue
-        else:
-            out.append(ch)
-    text = "".join(out).strip()
-    if limit is not None and len(text) > limit:
-        text = text[:limit] + f" … ({len(text):,})"
-    return text
-
-
-def _has_surrogate(s: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in s)
+    """Untrusted text for display: core/untrusted.py's one rule set on one line, trimmed."""
+    return untrusted.clean(value, limit).strip()
 
 
 def utf8_safe(s: str) -> str:
-    """Exact text for JSON/CSV, except lone surrogates (undecodable file names) as \\udcXX."""
-    return s.encode("utf-8", "backslashreplace").decode("utf-8") if _has_surrogate(s) else s
+    """Exact text for JSON/CSV, except undecodable file-name bytes (shown as \\xNN)."""
+    return untrusted.json_text(s)
 
 
 def csv_cell(value: object) -> str:
     """A CSV cell a spreadsheet will not execute (OWASP CSV injection guard)."""
-    s = plain(value, None)
-    return "'" + s if s.startswith(_CSV_FORMULA) else s
+    return untrusted.csv_cell(value)
 
 
 def slug(label: str, fallback: str) -> str:
@@ -277,17 +257,8 @@ def exhibits_text(numbers: Sequence[int]) -> str:
 
 
 def register_fonts() -> frozenset[int]:
-    """Register the report's embedded TrueType faces (once); returns the code points they cover."""
-    from reportlab.pdfbase import pdfmetrics
-
-    from .report import register_fonts as register_report_fonts
-
-    register_report_fonts()
-    return frozenset(pdfmetrics.getFont(FONT).face.charToGlyph.keys())
-
-
-def _visible(text: str, glyphs: frozenset[int]) -> str:
-    return "".join(ch if (" " <= ch < "\x7f" or ord(ch) in glyphs) else f"[U+{ord(ch):04X}]" for ch in text)
+    """Register the shared embedded TrueType faces (once); returns the code points they cover."""
+    return pdfstyle.font_glyphs()
 
 
 # ---------------------------------------------------------------------- documents
@@ -502,33 +473,15 @@ def _t(key: str, **kw: object) -> tuple[str, str]:
 class _Doc:
     """Styles, untrusted-text markup and PDF writing shared by the package's documents."""
 
-    def __init__(self) -> None:
-        from reportlab.lib import colors
-        from reportlab.lib.styles import ParagraphStyle
-
+    def __init__(self, doc_id: str = "", created_utc: str = "") -> None:
         self.glyphs = register_fonts()
-        grey = colors.HexColor("#555555")
-        self.styles = {
-            "title": ParagraphStyle("title", fontName=FONT_BOLD, fontSize=15, leading=20, spaceAfter=2),
-            "title_en": ParagraphStyle(
-                "title_en", fontName=FONT, fontSize=9.5, leading=12, textColor=grey, spaceAfter=6
-            ),
-            "en_right": ParagraphStyle(
-                "en_right", fontName=FONT, fontSize=8, leading=10.5, textColor=grey, alignment=2
-            ),
-            "h2": ParagraphStyle("h2", fontName=FONT_BOLD, fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=4),
-            "body": ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13.5, spaceAfter=3),
-            "en": ParagraphStyle("en", fontName=FONT, fontSize=8, leading=10.5, textColor=grey, spaceAfter=4),
-            "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=11, splitLongWords=1),
-            "cell_b": ParagraphStyle("cell_b", fontName=FONT_BOLD, fontSize=8.5, leading=11),
-            "small": ParagraphStyle("small", fontName=FONT, fontSize=7.5, leading=9.5, splitLongWords=1),
-            "closing": ParagraphStyle("closing", fontName=FONT, fontSize=10.5, leading=15, spaceBefore=12),
-            "right": ParagraphStyle("right", fontName=FONT, fontSize=10, leading=14, alignment=2),
-        }
+        self.styles = pdfstyle.styles_with_prefix("form_")  # the one style sheet (issue 24)
+        self.doc_id = doc_id
+        self.created_utc = created_utc or "2000-01-01T00:00:00Z"
 
     # text: untrusted values go through u(); TEXT entries are ours (escaped anyway)
     def u(self, value: object, limit: int | None = FIELD_CHARS) -> str:
-        return escape(_visible(plain(value, limit), self.glyphs))
+        return untrusted.pdf_paragraph(plain(value, limit), self.glyphs)
 
     def P(self, markup: str, style: str = "body") -> Any:
         from reportlab.platypus import Paragraph
@@ -581,20 +534,19 @@ class _Doc:
             rightMargin=18 * mm,
             topMargin=16 * mm,
             bottomMargin=20 * mm,
-            title=title,
-            author="",
-            subject=title,
-            creator=f"Evidence Kit {__version__}",
             initialFontName=FONT,  # else the canvas preamble names Helvetica (not embedded)
+            invariant=1,
         )
-        doc.build(story, canvasmaker=_numbered_canvas(footer, pages))
+        meta = pdfstyle.DocumentMeta(
+            title=f"{self.doc_id} {title}".strip(), lang="ko", created_utc=self.created_utc, subject=title
+        )
+        doc.build(story, canvasmaker=_numbered_canvas(footer, pages, meta))
         atomic_write_bytes(path, buf.getvalue())
         return pages[0] if pages else 0
 
 
-def _numbered_canvas(footer: str, pages_out: list[int]) -> Any:
+def _numbered_canvas(footer: str, pages_out: list[int], meta: pdfstyle.DocumentMeta | None = None) -> Any:
     """The documents' footer and "page X of Y" (in the embedded font) on every page."""
-    from .report import two_pass_canvas
 
     def draw(c: Any, page: int, total: int) -> None:
         w, _h = c._pagesize
@@ -604,7 +556,7 @@ def _numbered_canvas(footer: str, pages_out: list[int]) -> Any:
         ko, en = _t("page_of", page=page, pages=total)
         c.drawRightString(w - 51, 28, f"{ko} · {en}")
 
-    return two_pass_canvas(draw, pages_out)
+    return pdfstyle.two_pass_canvas(draw, pages_out, None, meta)
 
 
 # ------------------------------------------------------------------ grouping items
@@ -689,7 +641,7 @@ class _Package:
         self.package_id = package_id
         self.now_utc = now_utc
         self.captures: list[tuple[str, Item]] = []
-        self.d = _Doc()
+        self.d = _Doc(package_id, now_utc)
 
     @property
     def footer(self) -> str:

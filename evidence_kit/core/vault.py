@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import age, merkle, redact, rekey
+from . import age, merkle, redact, rekey, untrusted
 from . import perceptual as pq
 from .canonical import canonical_json, parse_canonical
 from .clock import Clock, iso_utc
@@ -249,6 +249,12 @@ class ItemInput:
     notes: str = ""
     group_id: str | None = None
     group_part: int | None = None
+
+    def __post_init__(self) -> None:
+        # A name that is not valid UTF-8 (surrogateescape) is kept with its bytes visible
+        # as \xNN, so it can be stored, signed and shown (issue 19).
+        self.name = untrusted.os_name(self.name)
+        self.relative_path = untrusted.os_name(self.relative_path)
 
 
 def _read_vault_file(path: Path) -> dict[str, Any]:

@@ -3,41 +3,25 @@
 File names, EXIF fields, URLs, notes and window titles can contain anything: bidi
 overrides that reverse what a reader sees, zero-width characters, NULs, lone surrogates
 from undecodable file names, markup. Everything the app shows from evidence or from the
-user goes through :func:`safe_text` and then only into plain-text widgets (labels set
+user goes through :func:`safe_text` (core/untrusted.py) and then only into plain-text widgets (labels set
 to ``Qt.PlainText``, line edits, item views); never into rich text.
 """
 
 from __future__ import annotations
 
 import html
-import unicodedata
 from datetime import timedelta
 
+from ..core import untrusted
 from ..core.clock import KST, parse_iso_utc
 
-_INVISIBLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")  # control, format, surrogate, private, unassigned
 DEFAULT_LIMIT = 2000
 
 
 def safe_text(value: object, limit: int = DEFAULT_LIMIT, *, multiline: bool = False) -> str:
-    """Plain text with invisible and control characters shown as ``[U+XXXX]``, cut at ``limit``."""
-    s = "" if value is None else str(value)
-    out: list[str] = []
-    for ch in s:
-        if ch == "\n" and multiline:
-            out.append(ch)
-        elif ch == "\t":
-            out.append(" ")
-        elif ch == "\r" and multiline:
-            continue
-        elif unicodedata.category(ch) in _INVISIBLE:
-            out.append(f"[U+{ord(ch):04X}]")
-        else:
-            out.append(ch)
-        if len(out) > limit:
-            break
-    text = "".join(out)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Plain text with invisible and control characters shown as ``[U+XXXX]``, cut at ``limit``
+    (core/untrusted.py's one rule set, the same as the CLI, the report and the CSV)."""
+    return untrusted.gui_label(value, limit, multiline=multiline)
 
 
 def tooltip_html(value: object) -> str:

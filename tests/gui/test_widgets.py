@@ -54,7 +54,7 @@ def test_display_helpers() -> None:
     assert safe_text("a\u202eb") == "a[U+202E]b"
     assert safe_text("x" * 5000, 100).endswith("…") and len(safe_text("x" * 5000, 100)) == 100
     assert safe_text("two\nlines", multiline=True) == "two\nlines"
-    assert safe_text("two\nlines") == "two[U+000A]lines"
+    assert safe_text("two\nlines") == "two lines"  # one rule set with the report and CLI (issue 19)
     assert tooltip_html("<i>") == "<p>&lt;i&gt;</p>"
     assert format_size(0) == "0 B" and format_size(2048) == "2.0 KB"
     assert format_time("2024-08-28T12:30:00.000000Z", "+09:00") == "2024-08-28 21:30:00 (UTC+09:00)"

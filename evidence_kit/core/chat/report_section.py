@@ -7,7 +7,7 @@ text exports: the confirmed zone, said so), text, attachments with exhibit numbe
 hashes, and the source position (evidence item + byte range and lines) so every line of
 the report can be traced to the exact bytes.
 
-All untrusted text goes through :meth:`ChatSectionStyle.markup`: control and format
+All untrusted text goes through :meth:`ChatSectionStyle.markup` (core/untrusted.py): control and format
 characters (RTL overrides, zero-width marks) and characters the embedded font lacks are
 shown as ``[U+XXXX]``, then the text is XML-escaped. Long lines wrap anywhere (CJK wrap).
 """
@@ -15,17 +15,14 @@ shown as ``[U+XXXX]``, then the text is XML-escaped. Long lines wrap anywhere (C
 from __future__ import annotations
 
 import logging
-import os
-import sys
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from .. import pdfstyle, untrusted
 from ..clock import KST
-from ..errors import EvidenceKitError, NotFoundError
+from ..errors import EvidenceKitError
 from ..model import Item
 from .model import PLATFORM_TELEGRAM, ST_MISSING, ST_RECORDED, Attachment, Chat, Message
 from .store import ChatStore
@@ -35,8 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FONT_NAME = "EvidenceKitGothic"
-FONT_FILE = "EvidenceKitGothic-Regular.ttf"
+FONT_NAME = pdfstyle.FONT
 
 T: dict[str, tuple[str, str]] = {
     "title": ("대화 내보내기: 표시한 메시지", "Chat exports: marked messages"),
@@ -102,29 +98,11 @@ def t(key: str, lang: str, **kw: object) -> str:
     return (ko if lang == "ko" else en).format(**kw)
 
 
-def _fonts_dir() -> Path:
-    env = os.environ.get("EVIDENCE_KIT_RESOURCES")
-    cands = [Path(env) / "fonts"] if env else []
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        cands.append(Path(frozen) / "resources" / "fonts")
-    cands.append(Path(__file__).resolve().parents[3] / "resources" / "fonts")
-    for c in cands:
-        if (c / FONT_FILE).is_file():
-            return c
-    raise NotFoundError(
-        "report font missing",
-        ko="보고서용 한글 글꼴 파일을 찾을 수 없습니다.",
-        en="The Korean report font was not found.",
-    )
-
-
 @dataclass
 class ChatSectionStyle:
     """Fonts, sizes and widths for the section; the main report may pass its own values."""
 
     font: str = FONT_NAME
-    font_path: Path | None = None
     size: float = 8.5
     width: float = 515.0  # usable frame width in points (A4 with 40 pt margins)
     label_width: float = 78.0
@@ -133,32 +111,12 @@ class ChatSectionStyle:
     _glyphs: frozenset[int] = field(default_factory=frozenset, repr=False)
 
     def ensure(self) -> None:
+        # The report's one font registration and style sheet (issue 24): a style of our
+        # own once fell back to Helvetica, which is never embedded.
         if self._styles:
             return
-        from reportlab.lib.styles import ParagraphStyle
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        if self.font not in pdfmetrics.getRegisteredFontNames():
-            path = self.font_path or _fonts_dir() / FONT_FILE
-            pdfmetrics.registerFont(TTFont(self.font, str(path)))
-        face = pdfmetrics.getFont(self.font).face
-        self._glyphs = frozenset(face.charToGlyph.keys())
-        base = ParagraphStyle("ekchat", fontName=self.font, fontSize=self.size, leading=self.size * 1.35)
-        self._styles = {
-            "h1": ParagraphStyle(
-                "ekchat-h1", parent=base, fontSize=13, leading=17, spaceBefore=6, spaceAfter=6
-            ),
-            "h2": ParagraphStyle(
-                "ekchat-h2", parent=base, fontSize=10.5, leading=14, spaceBefore=8, spaceAfter=4
-            ),
-            "body": ParagraphStyle("ekchat-body", parent=base, spaceAfter=3),
-            "cell": ParagraphStyle("ekchat-cell", parent=base, wordWrap="CJK"),
-            "label": ParagraphStyle("ekchat-label", parent=base, textColor="#333333"),
-            "small": ParagraphStyle(
-                "ekchat-small", parent=base, fontSize=self.size - 1.5, leading=self.size * 1.2
-            ),
-        }
+        self._glyphs = pdfstyle.font_glyphs()
+        self._styles = pdfstyle.styles_with_prefix("chat_")
 
     def P(self, markup: str, style: str = "cell") -> Any:
         from reportlab.platypus import Paragraph
@@ -169,33 +127,14 @@ class ChatSectionStyle:
     def visible(self, text: str, *, multiline: bool = False) -> str:
         """Untrusted text with control/format characters and missing glyphs as [U+XXXX]."""
         self.ensure()
-        out: list[str] = []
-        for ch in unicodedata.normalize("NFC", text):
-            if " " <= ch < "\x7f":
-                out.append(ch)
-                continue
-            if ch == "\n" and multiline:
-                out.append(ch)
-                continue
-            if ch in "\t\r\n":
-                out.append(" ")
-                continue
-            cat = unicodedata.category(ch)
-            if cat in ("Cc", "Cf", "Cs", "Co", "Cn") or ord(ch) not in self._glyphs:
-                out.append(" " if ch in ("\u00a0", "\u202f") else f"[U+{ord(ch):04X}]")
-            else:
-                out.append(ch)
-        return "".join(out)
+        return untrusted.pdf_text(text, self._glyphs, multiline=multiline)
 
     def markup(self, text: object, *, multiline: bool = False, limit: int | None = None) -> str:
+        self.ensure()
         s = "" if text is None else str(text)
-        cut = limit is not None and len(s) > limit
-        if cut:
-            s = s[: limit or 0]
-        out = escape(self.visible(s, multiline=multiline))
-        if multiline:
-            out = out.replace("\r\n", "\n").replace("\n", "<br/>")
-        return out
+        if limit is not None and len(s) > limit:
+            s = s[:limit]  # the caller says how much more there is
+        return untrusted.pdf_paragraph(s, self._glyphs, multiline=multiline)
 
 
 def _kst(utc: str) -> str:
@@ -278,6 +217,7 @@ class _Builder:
         tbl.setStyle(
             TableStyle(
                 [
+                    ("FONTNAME", (0, 0), (-1, -1), pdfstyle.FONT),
                     ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
                     ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F0F0F0")),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),

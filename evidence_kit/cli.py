@@ -509,7 +509,7 @@ def _bundle_passphrase(ctx: Ctx, *, new: bool) -> str:
     if not sys.stdin.isatty():
         raise UsageError(
             "no bundle passphrase",
-            ko="제출 묶음 암호가 필요합니다: 화면에서 입력하거나 --bundle-passphrase-file 을 쓰세요.",
+            ko="증거 묶음 암호가 필요합니다: 화면에서 입력하거나 --bundle-passphrase-file 을 쓰세요.",
             en="The bundle passphrase is needed: type it at a prompt or use --bundle-passphrase-file.",
         )
     if not new:

@@ -501,7 +501,7 @@ def test_zip_that_is_not_an_evidence_kit_bundle_is_called_that(tmp_path: Path) -
     with zipfile.ZipFile(plain, "w") as zf:
         zf.writestr("notes.txt", b"hello")
     r = cli("--lang", "ko", "verify", str(plain))
-    assert r.returncode == 6 and "Evidence Kit 제출 묶음이 아닙니다" in r.stdout and "바뀌었거나" not in r.stdout
+    assert r.returncode == 6 and "Evidence Kit 증거 묶음이 아닙니다" in r.stdout and "바뀌었거나" not in r.stdout
 
 
 def test_hostile_text_cannot_paint_a_fake_pass(made: Made, tmp_path: Path) -> None:

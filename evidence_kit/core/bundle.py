@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .. import __version__
-from . import age, merkle, winnames
+from . import age, merkle, untrusted, winnames
 from .canonical import canonical_json
 from .clock import iso_utc, parse_iso_utc, to_kst
 from .custody import SignedHead
@@ -418,15 +418,6 @@ CSV_HEADER = [
 ]
 
 
-def _csv_cell(v: object) -> str:
-    """Text as Excel shows it, never as a formula (CSV injection: =, +, -, @, tab, CR)."""
-    s = "" if v is None else str(v)
-    s = "".join(ch for ch in s if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
-    if s[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        s = "'" + s
-    return s
-
-
 def evidence_csv(snap: CaseSnapshot) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
@@ -438,7 +429,7 @@ def evidence_csv(snap: CaseSnapshot) -> bytes:
         )
         w.writerow(
             [
-                _csv_cell(x)
+                untrusted.csv_cell(x)
                 for x in (
                     item.exhibit,
                     item.exhibit_label_ko,
@@ -478,7 +469,7 @@ def readme_text(snap: CaseSnapshot, manifest_sha256: str) -> bytes:
     for lang in ("ko", "en"):
         if lang == "ko":
             lines += [
-                "증거 제출 묶음 확인 방법 (README-VERIFY)",
+                "증거 묶음 확인 방법 (README-VERIFY)",
                 "=" * 40,
                 "",
                 f"보고서 ID: {snap.report_id}",

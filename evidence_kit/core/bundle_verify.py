@@ -86,7 +86,7 @@ class BundleRefused(EvidenceKitError):
     """The container itself is unsafe or unreadable: nothing in it is trusted."""
 
     exit_code = 6
-    ko = "제출 묶음을 안전하게 열 수 없어 검증을 거부했습니다."
+    ko = "증거 묶음을 안전하게 열 수 없어 검증을 거부했습니다."
     en = "The bundle cannot be opened safely; verification refused."
 
     def __init__(self, key: str, **kw: object) -> None:
@@ -117,7 +117,7 @@ NOT_BUNDLE_KEYS = frozenset({"bvp_not_bundle", "bvp_not_ek_bundle", "bvp_nested_
 
 class PassphraseNeeded(EvidenceKitError):
     exit_code = 2
-    ko = "암호화된 제출 묶음입니다. 묶음 암호가 필요합니다."
+    ko = "암호화된 증거 묶음입니다. 묶음 암호가 필요합니다."
     en = "This bundle is encrypted: its passphrase is needed."
 
 

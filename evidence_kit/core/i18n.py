@@ -114,15 +114,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Note: some files' hashes were not re-checked, so 'identical to the originals' is not marked as confirmed.",
     ),
     "bundle_written": (
-        "제출 묶음을 만들었습니다: {path} (파일 {files}개, 증거 {items}개, 보고서 {pages}쪽)\n서명 키 "
+        "증거 묶음을 만들었습니다: {path} (파일 {files}개, 증거 {items}개, 보고서 {pages}쪽)\n서명 키 "
         "지문 {fp}\n매니페스트 SHA-256 {sha}",
         "Bundle written: {path} ({files} files, {items} item(s), {pages}-page report)\nSigning key "
         "fingerprint {fp}\nManifest SHA-256 {sha}",
     ),
-    "bundle_passphrase_new": ("제출 묶음 암호(10자 이상): ", "Bundle passphrase (10+ characters): "),
-    "bundle_passphrase_again": ("제출 묶음 암호 다시 입력: ", "Repeat the bundle passphrase: "),
-    "bundle_passphrase": ("제출 묶음 암호: ", "Bundle passphrase: "),
-    "bv_header": ("제출 묶음 검증: {path}", "Verifying bundle: {path}"),
+    "bundle_passphrase_new": ("증거 묶음 암호(10자 이상): ", "Bundle passphrase (10+ characters): "),
+    "bundle_passphrase_again": ("증거 묶음 암호 다시 입력: ", "Repeat the bundle passphrase: "),
+    "bundle_passphrase": ("증거 묶음 암호: ", "Bundle passphrase: "),
+    "bv_header": ("증거 묶음 검증: {path}", "Verifying bundle: {path}"),
     "bv_fingerprint": (
         "서명 키 지문(SHA-256): {fp}\n  → 묶음 밖에서 받은 값(제출자가 서명한 종이 해시값 확인서, 또는 전화 확인)과 "
         "비교하세요. 묶음 안의 보고서는 묶음과 함께 위조될 수 있습니다.",
@@ -181,7 +181,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "signed by the expected key.",
     ),
     "bv_verdict_not_bundle": (
-        "결과: 실패 — Evidence Kit 제출 묶음이 아닙니다.",
+        "결과: 실패 — Evidence Kit 증거 묶음이 아닙니다.",
         "Result: FAIL — this is not an Evidence Kit bundle.",
     ),
     "bv_head": (
@@ -290,16 +290,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "bvp_age": ("암호화된 묶음을 풀 수 없습니다 ({why})", "The encrypted bundle cannot be decrypted ({why})"),
     "bvp_not_bundle": (
-        "제출 묶음이 아닙니다 (폴더, .zip 또는 .zip.age 파일이어야 합니다)",
+        "증거 묶음이 아닙니다 (폴더, .zip 또는 .zip.age 파일이어야 합니다)",
         "Not a bundle (expected a folder, a .zip or a .zip.age file)",
     ),
     # -- bundle trust against an adversary (issue 15)
     "bvp_not_ek_bundle": (
-        "Evidence Kit 제출 묶음이 아닙니다 ({why})",
+        "Evidence Kit 증거 묶음이 아닙니다 ({why})",
         "Not an Evidence Kit bundle ({why})",
     ),
     "bvp_nested_bundle": (
-        "이 ZIP의 맨 위는 Evidence Kit 제출 묶음이 아닙니다. 묶음이 {path}/ 폴더 안에 있는 것 같습니다: "
+        "이 ZIP의 맨 위는 Evidence Kit 증거 묶음이 아닙니다. 묶음이 {path}/ 폴더 안에 있는 것 같습니다: "
         "압축을 풀고 그 폴더를 검증하세요.",
         "The top of this ZIP is not an Evidence Kit bundle; a bundle seems to be inside the folder {path}/: "
         "unzip it and verify that folder.",

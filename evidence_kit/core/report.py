@@ -130,7 +130,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "blur_notice_record_only": (
         "이 보고서의 이미지 미리보기는 식별할 수 없도록 흐리게 처리되어 있습니다. 이 사건은 기록 전용이라 "
-        "원본 파일은 보관하지 않았습니다. 아래의 해시값은 수집할 때 원본에서 계산한 값이며, 제출 묶음의 "
+        "원본 파일은 보관하지 않았습니다. 아래의 해시값은 수집할 때 원본에서 계산한 값이며, 증거 묶음의 "
         "redacted/ 폴더에는 가린 사본(원본 미보관)이 들어 있습니다.",
         "Image previews in this report are blurred so that they cannot be recognised. This case is record "
         "only: the original files were not kept. The hashes below were computed from the originals when they "
@@ -149,7 +149,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Caution: this report contains clear (unblurred) previews. Take care when viewing or sharing it.",
     ),
     "tie_notice": (
-        "이 보고서의 모든 쪽 아래에 적힌 매니페스트 SHA-256은 제출 묶음의 manifest.json 파일의 "
+        "이 보고서의 모든 쪽 아래에 적힌 매니페스트 SHA-256은 증거 묶음의 manifest.json 파일의 "
         "해시값이고, manifest.json에는 각 증거 파일의 해시값이 들어 있습니다. 매니페스트는 위 지문의 "
         "키로 서명되어 있습니다.",
         "The manifest SHA-256 printed at the foot of every page is the hash of manifest.json in the "
@@ -238,7 +238,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "f_exhibit": ("증거번호", "Exhibit"),
     "f_name": ("원래 파일명", "Original file name"),
     "f_relpath": ("가져온 폴더 안의 경로", "Path in the imported folder"),
-    "f_bundle_path": ("제출 묶음 안의 파일", "File in the bundle"),
+    "f_bundle_path": ("증거 묶음 안의 파일", "File in the bundle"),
     "f_size": ("크기", "Size"),
     "f_bytes": ("{n} 바이트", "{n} bytes"),
     "f_media": ("파일 형식", "Media type"),
@@ -299,7 +299,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "h_tool": ("계산 도구", "Computed by"),
     "identical_confirmed": (
         "■ 원본과 상위없음 — 확인됨. 이 보고서를 만드는 동안({time}) {tool} 프로그램이 보관된 각 파일의 "
-        "SHA-256을 다시 계산하여 수집 당시의 값과 모두 일치함을 확인했습니다. 제출 묶음의 파일은 수집한 "
+        "SHA-256을 다시 계산하여 수집 당시의 값과 모두 일치함을 확인했습니다. 증거 묶음의 파일은 수집한 "
         "파일과 같습니다.",
         "■ Identical to the originals — confirmed. While making this report ({time}) {tool} recomputed "
         "the SHA-256 of every stored file and found each equal to the value recorded at collection. The "
@@ -322,7 +322,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "anchor_title": ("수사기관 확인용 값 (이 종이에서 읽어 입력하거나 전화로 불러 주세요)",
                      "For the investigator (read from this paper, type in or read out by phone)"),
     "anchor_intro": (
-        "제출 묶음 안의 파일은 다른 키로 통째로 다시 만들 수 있으므로, 서명 키는 이 종이에 적힌 값으로만 확인됩니다: "
+        "증거 묶음 안의 파일은 다른 키로 통째로 다시 만들 수 있으므로, 서명 키는 이 종이에 적힌 값으로만 확인됩니다: "
         "evidence-kit verify 묶음 --signer 서명키지문. 기록 건수가 이보다 적은 묶음은 이전 상태로 되돌린 것입니다.",
         "Everything inside the bundle can be rebuilt with another key, so the signing key is confirmed only "
         "against this paper: evidence-kit verify BUNDLE --signer FINGERPRINT. A bundle with fewer log entries "
@@ -361,7 +361,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "head_sig": ("서명 (Ed25519, 16진수)", "Signature (Ed25519, hex)"),
     "verify_title": ("무결성 확인 방법", "How to verify"),
     "verify_intro": (
-        "제출 묶음(폴더 또는 ZIP을 푼 폴더)에서 다음 명령을 실행하면 누구나 확인할 수 있습니다. "
+        "증거 묶음(폴더 또는 ZIP을 푼 폴더)에서 다음 명령을 실행하면 누구나 확인할 수 있습니다. "
         "README-VERIFY.txt 파일에도 같은 설명이 있습니다.",
         "Anyone can check the bundle (the folder, or the unpacked ZIP) with the commands below. "
         "README-VERIFY.txt in the bundle says the same.",
@@ -408,7 +408,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "act_hash": ("해시 계산", "hashes computed"),
     "act_export-file": ("원본 내보내기", "original exported"),
     "act_report": ("보고서 작성", "report made"),
-    "act_export": ("제출 묶음 내보내기", "bundle exported"),
+    "act_export": ("증거 묶음 내보내기", "bundle exported"),
     "act_checkpoint": ("체크포인트", "checkpoint"),
     "act_rekey": ("암호 변경", "passphrase changed"),
     "act_recovery-key": ("복구 키 생성", "recovery key made"),

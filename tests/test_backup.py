@@ -245,6 +245,6 @@ def test_disk_full_during_blob_copy_says_nothing_lost(tmp_path: Path, err: int) 
         mod.os.fsync = real_fsync
     assert "nothing was lost" in e.value.message("en")
     assert "잃지 않았습니다" in e.value.message("ko")
-    assert list((dest / "staging").glob("*.part")) == []
+    assert list((dest / "staging").glob("**/*.part")) == []
     assert bk.verify_copy(dest, v).items_checked == 3  # the old backup, still good
     assert bk.backup(v, dest).items_verified == 4

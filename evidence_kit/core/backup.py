@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 FAT_LIMIT = 4 * 1024**3 - 1  # the largest file FAT32 can hold
 HEADER_PROBE = 4096  # an age header (the part a passphrase change rewrites) fits in this
 NEXT = "next"
+STAGED_BLOBS = "blobs"  # new blobs wait in staging/blobs/ until the switch, so an
+# interrupted backup never leaves blobs without records in blobs/ (the first open of the
+# old backup would quarantine them and log it, and its log would no longer be the vault's)
 READY = "READY"
 META_FILES = ("meta.sqlite", "meta.seal", "vault.json")
 LAST_BACKUP_KEY = "last_backup"
@@ -174,11 +177,19 @@ def copy_verified(src: Path, dst: Path, staging: Path, cancel: Cancel = never_ca
 
 
 def finish_pending(dest: Path) -> bool:
-    """Roll an interrupted switch of the metadata files forward; drop an unfinished one."""
+    """Roll an interrupted switch forward; drop unfinished metadata (staged blobs are kept
+    for the next run: they are complete, read-back-checked copies)."""
     nxt = dest / "staging" / NEXT
     if not nxt.is_dir():
         return False
     if (nxt / READY).is_file():
+        staged = dest / "staging" / STAGED_BLOBS
+        if staged.is_dir():
+            for p in sorted(staged.iterdir()):
+                _mkdir(dest / "blobs" / p.name[:2])
+                os.replace(p, dest / "blobs" / p.name[:2] / p.name)
+            for d in {p.parent for p in (dest / "blobs").glob("*/*")}:
+                fsync_dir(d)
         for name in ("meta.sqlite", "meta.seal", "vault.json"):
             if (nxt / name).exists():
                 if name == "meta.sqlite":
@@ -273,9 +284,12 @@ def copy_vault(
         for sub in ("blobs", "staging", "quarantine"):
             _mkdir(dest / sub)
         finish_pending(dest)
-        for p in (dest / "staging").iterdir():
-            if p.is_file():
-                p.unlink()  # a killed copy's .part: ciphertext only
+        # Partial copies live in a subfolder: a vault opening this backup removes loose
+        # staging files and logs it, and that entry would set its log apart from the vault's.
+        parts = dest / "staging" / "part"
+        _mkdir(parts)
+        for p in parts.iterdir():
+            p.unlink()  # a killed copy's .part: ciphertext only
         vault.flush()
         names = sorted(
             r[0] for r in vault._conn.execute("SELECT DISTINCT blob FROM items WHERE blob IS NOT NULL")
@@ -293,23 +307,20 @@ def copy_vault(
         total = sum(sizes) or 1
         done = 0
         res.blobs_total = len(names)
+        staged = dest / "staging" / STAGED_BLOBS
+        _mkdir(staged)
+
+        def same(p: Path, src: Path, size: int) -> bool:
+            return p.is_file() and p.stat().st_size == size and _head(p) == _head(src)
+
         for name, src, size in zip(names, sources, sizes, strict=True):
             if cancel():
                 raise CancelledError()
-            target = dest / "blobs" / name[:2] / name
-            if not (target.is_file() and target.stat().st_size == size and _head(target) == _head(src)):
-                _mkdir(target.parent)
-                res.bytes_copied += copy_verified(src, target, dest / "staging", cancel)
+            if not (same(dest / "blobs" / name[:2] / name, src, size) or same(staged / name, src, size)):
+                res.bytes_copied += copy_verified(src, staged / name, parts, cancel)
                 res.blobs_copied += 1
             done += size
             progress(done, total)
-        # Blobs the new database does not name would be quarantined (and logged) by the
-        # first open, which would make the backup's log differ from the vault's.
-        keep = set(lowered)
-        for p in list((dest / "blobs").glob("*/*")):
-            if p.name.lower() not in keep:
-                p.unlink()
-                res.blobs_removed += 1
         nxt = dest / "staging" / NEXT
         _mkdir(nxt)
         res.log_size = _snapshot_db(vault, nxt / "meta.sqlite")
@@ -332,6 +343,13 @@ def copy_vault(
         _write_file(nxt / READY, b"ready\n")
         fsync_dir(nxt)
         finish_pending(dest)
+        # Blobs the new database does not name would be quarantined (and logged) by the
+        # first open, which would make the backup's log differ from the vault's.
+        keep = set(lowered)
+        for p in list((dest / "blobs").glob("*/*")) + list(staged.iterdir()):
+            if p.name.lower() not in keep:
+                p.unlink()
+                res.blobs_removed += 1
     except OSError as e:
         raise _disk_error(e) from e
     res.seconds = time.monotonic() - t0

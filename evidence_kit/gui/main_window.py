@@ -27,6 +27,7 @@ from .dialogs import (
 )
 from .i18n import t
 from .pages import CreateVaultPage, RecoveryPage, UnlockPage, WelcomePage
+from .backup_dialog import hide_reminder, maybe_remind, start_backup
 from .passphrase_dialog import after_unlock, start_change_passphrase
 from .reports import ReportActions, available
 from .resources import icon_path
@@ -149,7 +150,8 @@ class MainWindow(QMainWindow):
         self.settings_action = action(t("Settings…"), self.open_settings, "Ctrl+,")
         self.lock_action = action(t("Lock"), self.lock, "Ctrl+L")
         self.quick_exit_action = action(t("Quick exit"), self.quick_exit, "Ctrl+Shift+Q")
-        for a in (self.verify_action, self.recovery_action, self.passphrase_action):
+        self.backup_action = action(t("Back up…"), lambda: start_backup(self))
+        for a in (self.verify_action, self.recovery_action, self.passphrase_action, self.backup_action):
             vault.addAction(a)
         self.verify_bundle_action: QAction | None = None
         if "verify_bundle" in have:
@@ -246,6 +248,7 @@ class MainWindow(QMainWindow):
                   *([self.capture_action] if self.capture_action else [])):
             a.setEnabled(unlocked and idle)
         self.passphrase_action.setEnabled(unlocked and idle)
+        self.backup_action.setEnabled(unlocked and idle)
         self.search_action.setEnabled(unlocked)
         self.lock_action.setEnabled(self.service.is_unlocked)
         self.lock_button.setVisible(self.service.is_unlocked)
@@ -373,6 +376,7 @@ class MainWindow(QMainWindow):
         self.show_workspace()
         if after_unlock(self):  # older copy, or opened with the recovery key (issue 15)
             return
+        maybe_remind(self)  # evidence newer than the last backup: once a week, dismissable (issue 20)
         alerts = list(self.service.vault.alerts)
         if alerts:
             self.open_dialog(MessageDialog(self, t("Warning"), t(
@@ -397,6 +401,7 @@ class MainWindow(QMainWindow):
             if self.service.is_unlocked:
                 self.workspace.save_pending()
             self.close_dialogs()
+            hide_reminder(self)
             self.workspace.clear()
             self.recovery_page.key_view = None
             try:

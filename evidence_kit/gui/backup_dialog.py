@@ -131,7 +131,7 @@ def maybe_remind(win: MainWindow, now: datetime | None = None) -> bool:
         if win.service.is_unlocked:
             try:
                 win.service.vault.set_setting(REMIND_KEY, iso_utc(now))
-            except Exception as e:  # noqa: BLE001 - the reminder must never break the app
+            except Exception as e:
                 win.statusBar().showMessage(error_text(e)[0], 5000)
         hide_reminder(win)
 

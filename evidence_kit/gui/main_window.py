@@ -15,6 +15,7 @@ from ..core.keys import KdfParams
 from ..core.service import EvidenceService
 from ..core.vault import Vault
 from . import i18n
+from .backup_dialog import hide_reminder, maybe_remind, start_backup
 from .capture import install_capture
 from .dialogs import (
     MessageDialog,
@@ -27,7 +28,6 @@ from .dialogs import (
 )
 from .i18n import t
 from .pages import CreateVaultPage, RecoveryPage, UnlockPage, WelcomePage
-from .backup_dialog import hide_reminder, maybe_remind, start_backup
 from .passphrase_dialog import after_unlock, start_change_passphrase
 from .reports import ReportActions, available
 from .resources import icon_path

@@ -61,7 +61,6 @@ _FAT_TYPES = {"vfat", "msdos", "exfat", "fat", "fuseblk-exfat"}
 
 
 class BackupTooLargeError(InputError):
-    exit_code = 10
     ko = "4 GiB 이상인 증거 파일은 FAT32 저장장치에 담을 수 없어 백업하지 않았습니다. exFAT나 NTFS 장치를 쓰세요."
     en = (
         "An evidence file of 4 GiB or more cannot be stored on a FAT32 drive; the backup was refused. "

@@ -51,7 +51,7 @@ def test_reminder_not_now_waits_a_week(
     unlock(qtbot, win)
     bar = win._backup_reminder  # type: ignore[attr-defined]
     assert bar is not None
-    not_now = [b for b in bar.findChildren(type(win.lock_button)) if b.text() == "Not now"][0]
+    not_now = next(b for b in bar.findChildren(type(win.lock_button)) if b.text() == "Not now")
     not_now.click()
     assert win._backup_reminder is None  # type: ignore[attr-defined]
     assert not backup_dialog.maybe_remind(win)  # dismissed: not again today

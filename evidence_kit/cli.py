@@ -970,6 +970,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--new-passphrase-file", help="new passphrase for init/passwd (else EVIDENCE_KIT_NEW_PASSPHRASE)"
     )
     p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("--portable", action="store_true",
+                   help="keep the vault, settings and state beside the program (USB stick); nothing on this computer")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("init", help="create a new vault")
@@ -1168,6 +1170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    from .core import portable
+
+    portable.setup(args.portable)  # before anything reads a per-user location (issue 20)
     ctx = Ctx(args)
     try:
         rc: int = args.fn(ctx)
@@ -1188,6 +1193,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 8
     except OSError as e:
         # Disk full, permissions: explain, never a traceback.
+        import errno
+
+        if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG):
+            from .core.errors import DiskFullError
+
+            full = DiskFullError(os.strerror(e.errno or 0))
+            print(full.message(ctx.lang), file=sys.stderr)
+            return full.exit_code
         msg = f"{e.strerror or e}: {e.filename or ''}".strip()
         print(msg, file=sys.stderr)
         return 1

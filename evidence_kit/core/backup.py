@@ -383,6 +383,13 @@ def backup(
     cancel: Cancel = never_cancel,
 ) -> BackupResult:
     """Copy, verify, then record the backup in the vault (setting and log event)."""
+    try:
+        return _backup(vault, dest, progress=progress, cancel=cancel)
+    except OSError as e:
+        raise _disk_error(e) from e
+
+
+def _backup(vault: Vault, dest: Path, *, progress: Progress, cancel: Cancel) -> BackupResult:
     t0 = time.monotonic()
     _check_dest(vault, Path(dest))
     # Logged before the snapshot, so the backup holds its own "backup" entry and its log

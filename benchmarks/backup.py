@@ -76,7 +76,8 @@ def main() -> None:
             print(f"first backup: {t_first:.1f} s ({res.blobs_copied} files, {res.bytes_copied / (1 << 30):.2f} GiB "
                   f"copied, fsynced, read back; {res.items_verified} items decrypted and verified)")
             print(f"peer: cp -r {t_cp:.1f} s, cp -r + sync {t_cps:.1f} s")
-            print(f"ratio first: backup / cp -r = {t_first / t_cp:.2f}, backup / (cp -r + sync) = {t_first / t_cps:.2f}")
+            print(f"ratio first: backup / cp -r = {t_first / t_cp:.2f}, "
+                  f"backup / (cp -r + sync) = {t_first / t_cps:.2f}")
 
             case = v.list_cases()[0]
             block = os.urandom(1 << 20)

@@ -14,7 +14,8 @@ failing. After each injection, with the shim gone:
 - the CLI turns the fault into the plain "the disk is full: nothing was lost" message.
 
 SQLite's own writes (inside its C code) are not reached by this shim; its journal is
-what protects them. EK_FAULT_STRIDE=N tests every Nth call number (default 1: all).
+what protects them. EK_FAULT_STRIDE=N tests every Nth call number (default 4, 16 for the
+bundle export; 1 = all, run once for the issue-20 note).
 """
 
 from __future__ import annotations
@@ -186,8 +187,22 @@ def _op_passwd(v: Vault, work: Path) -> None:
     v.change_passphrase(PASSPHRASE, NEW)
 
 
+def _op_report(v: Vault, work: Path) -> None:
+    from evidence_kit.core.report import build_report
+
+    build_report(v, v.list_cases()[0].id, work / "out" / "report.pdf", lang="en")
+
+
+def _op_export(v: Vault, work: Path) -> None:
+    from evidence_kit.core.bundle import export_bundle
+
+    export_bundle(v, v.list_cases()[0].id, work / "out" / "bundle.zip", kind="zip", lang="en")
+
+
 OPS: dict[str, Callable[[Vault, Path], None]] = {
     "ingest": _op_ingest,
+    "report": _op_report,
+    "export": _op_export,
     "backup": _op_backup,
     "backup-incremental": _op_backup_incremental,
     "passwd": _op_passwd,
@@ -203,6 +218,7 @@ def _unlock_any(path: Path) -> Vault:
 
 def _run(op: str, work: Path, shim: Shim) -> tuple[set[str], BaseException | None]:
     v = Vault.unlock(work / "v", PASSPHRASE)
+    (work / "out").mkdir(exist_ok=True)
     if op == "backup-incremental":
         bk.backup(v, work / "usb")
         case = v.list_cases()[0]
@@ -224,7 +240,7 @@ def _run(op: str, work: Path, shim: Shim) -> tuple[set[str], BaseException | Non
 
 @pytest.mark.parametrize("op", list(OPS))
 def test_fault_matrix(op: str, template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    stride = int(os.environ.get("EK_FAULT_STRIDE", "4"))
+    stride = int(os.environ.get("EK_FAULT_STRIDE", "16" if op == "export" else "4"))
     known: list[tuple[str, int, str, list[str]]] = []
     work = _fresh(template, tmp_path, 0, monkeypatch)
     counter = Shim(None, "count", work)
@@ -259,6 +275,16 @@ def test_fault_matrix(op: str, template: Path, tmp_path: Path, monkeypatch: pyte
                 assert [p for p in (work / "v" / "staging").iterdir() if p.is_file()] == []
             finally:
                 v.lock()
+            bundle = work / "out" / "bundle.zip"
+            if op == "export" and bundle.exists():
+                from evidence_kit.core.bundle_verify import verify_bundle
+
+                assert verify_bundle(bundle).ok, (op, i, kind, "a bundle left looking complete but not verifying")
+            pdf = work / "out" / "report.pdf"
+            if op == "report" and pdf.exists():
+                from pypdf import PdfReader
+
+                assert len(PdfReader(pdf).pages) > 0, (op, i, kind, "a report left looking complete")
             usb = work / "usb"
             if op.startswith("backup") and (usb / "vault.json").exists():
                 with _unlock_any(usb) as b:

@@ -496,6 +496,57 @@ def cmd_verify(ctx: Ctx) -> int:
     return 0 if res.ok else 6
 
 
+# -- backup and restore (issue 20)
+
+
+def cmd_backup(ctx: Ctx) -> int:
+    from .core import backup as bk
+
+    svc = ctx.unlock()
+    if ctx.args.status:
+        rec = bk.last_backup(svc.vault)
+        if rec:
+            ctx.say("backup_last", time=rec.get("time", ""), dest=rec.get("dest", ""))
+        else:
+            ctx.say("backup_none")
+        ctx.emit({"ok": True, "last_backup": rec, "stale": bk.backup_is_stale(svc.vault)})
+        return 0
+    if not ctx.args.dest:
+        raise UsageError("DEST", ko="백업할 폴더를 지정하세요.", en="Give the backup folder (DEST).")
+    res = svc.backup(Path(ctx.args.dest), progress=_progress_printer(ctx))
+    ctx.say("backup_done", dest=res.dest, copied=res.blobs_copied, mb=f"{res.bytes_copied / 1e6:.1f}",
+            items=res.items_verified, seconds=f"{res.seconds:.1f}")
+    ctx.emit({"ok": True, **res.to_json()})
+    return 0
+
+
+def cmd_restore(ctx: Ctx) -> int:
+    from .core import backup as bk
+
+    src = EvidenceService(Path(ctx.args.backup))
+    src.unlock(ctx.passphrase())
+    try:
+        older = src.vault.older
+        if older is not None and not ctx.args.accept_older_vault:
+            print(older.message(ctx.lang), file=sys.stderr)
+            print(tr("older_vault_hint", ctx.lang), file=sys.stderr)
+            return older.exit_code
+        res = bk.restore(src.vault, Path(ctx.args.dest), accept_older=ctx.args.accept_older_vault,
+                         progress=_progress_printer(ctx))
+    finally:
+        src.vault.lock(seal=not src.vault.alerts)
+        src._vault = None
+    dest_svc = EvidenceService(Path(ctx.args.dest))
+    dest_svc.unlock(ctx.passphrase())
+    try:
+        dest_svc.vault.log_event("restore", data={"items": res.items_verified})
+    finally:
+        dest_svc.lock()
+    ctx.say("restore_done", dest=res.dest, items=res.items_verified)
+    ctx.emit({"ok": True, **res.to_json()})
+    return 0
+
+
 # -- report, export and bundle verification (issue 8)
 
 
@@ -998,6 +1049,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--new-passphrase-file", help="new passphrase for init/passwd (else EVIDENCE_KIT_NEW_PASSPHRASE)"
     )
     p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("--portable", action="store_true",
+                   help="keep the vault, settings and state beside the program (USB stick); nothing on this computer")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("init", help="create a new vault")
@@ -1101,6 +1154,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also accept timestamp chains ending at this root certificate (repeatable)")
     s.set_defaults(fn=cmd_verify)
     s.add_argument("--accept-older-vault", action="store_true", help=_ACCEPT_OLDER_HELP)
+
+    s = sub.add_parser("backup", help="verified, incremental backup of the vault to a folder (e.g. a USB stick)")
+    s.add_argument("dest", nargs="?", help="backup folder (empty, or an earlier backup of this vault)")
+    s.add_argument("--status", action="store_true", help="only show when the last verified backup was made")
+    s.set_defaults(fn=cmd_backup)
+    s = sub.add_parser("restore", help="copy a backup to a new folder, verify it, and use it as the vault")
+    s.add_argument("backup", help="the backup folder")
+    s.add_argument("dest", help="new vault folder (must not exist or be empty)")
+    s.add_argument("--accept-older-vault", action="store_true", help=_ACCEPT_OLDER_HELP)
+    s.set_defaults(fn=cmd_restore)
 
     def report_args(s: argparse.ArgumentParser) -> None:
         s.add_argument("--case")
@@ -1231,6 +1294,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _text_args_from_os(args)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    from .core import portable
+
+    portable.setup(args.portable)  # before anything reads a per-user location (issue 20)
     ctx = Ctx(args)
     try:
         rc: int = args.fn(ctx)
@@ -1251,6 +1317,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 8
     except OSError as e:
         # Disk full, permissions: explain, never a traceback.
+        import errno
+
+        if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG):
+            from .core.errors import DiskFullError
+
+            full = DiskFullError(os.strerror(e.errno or 0))
+            print(full.message(ctx.lang), file=sys.stderr)
+            return full.exit_code
         msg = f"{e.strerror or e}: {e.filename or ''}".strip()
         print(_t(msg), file=sys.stderr)
         return 1

@@ -54,6 +54,8 @@ ACTIONS = (
     "chat-import",
     "mark",
     "takedown",
+    "backup",
+    "restore",
 )
 
 

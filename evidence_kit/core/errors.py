@@ -102,3 +102,11 @@ class WeakPassphraseError(EvidenceKitError):
     exit_code = 2
     ko = "암호가 너무 짧습니다. 10자 이상으로 정해 주세요."
     en = "The passphrase is too short. Please use at least 10 characters."
+
+
+class DiskFullError(EvidenceKitError):
+    """Writing failed for lack of space or an I/O error; what was saved before is intact."""
+
+    exit_code = 11
+    ko = "디스크 공간이 부족하거나 쓰기 오류가 났습니다: 저장된 자료는 잃지 않았습니다. 공간을 비우고 다시 시도하세요."
+    en = "The disk is full or could not be written: nothing was lost. Free some space and try again."

@@ -27,6 +27,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "If you restored a backup on purpose, confirm it once with --accept-older-vault. "
         "If not, recent evidence may be missing.",
     ),
+    "backup_done": (
+        "백업을 마쳤습니다: {dest}. 새로 복사한 파일 {copied}개 ({mb} MB), 전체 {items}개 항목을 열어 검증했습니다 "
+        "({seconds}초). 이 백업은 같은 암호나 복구 키로 열립니다.",
+        "Backup complete: {dest}. {copied} new file(s) copied ({mb} MB); all {items} item(s) opened and verified "
+        "({seconds} s). The backup opens with the same passphrase or the recovery key.",
+    ),
+    "restore_done": (
+        "복원을 마쳤습니다: {dest} (항목 {items}개 검증). 이제 이 폴더를 보관함으로 쓰면 됩니다.",
+        "Restore complete: {dest} ({items} item(s) verified). This folder is now a normal vault.",
+    ),
+    "backup_last": ("마지막으로 검증된 백업: {time} ({dest})", "Last verified backup: {time} ({dest})"),
+    "backup_none": ("아직 검증된 백업이 없습니다.", "No verified backup yet."),
     "passphrase_prompt": ("보관함 암호: ", "Vault passphrase: "),
     "passphrase_new": ("새 암호(10자 이상): ", "New passphrase (10+ characters): "),
     "passphrase_again": ("새 암호 다시 입력: ", "Repeat the new passphrase: "),

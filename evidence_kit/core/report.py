@@ -422,6 +422,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "act_chat-import": ("대화 가져오기", "chat imported"),
     "act_mark": ("표시", "marked"),
     "act_takedown": ("삭제 요청", "takedown"),
+    "act_backup": ("백업", "backup"),
+    "act_restore": ("복원", "restore"),
 }
 
 

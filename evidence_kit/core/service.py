@@ -302,6 +302,14 @@ class EvidenceService:
         self.vault.log_event("verify", data={"ok": res.ok, "items": res.items_checked, "problems": len(res.problems)})
         return res
 
+    # -- backup (issue 20)
+
+    def backup(self, dest: Path, *, progress: Progress = no_progress, cancel: Cancel = never_cancel) -> Any:
+        """Verified incremental backup to ``dest`` (see core/backup.py); returns a BackupResult."""
+        from . import backup as bk
+
+        return bk.backup(self.vault, dest, progress=progress, cancel=cancel)
+
     # -- report and bundle (issue 8)
 
     def report_lang(self, case_id: str, lang: str | None = None) -> str:

@@ -427,6 +427,10 @@ class Vault:
             raise IntegrityError("vault public keys do not match")
         lock_fd = cls._take_lock(path)
         try:
+            if (path / "staging" / "next" / "READY").is_file():
+                from .backup import finish_pending  # a backup killed mid-switch (issue 20)
+
+                finish_pending(path)
             journal_alert = cls._set_aside_journal(path)
             keys, body, notice = cls._resume_rekey(path, keys, body, clock or Clock())
             seal_state = cls._check_seal(path, keys)

@@ -29,6 +29,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--self-check", action="store_true",
                    help="start offscreen, check fonts, translations and a temporary vault, then exit")
     p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("--portable", action="store_true",
+                   help="keep the vault, settings and state beside the program (USB stick); nothing on this computer")
     return p.parse_args(argv)
 
 
@@ -93,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     private_umask()
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    from ..core import portable
+
+    portable.setup(args.portable)  # before Qt or settings read a per-user location (issue 20)
     if args.self_check:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return self_check()

@@ -15,6 +15,7 @@ from ..core.keys import KdfParams
 from ..core.service import EvidenceService
 from ..core.vault import Vault
 from . import i18n
+from .backup_dialog import hide_reminder, maybe_remind, start_backup
 from .capture import install_capture
 from .dialogs import (
     MessageDialog,
@@ -151,7 +152,8 @@ class MainWindow(QMainWindow):
         self.settings_action = action(t("Settings…"), self.open_settings, "Ctrl+,")
         self.lock_action = action(t("Lock"), self.lock, "Ctrl+L")
         self.quick_exit_action = action(t("Quick exit"), self.quick_exit, "Ctrl+Shift+Q")
-        for a in (self.verify_action, self.recovery_action, self.passphrase_action):
+        self.backup_action = action(t("Back up…"), lambda: start_backup(self))
+        for a in (self.verify_action, self.recovery_action, self.passphrase_action, self.backup_action):
             vault.addAction(a)
         self.verify_bundle_action: QAction | None = None
         if "verify_bundle" in have:
@@ -248,6 +250,7 @@ class MainWindow(QMainWindow):
                   *([self.capture_action] if self.capture_action else [])):
             a.setEnabled(unlocked and idle)
         self.passphrase_action.setEnabled(unlocked and idle)
+        self.backup_action.setEnabled(unlocked and idle)
         self.search_action.setEnabled(unlocked)
         self.lock_action.setEnabled(self.service.is_unlocked)
         if self.lock_button.isVisible() != self.service.is_unlocked:
@@ -383,6 +386,7 @@ class MainWindow(QMainWindow):
         self.show_workspace()
         if after_unlock(self):  # older copy, or opened with the recovery key (issue 15)
             return
+        maybe_remind(self)  # evidence newer than the last backup: once a week, dismissable (issue 20)
         alerts = list(self.service.vault.alerts)
         if alerts:
             self.open_dialog(MessageDialog(self, t("Warning"), t(
@@ -407,6 +411,7 @@ class MainWindow(QMainWindow):
             if self.service.is_unlocked:
                 self.workspace.save_pending()
             self.close_dialogs()
+            hide_reminder(self)
             self.workspace.clear()
             self.recovery_page.key_view = None
             try:

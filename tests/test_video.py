@@ -1,0 +1,176 @@
+"""Videos as evidence (issue 23): facts, key frames and frame PDQ from generated videos."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import av
+import numpy as np
+import pytest
+
+from evidence_kit.core import video
+
+CODEC = "libx264" if "libx264" in av.codecs_available else "mpeg4"
+PLANT = (13, 251, 77)  # a colour no other frame has, for the planted frame
+
+
+def make_video(
+    *,
+    seconds: float = 4.0,
+    rate: int = 10,
+    size: tuple[int, int] = (320, 240),
+    fmt: str = "mov",
+    rotation: int = 0,
+    tags: dict[str, str] | None = None,
+    seed: int = 1,
+    plant_at: int | None = None,
+    codec: str = CODEC,
+) -> bytes:
+    """A synthetic video of moving textured content (PDQ needs texture to have quality)."""
+    w, h = size
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 255, (h // 8 + 1, w // 8 + 1, 3), dtype=np.uint8)
+    base = np.kron(base, np.ones((8, 8, 1), dtype=np.uint8))[:h, :w]
+    buf = io.BytesIO()
+    opts = {"movflags": "use_metadata_tags"} if fmt == "mov" else {}
+    c = av.open(buf, "w", format=fmt, options=opts)
+    for k, v in (tags or {}).items():
+        c.metadata[k] = v
+    s = c.add_stream(codec, rate=rate)
+    s.width, s.height, s.pix_fmt = w, h, "yuv420p"
+    if rotation:
+        s.set_display_rotation(rotation)
+    for i in range(int(seconds * rate)):
+        if plant_at is not None and i == plant_at:
+            arr = np.empty((h, w, 3), np.uint8)
+            arr[:] = PLANT
+        else:
+            arr = np.roll(base, i * 2, axis=1)
+        for p in s.encode(av.VideoFrame.from_ndarray(arr, format="rgb24")):
+            c.mux(p)
+    for p in s.encode():
+        c.mux(p)
+    c.close()
+    return buf.getvalue()
+
+
+def reencode(data: bytes, size: tuple[int, int], codec: str = "mpeg4") -> bytes:
+    src = av.open(io.BytesIO(data))
+    vin = src.streams.video[0]
+    buf = io.BytesIO()
+    c = av.open(buf, "w", format="mp4")
+    s = c.add_stream(codec, rate=vin.average_rate)
+    s.width, s.height, s.pix_fmt = size[0], size[1], "yuv420p"
+    s.bit_rate = 400_000
+    for f in src.decode(vin):
+        rgb = f.reformat(width=size[0], height=size[1]).to_ndarray(format="rgb24")
+        g = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+        for p in s.encode(g):
+            c.mux(p)
+    for p in s.encode():
+        c.mux(p)
+    c.close()
+    src.close()
+    return buf.getvalue()
+
+
+def test_facts_from_container_and_tags() -> None:
+    data = make_video(
+        seconds=3,
+        rate=10,
+        size=(320, 240),
+        rotation=90,
+        tags={
+            "com.apple.quicktime.make": "Apple",
+            "com.apple.quicktime.model": "iPhone 15",
+            "location": "+37.5665+126.9780/",
+            "creation_time": "2024-05-01T10:00:00Z",
+        },
+    )
+    facts, note = video.video_facts(data)
+    assert note == ""
+    assert (facts["width"], facts["height"]) == (320, 240)
+    assert facts["frame_rate"] == 10
+    assert abs(facts["duration_s"] - 3.0) < 0.2
+    assert facts["video_codec"] in ("h264", "mpeg4")
+    assert facts["make"] == "Apple" and facts["model"] == "iPhone 15"
+    assert facts["location"] == "+37.5665+126.9780/"
+    assert facts["creation_time"].startswith("2024-05-01T10:00:00")
+    assert facts["rotation"] == 90
+    assert "audio_codec" not in facts
+    # A file-like object works as well as bytes.
+    assert video.video_facts(io.BytesIO(data))[0] == facts
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        b"",
+        os.urandom(4096),
+        b"\x00\x00\x00\x18ftypmp42" + os.urandom(2000),
+    ],
+)
+def test_hostile_bytes_are_unavailable(bad: bytes) -> None:
+    facts, note = video.video_facts(bad)
+    assert facts == {} and note == video.VIDEO_UNAVAILABLE
+    assert video.key_frames(bad) == []
+    assert video.frame_hashes(bad).status == "unavailable"
+
+
+def test_truncated_video() -> None:
+    data = make_video(seconds=3, fmt="mov")
+    for cut in (len(data) // 3, len(data) - 100):
+        _facts, note = video.video_facts(data[:cut])
+        # moov at the end of a mov: without it the container is unreadable, never an exception.
+        assert note in ("", video.VIDEO_UNAVAILABLE)
+        video.key_frames(data[:cut])
+        video.frame_hashes(data[:cut])
+
+
+def test_time_budget_stops_decoding() -> None:
+    data = make_video(seconds=4)
+    assert video.frame_hashes(data, time_budget=0.0).status == "unavailable"
+    assert video.frame_hashes(data, cancel=lambda: True).status == "unavailable"
+
+
+def test_pixel_limit_refuses_frames(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = make_video(seconds=2, size=(320, 240))
+    monkeypatch.setattr(video, "MAX_FRAME_PIXELS", 320 * 240 - 1)
+    facts, note = video.video_facts(data)
+    assert note == "" and facts["width"] == 320  # facts still read from the header
+    assert video.key_frames(data) == []
+    assert video.frame_hashes(data).status == "unavailable"
+
+
+def test_key_frames_evenly_spaced_and_planted_frame() -> None:
+    data = make_video(seconds=6, rate=10, plant_at=45)  # 4.5 s: the middle of the 4th of 6 spans
+    frames = video.key_frames(data, n=6)
+    assert len(frames) == 6
+    assert [round(f.time_s, 1) for f in frames] == [0.5, 1.5, 2.5, 3.5, 4.5, 5.5]
+    px = np.asarray(frames[4].image.convert("RGB"))[100, 100]
+    assert all(abs(int(a) - b) < 20 for a, b in zip(px, PLANT, strict=True))
+    jpeg = video.blurred_jpeg(frames[4].image)
+    assert jpeg.startswith(b"\xff\xd8")
+
+
+def test_one_frame_hash_per_second() -> None:
+    data = make_video(seconds=5, rate=10)
+    fh = video.frame_hashes(data)
+    assert fh.status == "ok"
+    assert [t for t, _h, _q in fh.frames] == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert all(len(h) == 64 and q >= video.VPDQ_QUALITY for _t, h, q in fh.frames)
+
+
+def test_reencoded_resized_copy_matches_unrelated_does_not() -> None:
+    original = make_video(seconds=5, rate=10, size=(320, 240), seed=3)
+    copy = reencode(original, (240, 180))
+    other = make_video(seconds=5, rate=10, size=(320, 240), seed=99)
+    a = video.frame_hashes(original).to_json()
+    b = video.frame_hashes(copy).to_json()
+    c = video.frame_hashes(other).to_json()
+    assert video.videos_match(a, b)
+    assert not video.videos_match(a, c)
+    # Low-quality frames are dropped: a video of only flat frames matches nothing.
+    flat = [[0.0, "0" * 64, 0]]
+    assert video.match_percent(a, flat) == (0.0, 0.0)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+from pathlib import Path
 
 import av
 import numpy as np
@@ -91,8 +93,8 @@ def test_facts_from_container_and_tags() -> None:
     facts, note = video.video_facts(data)
     assert note == ""
     assert (facts["width"], facts["height"]) == (320, 240)
-    assert facts["frame_rate"] == 10
-    assert abs(facts["duration_s"] - 3.0) < 0.2
+    assert facts["frame_rate"] == "10"
+    assert abs(facts["duration_ms"] - 3000) < 200
     assert facts["video_codec"] in ("h264", "mpeg4")
     assert facts["make"] == "Apple" and facts["model"] == "iPhone 15"
     assert facts["location"] == "+37.5665+126.9780/"
@@ -158,7 +160,7 @@ def test_one_frame_hash_per_second() -> None:
     data = make_video(seconds=5, rate=10)
     fh = video.frame_hashes(data)
     assert fh.status == "ok"
-    assert [t for t, _h, _q in fh.frames] == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert [t for t, _h, _q in fh.frames] == [0, 1000, 2000, 3000, 4000]
     assert all(len(h) == 64 and q >= video.VPDQ_QUALITY for _t, h, q in fh.frames)
 
 
@@ -172,5 +174,44 @@ def test_reencoded_resized_copy_matches_unrelated_does_not() -> None:
     assert video.videos_match(a, b)
     assert not video.videos_match(a, c)
     # Low-quality frames are dropped: a video of only flat frames matches nothing.
-    flat = [[0.0, "0" * 64, 0]]
+    flat = [[0, "0" * 64, 0]]
     assert video.match_percent(a, flat) == (0.0, 0.0)
+
+
+def test_import_through_cli_facts_in_show_and_report(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from evidence_kit.core.vault import Vault
+
+    from .conftest import PASSPHRASE, fast_kdf
+    from .test_cli import ek
+
+    v = tmp_path / "vault"
+    Vault.create(v, PASSPHRASE, kdf=fast_kdf()).lock()
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "clip.mov").write_bytes(
+        make_video(seconds=3, rate=10, rotation=270, tags={"com.apple.quicktime.model": "Galaxy S24"}, plant_at=15)
+    )
+    (src / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + os.urandom(3000))
+    assert ek(v, "case", "new", "동영상").returncode == 0
+    r = ek(v, "--json", "add", str(src / "clip.mov"), str(src / "broken.mp4"))
+    assert r.returncode == 0, r.stderr
+    shown = json.loads(ek(v, "--json", "show", "1").stdout)
+    assert shown["media_type"] == "video/quicktime"
+    assert shown["image"]["width"] == 320 and shown["image"]["rotation"] == 270
+    assert shown["image"]["model"] == "Galaxy S24"
+    assert len(shown["frame_pdq"]) == 3
+    broken = json.loads(ek(v, "--json", "show", "2").stdout)
+    assert broken["media_type"] == "video/mp4" and broken["sha256"]  # stored all the same
+    assert "video facts unavailable" in broken["metadata_note"]
+    out = tmp_path / "report.pdf"
+    r = ek(v, "report", str(out), "--report-lang", "en")
+    assert r.returncode == 0, r.stderr
+    text = "\n".join(p.extract_text() for p in PdfReader(str(out)).pages)
+    assert "Galaxy S24" in text and "Frame rate" in text and "Rotation" in text
+    assert "video facts unavailable" in text
+    out_ko = tmp_path / "report-ko.pdf"
+    assert ek(v, "report", str(out_ko), "--report-lang", "ko").returncode == 0
+    text = "\n".join(p.extract_text() for p in PdfReader(str(out_ko)).pages)
+    assert "초당 프레임 수" in text and "동영상 정보를 읽을 수 없음" in text

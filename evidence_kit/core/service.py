@@ -390,6 +390,8 @@ class EvidenceService:
 
     def _pdq_after_add(self, item: Item, data: bytes | None = None) -> Item:
         """PDQ for an image item just committed (already acknowledged); bad pixels are no error."""
+        if item.media_type.startswith("video/"):
+            return self.vault.compute_video(item.id)  # issue 23: facts and frame hashes
         if not is_image(item):
             return item
         return self.vault.compute_perceptual(item.id, data=data).item

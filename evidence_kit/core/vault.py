@@ -1631,6 +1631,47 @@ class Vault:
             self.log.append("hash", case_id=item.case_id, item_id=item.id, data=event)
         return pq.PdqOutcome(item, pq.status_of(item), computed=True)
 
+    def compute_video(self, item_id: str, *, cancel: Cancel = never_cancel) -> Item:
+        """Facts and 1 fps frame PDQ hashes of a video item (issue 23), from its sealed copy
+        decrypted in memory (SHA-256 verified); recorded on the item with a "hash" event.
+        Called after the item is committed; unreadable videos are a note, never an error."""
+        from . import video
+
+        item = self.get_item(item_id)
+        if not video.is_video(item) or not item.retained or item.frame_pdq is not None:
+            return item
+        try:
+            data = self.read_item_bytes(item_id, limit=video.MAX_VIDEO_BYTES, log_view=False)
+        except InputError:
+            log.info("exhibit %s: video too large to read facts in memory", item.exhibit)
+            return self._note_video(item, {}, video.VIDEO_TOO_LARGE)
+        facts, note = video.video_facts(data)
+        hashes = video.frame_hashes(data, cancel=cancel) if not note else video.FrameHashes(status="unavailable")
+        del data
+        item.frame_pdq = hashes.to_json()
+        event: dict[str, Any] = {
+            "exhibit": item.exhibit,
+            "frame_pdq_count": len(hashes.frames),
+            "frame_pdq_sha256": hashlib.sha256(canonical_json(item.frame_pdq)).hexdigest(),
+            "status": hashes.status,
+            "from": "sealed copy, SHA-256 verified",
+        }
+        event.update(video.hasher_info())
+        return self._note_video(item, facts, note, event)
+
+    def _note_video(self, item: Item, facts: dict[str, Any], note: str, event: dict[str, Any] | None = None) -> Item:
+        if item.frame_pdq is None:
+            item.frame_pdq = []
+        if facts:
+            item.image = facts
+        if note and note not in item.metadata_note:
+            item.metadata_note = "; ".join(p for p in (item.metadata_note, note) if p)
+        with self._write():
+            self._update_item(item)
+            if event is not None:
+                self.log.append("hash", case_id=item.case_id, item_id=item.id, data=event)
+        return item
+
     # -------------------------------------------------------------- reading
 
     def iter_plaintext(self, item_id: str) -> Iterator[bytes]:

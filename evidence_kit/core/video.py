@@ -42,6 +42,11 @@ VPDQ_MATCH_PERCENT = 80.0
 # Frame hashes kept per item: one per second for up to an hour.
 MAX_FRAME_HASHES = 3600
 
+# Videos up to this size are decrypted into memory for facts and hashes; larger ones get a note
+# (a seekable reader over the sealed copy's STREAM chunks would lift this; not built yet).
+MAX_VIDEO_BYTES = 512 * 1024 * 1024
+VIDEO_TOO_LARGE = "video too large to read facts"
+
 Source = bytes | bytearray | memoryview | IO[bytes]
 Cancel = Callable[[], bool]
 
@@ -53,6 +58,10 @@ _TAGS = {
     "creation_time": ("com.apple.quicktime.creationdate", "creation_time", "date"),
 }
 _CTRL = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def is_video(item: Any) -> bool:
+    return str(getattr(item, "media_type", "")).startswith("video/")
 
 
 class VideoError(Exception):
@@ -71,12 +80,13 @@ def _open(src: Source) -> Any:
     return av.open(f, mode="r", metadata_errors="ignore")
 
 
-def _rate(stream: Any) -> float | None:
+def _rate(stream: Any) -> str | None:
+    # A string: the vault's canonical JSON has no floats (29.97 fps stays "29.97").
     r = stream.average_rate or stream.guessed_rate or stream.base_rate
     if not r:
         return None
     v = float(Fraction(r))
-    return round(v, 3) if 0 < v < 10_000 else None
+    return f"{v:.3f}".rstrip("0").rstrip(".") if 0 < v < 10_000 else None
 
 
 def video_facts(src: Source) -> tuple[dict[str, Any], str]:
@@ -99,7 +109,7 @@ def video_facts(src: Source) -> tuple[dict[str, Any], str]:
 def _facts(container: Any) -> dict[str, Any]:
     facts: dict[str, Any] = {"container": _text(container.format.name)}
     if container.duration is not None and container.duration > 0:
-        facts["duration_s"] = round(container.duration / 1_000_000, 3)
+        facts["duration_ms"] = int(container.duration // 1000)
     tags: dict[str, str] = {}
     for s in (container, *container.streams):
         for k, v in (s.metadata or {}).items():
@@ -119,8 +129,8 @@ def _facts(container: Any) -> dict[str, Any]:
     rate = _rate(v)
     if rate:
         facts["frame_rate"] = rate
-    if "duration_s" not in facts and v.duration and v.time_base:
-        facts["duration_s"] = round(float(v.duration * v.time_base), 3)
+    if "duration_ms" not in facts and v.duration and v.time_base:
+        facts["duration_ms"] = int(v.duration * v.time_base * 1000)
     if container.streams.audio:
         facts["audio_codec"] = _text(container.streams.audio[0].codec_context.name)
     rotation = _rotation_tag(tags)
@@ -211,7 +221,8 @@ def key_frames(
     """``n`` evenly spaced frames (at the middle of ``n`` equal spans), decoded in memory.
     An empty list when the video cannot be decoded."""
     if duration_s is None:
-        duration_s = video_facts(src)[0].get("duration_s")
+        ms = video_facts(src)[0].get("duration_ms")
+        duration_s = ms / 1000 if ms else None
         if hasattr(src, "seek"):
             src.seek(0)
     if not duration_s or duration_s <= 0:
@@ -234,9 +245,10 @@ def key_frames(
 
 @dataclass
 class FrameHashes:
-    """PDQ of frames sampled at one per second: ``(second, pdq hex, quality)`` each."""
+    """PDQ of frames sampled at one per second: ``(millisecond, pdq hex, quality)`` each
+    (integers: the vault's canonical JSON has no floats)."""
 
-    frames: list[tuple[float, str, int]] = field(default_factory=list)
+    frames: list[tuple[int, str, int]] = field(default_factory=list)
     status: str = "ok"  # "ok", "unavailable", "partial" (time budget or cancel)
 
     def to_json(self) -> list[list[Any]]:
@@ -270,7 +282,7 @@ def frame_hashes(
                 h, q = pq.pdq_from_image(fr.image)
             finally:
                 fr.image.close()
-            out.frames.append((round(fr.time_s, 3), h, q))
+            out.frames.append((round(fr.time_s * 1000), h, q))
     except Exception as e:
         log.info("frame hashes stopped: %s", type(e).__name__)
         out.status = "partial" if out.frames else "unavailable"

@@ -6,6 +6,7 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -215,3 +216,35 @@ def test_import_through_cli_facts_in_show_and_report(tmp_path: Path) -> None:
     assert ek(v, "report", str(out_ko), "--report-lang", "ko").returncode == 0
     text = "\n".join(p.extract_text() for p in PdfReader(str(out_ko)).pages)
     assert "초당 프레임 수" in text and "동영상 정보를 읽을 수 없음" in text
+
+
+def test_report_item_page_has_blurred_contact_sheet(service: Any, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from evidence_kit.core.report import build_report
+
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(make_video(seconds=6, rate=10, fmt="mp4", plant_at=45))
+    case = service.vault.create_case("c")
+    summary = service.import_paths(case.id, [clip])
+    item = summary.added[0]
+    assert item.image["duration_ms"] >= 5900 and len(item.frame_pdq) == 6
+    hash_events = [e for e in service.vault.events(item_id=item.id) if e.action == "hash"]
+    assert hash_events and hash_events[-1].data["frame_pdq_count"] == 6
+    assert hash_events[-1].data["decoder"].startswith("PyAV 18.1.0")
+    out = tmp_path / "r.pdf"
+    build_report(service.vault, case.id, out, lang="en")
+    reader = PdfReader(str(out))
+    page = next(p for p in reader.pages if "Key frames of the video" in p.extract_text())
+    text = page.extract_text()
+    for t in ("0:00.5", "0:01.5", "0:02.5", "0:03.5", "0:04.5", "0:05.5"):
+        assert t in text
+    images = list(page.images)
+    assert len(images) == 6
+    # Blurred: the planted frame (4.5 s) shows its flat colour but no texture survives elsewhere.
+    from PIL import Image, ImageFilter
+
+    for img in images:
+        im = Image.open(io.BytesIO(img.data)).convert("L")
+        edges = np.asarray(im.filter(ImageFilter.FIND_EDGES), dtype=np.int32)
+        assert edges[2:-2, 2:-2].max() < 60  # 8-px random blocks would give sharp edges

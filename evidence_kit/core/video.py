@@ -316,6 +316,27 @@ def videos_match(a: list[Any], b: list[Any]) -> bool:
     return pa >= VPDQ_MATCH_PERCENT and pb >= VPDQ_MATCH_PERCENT
 
 
+def contact_sheet(
+    src: Source, *, n: int = 6, blur: bool = True, duration_ms: int | None = None
+) -> list[tuple[int, bytes]]:
+    """(millisecond, JPEG) of ``n`` evenly spaced key frames, blurred unless told otherwise."""
+    out = []
+    for fr in key_frames(src, n, duration_s=duration_ms / 1000 if duration_ms else None):
+        try:
+            out.append((round(fr.time_s * 1000), blurred_jpeg(fr.image, blur=blur)))
+        finally:
+            fr.image.close()
+    return out
+
+
+def format_ms(ms: int) -> str:
+    """0:04.5 style times for frame captions."""
+    s, ms = divmod(int(ms), 1000)
+    m, s = divmod(s, 60)
+    h, m = divmod(m, 60)
+    return (f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}") + f".{ms // 100}"
+
+
 def hasher_info() -> dict[str, str]:
     import av
 
@@ -336,13 +357,13 @@ def _ffmpeg_version() -> str:
         return "?"
 
 
-def blurred_jpeg(im: Any) -> bytes:
-    """A frame as the same mosaic-and-blur JPEG that image previews use (preview.py)."""
+def blurred_jpeg(im: Any, *, blur: bool = True, max_side: int = 240) -> bytes:
+    """A frame as the same mosaic-and-blur JPEG that image previews use (preview.py), in memory."""
     from .preview import preview_image
 
     buf = io.BytesIO()
     im.convert("RGB").save(buf, format="PNG")
-    small = preview_image(buf.getvalue(), blur=True)
+    small = preview_image(buf.getvalue(), blur=blur, max_side=max_side)
     out = io.BytesIO()
     small.save(out, format="JPEG", quality=80)
     small.close()

@@ -329,6 +329,47 @@ def contact_sheet(
     return out
 
 
+def sheet_png(src: Source, *, n: int = 6, max_side: int = 1200) -> bytes | None:
+    """The ``n`` key frames tiled three to a row, as PNG bytes in memory (the app blurs it until
+    Reveal, like an image). None when no frame can be decoded."""
+    from PIL import Image
+
+    frames = key_frames(src, n, max_side=max_side // 3)
+    if not frames:
+        return None
+    try:
+        cw = max(f.image.width for f in frames)
+        ch = max(f.image.height for f in frames)
+        cols = min(3, len(frames))
+        rows = (len(frames) + cols - 1) // cols
+        sheet = Image.new("RGB", (cols * cw + (cols - 1) * 4, rows * ch + (rows - 1) * 4), (58, 63, 68))
+        for i, f in enumerate(frames):
+            sheet.paste(f.image.convert("RGB"), ((i % cols) * (cw + 4), (i // cols) * (ch + 4)))
+        buf = io.BytesIO()
+        sheet.save(buf, format="PNG")
+        return buf.getvalue()
+    finally:
+        for f in frames:
+            f.image.close()
+
+
+def summary(facts: dict[str, Any]) -> str:
+    """One line for the app: "1920 × 1080 · 0:12.0 · 30 fps · h264/aac · 90°"."""
+    parts = []
+    if facts.get("width"):
+        parts.append(f"{facts['width']} × {facts.get('height')}")
+    if facts.get("duration_ms") is not None:
+        parts.append(format_ms(int(facts["duration_ms"])))
+    if facts.get("frame_rate"):
+        parts.append(f"{facts['frame_rate']} fps")
+    codecs = "/".join(str(facts[k]) for k in ("video_codec", "audio_codec") if facts.get(k))
+    if codecs:
+        parts.append(codecs)
+    if facts.get("rotation"):
+        parts.append(f"{facts['rotation']}°")
+    return " · ".join(parts)
+
+
 def format_ms(ms: int) -> str:
     """0:04.5 style times for frame captions."""
     s, ms = divmod(int(ms), 1000)

@@ -248,3 +248,27 @@ def test_report_item_page_has_blurred_contact_sheet(service: Any, tmp_path: Path
         im = Image.open(io.BytesIO(img.data)).convert("L")
         edges = np.asarray(im.filter(ImageFilter.FIND_EDGES), dtype=np.int32)
         assert edges[2:-2, 2:-2].max() < 60  # 8-px random blocks would give sharp edges
+
+
+def test_takedown_hash_list_carries_video_frame_hashes(service: Any, tmp_path: Path) -> None:
+    import csv
+
+    from evidence_kit.core.takedown import TakedownOptions
+
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(make_video(seconds=4, rate=10, fmt="mp4"))
+    case = service.vault.create_case("c")
+    item = service.import_paths(case.id, [clip]).added[0]
+    out = tmp_path / "pkg"
+    options = TakedownOptions(
+        requester_name="홍길동", requester_contact="010-0000-0000", request_types=("delete",), reasons=("deepfake",)
+    )
+    service.build_takedown(case.id, out, options)
+    rows = list(csv.DictReader(io.StringIO((out / "03-hashes.csv").read_bytes().decode("utf-8-sig"))))
+    assert rows[0]["video_frame_pdq_count"] == "4"
+    assert rows[0]["video_frame_pdq"].split() == [f[1] for f in item.frame_pdq]
+    obj = json.loads((out / "03-hashes.json").read_text(encoding="utf-8"))
+    assert obj["items"][0]["video_frame_pdq"] == item.frame_pdq
+    assert obj["algorithms"]["video_frame_pdq"]["video_match_percent"] == 80
+    # The frame hashes in the package match the video they came from by the rule.
+    assert video.videos_match(obj["items"][0]["video_frame_pdq"], video.frame_hashes(clip.read_bytes()).to_json())

@@ -412,6 +412,8 @@ class EvidenceService:
             for i, item in enumerate(items):
                 if cancel():
                     raise CancelledError()
+                if item.media_type.startswith("video/"):
+                    vault.compute_video(item.id, cancel=cancel)  # issue 23: videos imported before
                 outcomes.append(vault.compute_perceptual(item.id, force=force))
                 progress(i + 1, len(items))
         finally:

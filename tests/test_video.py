@@ -272,3 +272,25 @@ def test_takedown_hash_list_carries_video_frame_hashes(service: Any, tmp_path: P
     assert obj["algorithms"]["video_frame_pdq"]["video_match_percent"] == 80
     # The frame hashes in the package match the video they came from by the rule.
     assert video.videos_match(obj["items"][0]["video_frame_pdq"], video.frame_hashes(clip.read_bytes()).to_json())
+
+
+def test_record_only_video_keeps_facts_and_frame_hashes_not_the_video(service: Any, tmp_path: Path) -> None:
+    from evidence_kit.core.model import POLICY_RECORD_ONLY
+
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(make_video(seconds=3, rate=10, fmt="mp4", plant_at=5))
+    case = service.vault.create_case("상담", policy=POLICY_RECORD_ONLY)
+    item = service.import_paths(case.id, [clip]).added[0]
+    assert not item.retained and item.stored_sha256 is None
+    assert item.image["width"] == 320 and len(item.frame_pdq) == 3
+    assert video.videos_match(item.frame_pdq, video.frame_hashes(clip.read_bytes()).to_json())
+    (ev,) = [e for e in service.vault.events(item_id=item.id) if e.action == "hash"]
+    assert ev.data["from"] == "the file being recorded (not kept)"
+    # The video is not in the vault: no blob, and nothing there as big as it.
+    from evidence_kit.core.errors import NotFoundError
+
+    with pytest.raises(NotFoundError):
+        service.vault.read_item_bytes(item.id)
+    size = clip.stat().st_size
+    big = [p for p in (tmp_path / "vault").rglob("*") if p.is_file() and p.stat().st_size >= size]
+    assert all(p.name.startswith("meta.sqlite") for p in big)  # the database (pages preallocated)

@@ -1517,7 +1517,23 @@ class Vault:
                 del data
             src.seek(0)
         digests = seal_stream(src, _Discard(), total=total, legacy=True, progress=progress, cancel=cancel)
-        return self.add_record_only(case_id, digests, info)
+        res = self.add_record_only(case_id, digests, info)
+        if not res.duplicate and res.item.media_type.startswith("video/"):
+            res.item = self._record_only_video(res.item, src, total, cancel)
+        return res
+
+    def _record_only_video(self, item: Item, src: io.RawIOBase | io.BufferedIOBase, total: int, cancel: Cancel) -> Item:
+        """Facts and frame PDQ hashes of a record-only video (issue 23), read from the person's
+        own file while it is open; the video itself, and its frames, are never kept."""
+        from . import video
+
+        if total > video.MAX_VIDEO_BYTES:
+            return self._note_video(item, {}, video.VIDEO_TOO_LARGE)
+        src.seek(0)
+        facts, note = video.video_facts(src)  # type: ignore[arg-type]
+        src.seek(0)
+        hashes = video.frame_hashes(src, cancel=cancel) if not note else video.FrameHashes(status="unavailable")  # type: ignore[arg-type]
+        return self._record_video(item, facts, note, hashes, "the file being recorded (not kept)")
 
     def complete_legacy_hashes(
         self, item_id: str, *, progress: Progress = no_progress, cancel: Cancel = never_cancel
@@ -1648,13 +1664,18 @@ class Vault:
         facts, note = video.video_facts(data)
         hashes = video.frame_hashes(data, cancel=cancel) if not note else video.FrameHashes(status="unavailable")
         del data
+        return self._record_video(item, facts, note, hashes, "sealed copy, SHA-256 verified")
+
+    def _record_video(self, item: Item, facts: dict[str, Any], note: str, hashes: Any, origin: str) -> Item:
+        from . import video
+
         item.frame_pdq = hashes.to_json()
         event: dict[str, Any] = {
             "exhibit": item.exhibit,
             "frame_pdq_count": len(hashes.frames),
             "frame_pdq_sha256": hashlib.sha256(canonical_json(item.frame_pdq)).hexdigest(),
             "status": hashes.status,
-            "from": "sealed copy, SHA-256 verified",
+            "from": origin,
         }
         event.update(video.hasher_info())
         return self._note_video(item, facts, note, event)

@@ -294,3 +294,20 @@ def test_record_only_video_keeps_facts_and_frame_hashes_not_the_video(service: A
     size = clip.stat().st_size
     big = [p for p in (tmp_path / "vault").rglob("*") if p.is_file() and p.stat().st_size >= size]
     assert all(p.name.startswith("meta.sqlite") for p in big)  # the database (pages preallocated)
+
+
+def test_reencoded_copy_is_grouped_with_its_original(service: Any, tmp_path: Path) -> None:
+    original = make_video(seconds=5, rate=10, size=(320, 240), seed=3, fmt="mp4")
+    files = {
+        "original.mp4": original,
+        "reupload.mp4": reencode(original, (240, 180)),
+        "other.mp4": make_video(seconds=5, rate=10, seed=99, fmt="mp4"),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    case = service.vault.create_case("c")
+    added = service.import_paths(case.id, [tmp_path / n for n in files]).added
+    by_name = {i.original_name: i.id for i in added}
+    groups = service.near_duplicates(case.id)
+    assert [set(g.members) for g in groups] == [{by_name["original.mp4"], by_name["reupload.mp4"]}]
+    assert 0 <= groups[0].max_link <= video.VPDQ_DISTANCE

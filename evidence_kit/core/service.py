@@ -422,7 +422,13 @@ class EvidenceService:
 
     def near_duplicates(self, case_id: str) -> list[NearDuplicateGroup]:
         """Groups of a case's items showing the same picture (PDQ distance <= 31, quality >= 50)."""
-        return near_duplicate_groups((i.id, i.pdq, i.pdq_quality) for i in self.vault.list_items(case_id))
+        from .video import video_groups
+
+        items = self.vault.list_items(case_id)
+        # Videos (issue 23) group with videos by vPDQ's rule over their 1 fps frame hashes.
+        return near_duplicate_groups((i.id, i.pdq, i.pdq_quality) for i in items) + video_groups(
+            (i.id, i.frame_pdq) for i in items
+        )
 
     def build_takedown(
         self,

@@ -1229,6 +1229,9 @@ def build_package(
     items = vault.list_items(case_id)
     by_outcome = {o.item.id: o for o in outcomes}
     groups = near_duplicate_groups((i.id, i.pdq, i.pdq_quality) for i in items)
+    from .video import video_groups
+
+    groups += video_groups((i.id, i.frame_pdq) for i in items)  # issue 23: vPDQ's rule
     platforms, problems = collect_targets(items)
     ordered = {i.id: i for i in items}
     problems += pdq_problems([by_outcome.get(i.id) or PdqOutcome(i, status_of(i)) for i in ordered.values()])

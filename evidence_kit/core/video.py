@@ -17,7 +17,7 @@ import io
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import IO, Any
@@ -295,19 +295,79 @@ def _usable(frames: list[Any]) -> list[str]:
     return [str(f[1]) for f in frames if int(f[2]) >= VPDQ_QUALITY and pq.is_valid_hex(f[1])]
 
 
-def match_percent(a: list[Any], b: list[Any], distance: int = VPDQ_DISTANCE) -> tuple[float, float]:
-    """(% of ``a``'s usable frames matching some frame of ``b``, and the reverse)."""
+def _best_distances(a: list[Any], b: list[Any]) -> tuple[Any, Any] | None:
+    """For each usable frame of ``a`` the distance to its closest frame of ``b``, and the reverse;
+    in blocks so that two hour-long videos (3600 x 3600 frames) stay within a few MB."""
     ha, hb = _usable(a), _usable(b)
     if not ha or not hb:
-        return 0.0, 0.0
+        return None
     import numpy as np
 
     wa = np.array([[int(h[i : i + 16], 16) for i in range(0, 64, 16)] for h in ha], dtype=np.uint64)
     wb = np.array([[int(h[i : i + 16], 16) for i in range(0, 64, 16)] for h in hb], dtype=np.uint64)
-    x = np.bitwise_xor(wa[:, None, :], wb[None, :, :])
-    d = np.bitwise_count(x).sum(axis=2)
-    close = d <= distance
-    return 100.0 * float(close.any(axis=1).mean()), 100.0 * float(close.any(axis=0).mean())
+    best_a = np.full(len(ha), 257, dtype=np.int64)
+    best_b = np.full(len(hb), 257, dtype=np.int64)
+    for s in range(0, len(ha), 256):
+        d = np.bitwise_count(np.bitwise_xor(wa[s : s + 256, None, :], wb[None, :, :])).sum(axis=2)
+        best_a[s : s + 256] = d.min(axis=1)
+        best_b = np.minimum(best_b, d.min(axis=0))
+    return best_a, best_b
+
+
+def match_percent(a: list[Any], b: list[Any], distance: int = VPDQ_DISTANCE) -> tuple[float, float]:
+    """(% of ``a``'s usable frames matching some frame of ``b``, and the reverse)."""
+    found = _best_distances(a, b)
+    if found is None:
+        return 0.0, 0.0
+    best_a, best_b = found
+    return 100.0 * float((best_a <= distance).mean()), 100.0 * float((best_b <= distance).mean())
+
+
+def video_groups(entries: Iterable[tuple[str, list[Any] | None]]) -> list[pq.NearDuplicateGroup]:
+    """Videos that match by vPDQ's rule, chained into groups (single linkage, as for pictures).
+    ``nearest``/``max_link`` are the median distance in bits from a video's frames to their
+    closest frame in the matched video, so they read like the picture groups' distances."""
+    import numpy as np
+
+    keyed = [(k, f) for k, f in entries if f]
+    n = len(keyed)
+    parent = list(range(n))
+    nearest = [257] * n
+    links: list[tuple[int, int, int]] = []
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            found = _best_distances(keyed[i][1], keyed[j][1])
+            if found is None:
+                continue
+            best_a, best_b = found
+            if min((best_a <= VPDQ_DISTANCE).mean(), (best_b <= VPDQ_DISTANCE).mean()) * 100 < VPDQ_MATCH_PERCENT:
+                continue
+            d = int(np.median(np.concatenate([best_a, best_b])))
+            nearest[i], nearest[j] = min(nearest[i], d), min(nearest[j], d)
+            links.append((i, j, d))
+            parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        if nearest[i] <= 256:
+            groups.setdefault(root(i), []).append(i)
+    out = []
+    for members in sorted(groups.values()):
+        r = root(members[0])
+        out.append(
+            pq.NearDuplicateGroup(
+                members=tuple(keyed[m][0] for m in members),
+                nearest=tuple(nearest[m] for m in members),
+                max_link=max(d for i, _j, d in links if root(i) == r),
+            )
+        )
+    return out
 
 
 def videos_match(a: list[Any], b: list[Any]) -> bool:

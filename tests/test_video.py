@@ -14,6 +14,8 @@ import pytest
 
 from evidence_kit.core import video
 
+from .conftest import CANARY
+
 CODEC = "libx264" if "libx264" in av.codecs_available else "mpeg4"
 PLANT = (13, 251, 77)  # a colour no other frame has, for the planted frame
 
@@ -189,16 +191,18 @@ def test_import_through_cli_facts_in_show_and_report(tmp_path: Path) -> None:
 
     v = tmp_path / "vault"
     Vault.create(v, PASSPHRASE, kdf=fast_kdf()).lock()
-    src = tmp_path / "src"
+    # "canary-src": the person's own folder; the canary in an unread tag makes any plaintext copy
+    # of the video written elsewhere (temp files, caches) a hit for the session's leak check.
+    src = tmp_path / "canary-src"
     src.mkdir()
-    (src / "clip.mov").write_bytes(
-        make_video(seconds=3, rate=10, rotation=270, tags={"com.apple.quicktime.model": "Galaxy S24"}, plant_at=15)
-    )
+    tags = {"com.apple.quicktime.model": "Galaxy S24", "title": CANARY.decode()}
+    (src / "clip.mov").write_bytes(make_video(seconds=3, rate=10, rotation=270, tags=tags, plant_at=15))
     (src / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + os.urandom(3000))
     assert ek(v, "case", "new", "동영상").returncode == 0
     r = ek(v, "--json", "add", str(src / "clip.mov"), str(src / "broken.mp4"))
     assert r.returncode == 0, r.stderr
     shown = json.loads(ek(v, "--json", "show", "1").stdout)
+    assert CANARY.decode() not in json.dumps(shown)  # the title tag is not a fact we show
     assert shown["media_type"] == "video/quicktime"
     assert shown["image"]["width"] == 320 and shown["image"]["rotation"] == 270
     assert shown["image"]["model"] == "Galaxy S24"
@@ -223,8 +227,9 @@ def test_report_item_page_has_blurred_contact_sheet(service: Any, tmp_path: Path
 
     from evidence_kit.core.report import build_report
 
-    clip = tmp_path / "clip.mp4"
-    clip.write_bytes(make_video(seconds=6, rate=10, fmt="mp4", plant_at=45))
+    (tmp_path / "canary-src").mkdir()
+    clip = tmp_path / "canary-src" / "clip.mp4"
+    clip.write_bytes(make_video(seconds=6, rate=10, fmt="mp4", plant_at=45, tags={"title": CANARY.decode()}))
     case = service.vault.create_case("c")
     summary = service.import_paths(case.id, [clip])
     item = summary.added[0]

@@ -228,6 +228,13 @@ def key_frames(
     if not duration_s or duration_s <= 0:
         duration_s = 0.0
     targets = [duration_s * (i + 0.5) / n for i in range(n)] if duration_s else [0.0]
+    if len(targets) > 1:
+        try:
+            return _seek_frames(src, targets, max_side=max_side, time_budget=time_budget, cancel=cancel)
+        except Exception as e:  # no index, odd timestamps: decode from the start instead
+            log.info("key frames by seeking failed (%s): decoding in order", type(e).__name__)
+            if hasattr(src, "seek"):
+                src.seek(0)
     out: list[Frame] = []
 
     def wanted(t: float) -> bool:
@@ -240,6 +247,54 @@ def key_frames(
                 targets.pop(0)
     except Exception as e:  # hostile input: whatever frames were decoded are kept
         log.info("key frames stopped: %s", type(e).__name__)
+    return out
+
+
+def _seek_frames(
+    src: Source, targets: list[float], *, max_side: int, time_budget: float, cancel: Cancel
+) -> list[Frame]:
+    """The first frame at or after each target time, seeking to the keyframe before it: a few
+    GOPs decoded per target instead of the whole video (the app shows these on selection)."""
+    deadline = time.monotonic() + time_budget
+    out: list[Frame] = []
+    container = _open(src)
+    try:
+        stream = container.streams.video[0]
+        if (stream.width or 0) * (stream.height or 0) > MAX_FRAME_PIXELS or not stream.time_base:
+            raise VideoError("frame too large")
+        import bisect
+
+        # Seek only when the target's keyframe lies ahead of what is already decoded: with long
+        # GOPs (x264's default is 250 frames) several targets share one, and decoding on is cheaper.
+        keys = sorted(e.timestamp for e in stream.index_entries if e.is_keyframe)
+        frames: Iterator[Any] | None = None
+        last_pts = None
+        for target in targets:
+            target_pts = int(target / stream.time_base)
+            k = bisect.bisect_right(keys, target_pts) - 1
+            if frames is None or last_pts is None or (k >= 0 and keys[k] > last_pts):
+                container.seek(target_pts, stream=stream, backward=True)
+                frames = container.decode(stream)
+            for frame in frames:
+                last_pts = frame.pts
+                if time.monotonic() > deadline or cancel():
+                    raise VideoError("time budget exceeded")
+                if frame.width * frame.height > MAX_FRAME_PIXELS:
+                    raise VideoError("frame too large")
+                t = float(frame.time) if frame.time is not None else 0.0
+                if t + 1e-6 < target:
+                    continue
+                if max_side and max(frame.width, frame.height) > max_side:
+                    scale = max_side / max(frame.width, frame.height)
+                    frame = frame.reformat(
+                        width=max(2, int(frame.width * scale)), height=max(2, int(frame.height * scale))
+                    )
+                out.append(Frame(t, frame.to_image()))
+                break
+    finally:
+        container.close()
+    if len(out) < len(targets) // 2:
+        raise VideoError("seeking found too few frames")
     return out
 
 

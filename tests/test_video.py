@@ -148,6 +148,23 @@ def test_pixel_limit_refuses_frames(monkeypatch: pytest.MonkeyPatch) -> None:
     assert video.frame_hashes(data).status == "unavailable"
 
 
+def test_frames_beyond_8k_are_refused_facts_still_read() -> None:
+    """A real 8192 x 4608 H.264 stream (one black frame): its size is reported, no frame decoded."""
+    buf = io.BytesIO()
+    c = av.open(buf, "w", format="mp4")
+    s = c.add_stream(CODEC, rate=1)
+    s.width, s.height, s.pix_fmt = 8192, 4608, "yuv420p"
+    for p in [*s.encode(av.VideoFrame(8192, 4608, "yuv420p")), *s.encode()]:
+        c.mux(p)
+    c.close()
+    data = buf.getvalue()
+    facts, note = video.video_facts(data)
+    assert note == "" and (facts["width"], facts["height"]) == (8192, 4608) and "rotation" not in facts
+    assert video.key_frames(data) == []
+    assert video.frame_hashes(data).status == "unavailable"
+    assert video.sheet_png(data) is None
+
+
 def test_key_frames_evenly_spaced_and_planted_frame() -> None:
     data = make_video(seconds=6, rate=10, plant_at=45)  # 4.5 s: the middle of the 4th of 6 spans
     frames = video.key_frames(data, n=6)

@@ -149,10 +149,15 @@ def _rotation_tag(tags: dict[str, str]) -> int | None:
         return None
 
 
-def _first_frame_rotation(container: Any, stream: Any) -> int | None:
+def _first_frame_rotation(container: Any, stream: Any, time_budget: float = 5.0) -> int | None:
+    # Bounded: a crafted file can hold thousands of packets that decode to nothing.
+    deadline = time.monotonic() + time_budget
     try:
-        for frame in container.decode(stream):
-            return round(float(frame.rotation)) % 360
+        for n, packet in enumerate(container.demux(stream)):
+            if n > 500 or time.monotonic() > deadline:
+                break
+            for frame in packet.decode():
+                return round(float(frame.rotation)) % 360
     except Exception as e:
         log.info("first frame undecodable: %s", type(e).__name__)
     return None

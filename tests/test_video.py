@@ -103,6 +103,8 @@ def test_facts_from_container_and_tags() -> None:
     assert facts["location"] == "+37.5665+126.9780/"
     assert facts["creation_time"].startswith("2024-05-01T10:00:00")
     assert facts["rotation"] == 90
+    # Key frames are shown upright: turned by the display matrix, so 240 wide and 320 high.
+    assert {f.image.size for f in video.key_frames(data, n=3)} == {(240, 320)}
     assert "audio_codec" not in facts
     # A file-like object works as well as bytes.
     assert video.video_facts(io.BytesIO(data))[0] == facts

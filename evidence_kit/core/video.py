@@ -206,12 +206,26 @@ def _frames(
                 frame = frame.reformat(
                     width=max(2, int(frame.width * scale)), height=max(2, int(frame.height * scale))
                 )
-            yield Frame(t, frame.to_image())
+            yield Frame(t, _upright(frame))
             n += 1
             if n >= limit:
                 return
     finally:
         container.close()
+
+
+def _upright(frame: Any) -> Any:
+    """The frame as shown by players: turned by its display matrix (counter-clockwise degrees)."""
+    im = frame.to_image()
+    try:
+        rot = round(float(frame.rotation)) % 360
+    except Exception:  # no display matrix
+        rot = 0
+    if rot in (90, 180, 270):
+        turned = im.rotate(rot, expand=True)
+        im.close()
+        return turned
+    return im
 
 
 def key_frames(
@@ -294,7 +308,7 @@ def _seek_frames(
                     frame = frame.reformat(
                         width=max(2, int(frame.width * scale)), height=max(2, int(frame.height * scale))
                     )
-                out.append(Frame(t, frame.to_image()))
+                out.append(Frame(t, _upright(frame)))
                 break
     finally:
         container.close()

@@ -128,6 +128,8 @@ _NOTES = {
     ),
     "image facts unavailable": ("이미지 정보를 읽을 수 없음", "image facts unavailable"),
     "EXIF unavailable": ("EXIF를 읽을 수 없음", "EXIF unavailable"),
+    "video facts unavailable": ("동영상 정보를 읽을 수 없음", "video facts unavailable"),
+    "video too large to read facts": ("동영상이 너무 커서 정보를 읽지 않음", "video too large to read facts"),
 }
 
 IMAGE_FIELDS = {
@@ -136,6 +138,18 @@ IMAGE_FIELDS = {
     "height": ("높이(픽셀)", "Height (pixels)"),
     "mode": ("색 방식", "Colour mode"),
     "frames": ("프레임 수", "Frames"),
+    # Videos (issue 23)
+    "container": ("컨테이너 형식", "Container"),
+    "duration_ms": ("재생 시간(밀리초)", "Duration (milliseconds)"),
+    "frame_rate": ("초당 프레임 수", "Frame rate (fps)"),
+    "video_codec": ("영상 코덱", "Video codec"),
+    "audio_codec": ("음성 코덱", "Audio codec"),
+    "creation_time": ("촬영·생성 시각(파일 기록)", "Creation time (as recorded in the file)"),
+    "make": ("기기 제조사", "Device make"),
+    "model": ("기기 모델", "Device model"),
+    "software": ("소프트웨어", "Software"),
+    "location": ("위치(파일 기록)", "Location (as recorded in the file)"),
+    "rotation": ("회전(도)", "Rotation (degrees)"),
 }
 
 

@@ -136,6 +136,12 @@ def extract(
         finally:
             if im is not None:
                 im.close()
+    elif media_type.startswith("video/") and data is not None:
+        from .video import video_facts
+
+        facts, note = video_facts(data)  # never raises; a note says why when it cannot read
+        if note:
+            notes.append(note)
     return media_type, facts, exif, "; ".join(notes)
 
 

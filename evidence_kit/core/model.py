@@ -124,6 +124,8 @@ class Item:
     stored_size: int | None = None
     pdq: str | None = None
     pdq_quality: int | None = None
+    # Videos (issue 23): [second, PDQ hex, quality] of frames sampled at one per second.
+    frame_pdq: list[list[Any]] | None = None
     group_id: str | None = None
     group_part: int | None = None
     notes: str = ""

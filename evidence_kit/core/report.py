@@ -217,6 +217,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "preview_blurred": ("미리보기 (흐리게 처리됨)", "Preview (blurred)"),
     "preview_clear": ("미리보기 (선명, 열람 주의)", "Preview (clear — view with care)"),
     "kind_video": ("동영상 파일", "Video file"),
+    "key_frames_blurred": (
+        "동영상의 주요 장면 (흐리게 처리됨, 아래는 재생 시각)",
+        "Key frames of the video (blurred; times below each)",
+    ),
+    "key_frames_clear": ("동영상의 주요 장면 (선명, 열람 주의)", "Key frames of the video (clear — view with care)"),
     "kind_audio": ("음성 파일", "Audio file"),
     "kind_pdf": ("PDF 문서", "PDF document"),
     "kind_text": ("텍스트 파일", "Text file"),
@@ -501,6 +506,7 @@ class ItemEvidence:
 
     preview: Preview
     verified: bool  # SHA-256 of the stored blob recomputed during this build and equal
+    frames: list[tuple[int, bytes]] = field(default_factory=list)  # videos: (ms, JPEG) key frames
 
 
 def collect_item_evidence(
@@ -545,7 +551,16 @@ def item_evidence(
             raise IntegrityError(f"exhibit {item.exhibit}: content does not match its SHA-256")
         verified = True
     problem = "" if data is not None else ("too-large" if is_image else "")
-    return ItemEvidence(make_preview(data if is_image else None, item.media_type, blur=blur, problem=problem), verified)
+    frames: list[tuple[int, bytes]] = []
+    if item.media_type.startswith("video/") and data is None:
+        from . import video
+
+        if item.size <= video.MAX_VIDEO_BYTES:  # key frames decoded in memory (issue 23)
+            data = vault.read_item_bytes(item.id, limit=video.MAX_VIDEO_BYTES, log_view=False)
+            frames = video.contact_sheet(data, blur=blur, duration_ms=item.image.get("duration_ms"))
+            data = None
+    pv = make_preview(data if is_image else None, item.media_type, blur=blur, problem=problem)
+    return ItemEvidence(pv, verified, frames)
 
 
 # --------------------------------------------------------------------------- building
@@ -1026,12 +1041,31 @@ class _ReportBuilder:
 
     # ---------------------------------------------------------------- item pages
 
+    def contact_sheet(self, frames: list[tuple[int, bytes]], blurred: bool) -> list[Any]:
+        """A video's key frames, three to a row, each with its time (issue 23)."""
+        from reportlab.platypus import Image, Table
+
+        from .video import format_ms
+
+        cells = []
+        for ms, jpeg in frames:
+            w, h = _jpeg_size(jpeg)
+            scale = min(160.0 / w, 100.0 / h)
+            cells.append([Image(io.BytesIO(jpeg), width=w * scale, height=h * scale), self.P(format_ms(ms), "center")])
+        rows = [cells[i : i + 3] for i in range(0, len(cells), 3)]
+        rows[-1] += [["", ""]] * (3 - len(rows[-1]))
+        grid = Table(rows, colWidths=[170] * 3, style=[("ALIGN", (0, 0), (-1, -1), "CENTER")])
+        cap = self.t("key_frames_blurred" if blurred else "key_frames_clear")
+        return [grid, self.P(cap, "center")]
+
     def preview_flowable(self, item: Item) -> list[Any]:
         from reportlab.lib import colors
         from reportlab.platypus import Image, Table
 
         ev = self.evidence.get(item.exhibit)
         pv = ev.preview if ev else make_preview(None, item.media_type, problem="not-loaded")
+        if ev and ev.frames:
+            return self.contact_sheet(ev.frames, pv.blurred)
         if pv.jpeg:
             max_w, max_h = 300.0, 230.0
             scale = min(max_w / pv.width, max_h / pv.height)
@@ -1353,6 +1387,13 @@ def verification_steps() -> list[tuple[str, list[str]]]:
         ("v_step4", ["sha256sum manifest.json"]),
         ("v_step5", ["evidence-kit verify ."]),
     ]
+
+
+def _jpeg_size(jpeg: bytes) -> tuple[int, int]:
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(jpeg)) as im:
+        return im.size
 
 
 def _flat(v: Any) -> str:

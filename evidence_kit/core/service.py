@@ -398,6 +398,8 @@ class EvidenceService:
 
     def _pdq_after_add(self, item: Item, data: bytes | None = None) -> Item:
         """PDQ for an image item just committed (already acknowledged); bad pixels are no error."""
+        if item.media_type.startswith("video/"):
+            return self.vault.compute_video(item.id)  # issue 23: facts and frame hashes
         if not is_image(item):
             return item
         return self.vault.compute_perceptual(item.id, data=data).item
@@ -418,6 +420,8 @@ class EvidenceService:
             for i, item in enumerate(items):
                 if cancel():
                     raise CancelledError()
+                if item.media_type.startswith("video/"):
+                    vault.compute_video(item.id, cancel=cancel)  # issue 23: videos imported before
                 outcomes.append(vault.compute_perceptual(item.id, force=force))
                 progress(i + 1, len(items))
         finally:
@@ -426,7 +430,13 @@ class EvidenceService:
 
     def near_duplicates(self, case_id: str) -> list[NearDuplicateGroup]:
         """Groups of a case's items showing the same picture (PDQ distance <= 31, quality >= 50)."""
-        return near_duplicate_groups((i.id, i.pdq, i.pdq_quality) for i in self.vault.list_items(case_id))
+        from .video import video_groups
+
+        items = self.vault.list_items(case_id)
+        # Videos (issue 23) group with videos by vPDQ's rule over their 1 fps frame hashes.
+        return near_duplicate_groups((i.id, i.pdq, i.pdq_quality) for i in items) + video_groups(
+            (i.id, i.frame_pdq) for i in items
+        )
 
     def build_takedown(
         self,

@@ -992,6 +992,7 @@ class _Package:
                     "account": utf8_safe(it.source.account),
                     "posted_at": utf8_safe(it.source.posted_at),
                     "original_retained": it.retained,
+                    **_video_columns(it),
                 }
             )
         return rows
@@ -1023,8 +1024,9 @@ class _Package:
                     "min_quality": MIN_QUALITY,
                     **info,
                 },
+                "video_frame_pdq": VIDEO_HASH_DESCRIPTION,
             },
-            "items": rows,
+            "items": [_with_video_frames(r, self.items) for r in rows],
             "near_duplicate_groups": [
                 {
                     "exhibits": [self.by_id[m].exhibit for m in g.members],
@@ -1035,6 +1037,37 @@ class _Package:
             ],
         }
         return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# Videos (issue 23): PDQ of frames sampled at 1 per second, compared with vPDQ's matching rule.
+VIDEO_HASH_DESCRIPTION = {
+    "description": "PDQ over frames sampled at one per second, each [millisecond, PDQ hex, quality]; "
+    "compared with vPDQ's matching rule: frames with quality below 50 are dropped, two frames match "
+    "at Hamming distance <= 31, two videos match when at least 80% of each one's frames match a frame "
+    "of the other",
+    "frame_match_threshold_bits": 31,
+    "min_quality": 50,
+    "video_match_percent": 80,
+}
+# A spreadsheet cell holds at most 32,767 characters: the CSV lists this many frame hashes
+# (8 minutes at 1 fps), the JSON all of them.
+CSV_VIDEO_FRAMES = 480
+
+
+def _video_columns(it: Item) -> dict[str, Any]:
+    frames = it.frame_pdq or []
+    return {
+        "video_frame_pdq_count": len(frames) if it.media_type.startswith("video/") else None,
+        "video_frame_pdq": " ".join(str(f[1]) for f in frames[:CSV_VIDEO_FRAMES]),
+    }
+
+
+def _with_video_frames(row: dict[str, Any], items: Sequence[Item]) -> dict[str, Any]:
+    it = next((i for i in items if i.exhibit == row["exhibit"]), None)
+    out = {k: v for k, v in row.items() if k != "video_frame_pdq"}
+    if it is not None and it.frame_pdq:
+        out["video_frame_pdq"] = it.frame_pdq
+    return out
 
 
 def distribution_flowables(
@@ -1148,6 +1181,9 @@ def build_package(
     items = vault.list_items(case_id)
     by_outcome = {o.item.id: o for o in outcomes}
     groups = near_duplicate_groups((i.id, i.pdq, i.pdq_quality) for i in items)
+    from .video import video_groups
+
+    groups += video_groups((i.id, i.frame_pdq) for i in items)  # issue 23: vPDQ's rule
     platforms, problems = collect_targets(items)
     ordered = {i.id: i for i in items}
     problems += pdq_problems([by_outcome.get(i.id) or PdqOutcome(i, status_of(i)) for i in ordered.values()])

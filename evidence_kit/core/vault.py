@@ -1527,7 +1527,23 @@ class Vault:
                 del data
             src.seek(0)
         digests = seal_stream(src, _Discard(), total=total, legacy=True, progress=progress, cancel=cancel)
-        return self.add_record_only(case_id, digests, info)
+        res = self.add_record_only(case_id, digests, info)
+        if not res.duplicate and res.item.media_type.startswith("video/"):
+            res.item = self._record_only_video(res.item, src, total, cancel)
+        return res
+
+    def _record_only_video(self, item: Item, src: io.RawIOBase | io.BufferedIOBase, total: int, cancel: Cancel) -> Item:
+        """Facts and frame PDQ hashes of a record-only video (issue 23), read from the person's
+        own file while it is open; the video itself, and its frames, are never kept."""
+        from . import video
+
+        if total > video.MAX_VIDEO_BYTES:
+            return self._note_video(item, {}, video.VIDEO_TOO_LARGE)
+        src.seek(0)
+        facts, note = video.video_facts(src)  # type: ignore[arg-type]
+        src.seek(0)
+        hashes = video.frame_hashes(src, cancel=cancel) if not note else video.FrameHashes(status="unavailable")  # type: ignore[arg-type]
+        return self._record_video(item, facts, note, hashes, "the file being recorded (not kept)")
 
     def complete_legacy_hashes(
         self, item_id: str, *, progress: Progress = no_progress, cancel: Cancel = never_cancel
@@ -1640,6 +1656,52 @@ class Vault:
             self._update_item(item)
             self.log.append("hash", case_id=item.case_id, item_id=item.id, data=event)
         return pq.PdqOutcome(item, pq.status_of(item), computed=True)
+
+    def compute_video(self, item_id: str, *, cancel: Cancel = never_cancel) -> Item:
+        """Facts and 1 fps frame PDQ hashes of a video item (issue 23), from its sealed copy
+        decrypted in memory (SHA-256 verified); recorded on the item with a "hash" event.
+        Called after the item is committed; unreadable videos are a note, never an error."""
+        from . import video
+
+        item = self.get_item(item_id)
+        if not video.is_video(item) or not item.retained or item.frame_pdq is not None:
+            return item
+        try:
+            data = self.read_item_bytes(item_id, limit=video.MAX_VIDEO_BYTES, log_view=False)
+        except InputError:
+            log.info("exhibit %s: video too large to read facts in memory", item.exhibit)
+            return self._note_video(item, {}, video.VIDEO_TOO_LARGE)
+        facts, note = video.video_facts(data)
+        hashes = video.frame_hashes(data, cancel=cancel) if not note else video.FrameHashes(status="unavailable")
+        del data
+        return self._record_video(item, facts, note, hashes, "sealed copy, SHA-256 verified")
+
+    def _record_video(self, item: Item, facts: dict[str, Any], note: str, hashes: Any, origin: str) -> Item:
+        from . import video
+
+        item.frame_pdq = hashes.to_json()
+        event: dict[str, Any] = {
+            "exhibit": item.exhibit,
+            "frame_pdq_count": len(hashes.frames),
+            "frame_pdq_sha256": hashlib.sha256(canonical_json(item.frame_pdq)).hexdigest(),
+            "status": hashes.status,
+            "from": origin,
+        }
+        event.update(video.hasher_info())
+        return self._note_video(item, facts, note, event)
+
+    def _note_video(self, item: Item, facts: dict[str, Any], note: str, event: dict[str, Any] | None = None) -> Item:
+        if item.frame_pdq is None:
+            item.frame_pdq = []
+        if facts:
+            item.image = facts
+        if note and note not in item.metadata_note:
+            item.metadata_note = "; ".join(p for p in (item.metadata_note, note) if p)
+        with self._write():
+            self._update_item(item)
+            if event is not None:
+                self.log.append("hash", case_id=item.case_id, item_id=item.id, data=event)
+        return item
 
     # -------------------------------------------------------------- reading
 

@@ -219,10 +219,17 @@ class DetailPanel(QWidget):
         self.f_picture.setText(
             f"{img.get('width')} × {img.get('height')} {img.get('format', '')}".strip() if img.get("width") else ""
         )
-        from ..core.event_text import metadata_note_text
+        from ..core.event_text import image_field_label, metadata_note_text
 
         self.f_note.setText(metadata_note_text(item.metadata_note, language()))
         self.f_exif.setPlainText("\n".join(f"{safe_text(k, 100)}: {safe_text(v, 500)}" for k, v in item.exif.items()))
+        if item.media_type.startswith("video/"):  # issue 23: the container's facts and tags
+            from ..core.video import summary
+
+            self.f_picture.setText(summary(img))
+            self.f_exif.setPlainText(
+                "\n".join(f"{image_field_label(k, language())}: {safe_text(str(v), 500)}" for k, v in img.items())
+            )
         self.source_form.set_source(item.source, item.notes)
         self.source_status.setText(t("Changes are recorded in the custody log."))
         self._update_dirty()

@@ -410,6 +410,9 @@ class WorkspacePage(QWidget):
         # A record-only image has its redacted version in the vault (stored_sha256): that is
         # what is shown, still blurred until revealed.
         has_picture = item.retained or item.stored_sha256 is not None
+        if item.media_type.startswith("video/") and item.retained and not self.worker.busy:
+            self._load_video_preview(item)
+            return
         if not item.media_type.startswith("image/") or not has_picture:
             self.detail.set_preview_image(
                 None, t("Original not kept: only its hashes were recorded.") if not item.retained
@@ -431,17 +434,39 @@ class WorkspacePage(QWidget):
         del data
         self.detail.set_preview_image(img, "" if img else t("No preview for this kind of file."))
 
+    def _video_sheet(self, item_id: str, *, log_view: bool) -> QImage | None:
+        """A video's key frames tiled into one picture, decoded in memory (issue 23)."""
+        from ..core import video
+
+        data = self.service.vault.read_item_bytes(item_id, limit=video.MAX_VIDEO_BYTES, log_view=log_view)
+        sheet = video.sheet_png(data)
+        del data
+        return decode_image(sheet) if sheet else None
+
+    def _load_video_preview(self, item: Item) -> None:
+        try:
+            img = self._video_sheet(item.id, log_view=False)  # not a view: shown blurred only
+        except EvidenceKitError as e:
+            self.detail.set_preview_image(None, e.message(language()))
+            return
+        self.detail.set_preview_image(img, "" if img else t("No preview for this kind of file."))
+
     def reveal(self, item_id: str) -> None:
         """The person chose to see it: read it again through the vault's logged path."""
         if self.worker.busy or not self.service.is_unlocked:
             return
         try:
-            data = self.service.vault.read_item_bytes(item_id, limit=PREVIEW_LIMIT)
+            is_video = self.detail.item is not None and self.detail.item.media_type.startswith("video/")
+            if is_video:
+                img = self._video_sheet(item_id, log_view=True)
+            else:
+                data = self.service.vault.read_item_bytes(item_id, limit=PREVIEW_LIMIT)
         except EvidenceKitError as e:
             self._show_error(e)
             return
-        img = decode_image(data)
-        del data
+        if not is_video:
+            img = decode_image(data)
+            del data
         if img is None or self.detail.item is None or self.detail.item.id != item_id:
             return
         self.detail.preview.show_revealed(img)

@@ -37,6 +37,8 @@ _PLAIN = {
     "chat-import": ("대화 내보내기 파일에서 메시지를 가져왔습니다.", "Messages were imported from a chat export."),
     "mark": ("보고서에 넣을 메시지를 표시했습니다.", "Messages were marked for the report."),
     "takedown": ("삭제 요청 자료를 만들었습니다.", "A takedown package was made."),
+    "backup": ("보관함을 백업했습니다.", "The vault was backed up."),
+    "restore": ("백업에서 보관함을 되살렸습니다.", "The vault was restored from a backup."),
 }
 
 

@@ -66,6 +66,8 @@ def action_label(action: str) -> str:
         "chat-import": t("Chat imported"),
         "mark": t("Messages marked"),
         "takedown": t("Takedown package made"),
+        "backup": t("Backed up"),
+        "restore": t("Restored from a backup"),
     }.get(action, action)
 
 

@@ -946,7 +946,8 @@ class GuidancePanel(QWidget):
         self.area.setWidget(self.body)
         self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.area.setMaximumHeight(self.fontMetrics().height() * 8)
-        self.area.setMinimumHeight(self.fontMetrics().height() * 3)
+        # Two lines, not three: with the backup reminder below, the window still fits 800x500 logical px.
+        self.area.setMinimumHeight(self.fontMetrics().height() * 2)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.toggle)

@@ -317,3 +317,36 @@ def test_a_swapped_sealed_copy_is_refused_before_any_fact(service: Any, tmp_path
     pb.write_bytes(bytes(raw))
     with pytest.raises(IntegrityError):
         vault.open_item_stream(ib.id)
+
+
+def test_cancel_during_the_video_step_stops_the_import_keeps_the_item(
+    service: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancelling while a just-saved video is read for facts: the import stops, the video
+    stays saved, nothing half-done is recorded, and computing hashes later fills it in."""
+    from evidence_kit.core.errors import CancelledError
+    from evidence_kit.core.vault import Vault
+
+    from .test_video import make_video
+
+    clip = tmp_path / "a.mp4"
+    clip.write_bytes(make_video(seconds=3, fmt="mp4"))
+    other = tmp_path / "b.mp4"
+    other.write_bytes(make_video(seconds=2, fmt="mp4", seed=9))
+    state = {"reading": False}
+    real = Vault.open_item_stream
+
+    def spy(self: Vault, item_id: str, **kw: Any) -> Any:
+        state["reading"] = True
+        return real(self, item_id, **kw)
+
+    monkeypatch.setattr(Vault, "open_item_stream", spy)
+    case = service.vault.create_case("c")
+    with pytest.raises(CancelledError):
+        service.import_paths(case.id, [clip, other], cancel=lambda: state["reading"])
+    items = service.vault.list_items(case.id)
+    assert len(items) == 1 and items[0].frame_pdq is None
+    assert not [e for e in service.vault.events(item_id=items[0].id) if e.action == "hash"]
+    monkeypatch.setattr(Vault, "open_item_stream", real)
+    service.compute_pdq(case.id)
+    assert len(service.vault.get_item(items[0].id).frame_pdq) == 3

@@ -244,7 +244,7 @@ class EvidenceService:
                 if res.data is not None and is_image(res.item) and res.item.retained:
                     pipeline.submit(res.item, res.data)  # saved already; PDQ beside the next files
                 else:
-                    res.item = self._pdq_after_add(res.item)
+                    res.item = self._pdq_after_add(res.item, cancel=cancel)
                 summary.added.append(res.item)
             res.data = None
             if on_item is not None:
@@ -396,10 +396,12 @@ class EvidenceService:
 
     # -- perceptual hashes and takedown (issue 10)
 
-    def _pdq_after_add(self, item: Item, data: bytes | None = None) -> Item:
+    def _pdq_after_add(self, item: Item, data: bytes | None = None, *, cancel: Cancel = never_cancel) -> Item:
         """PDQ for an image item just committed (already acknowledged); bad pixels are no error."""
         if item.media_type.startswith("video/"):
-            return self.vault.compute_video(item.id)  # issue 23: facts and frame hashes
+            # issue 23: facts and frame hashes. Cancelling leaves the saved item without them
+            # (compute_pdq fills them in later) and stops the import.
+            return self.vault.compute_video(item.id, cancel=cancel)
         if not is_image(item):
             return item
         return self.vault.compute_perceptual(item.id, data=data).item

@@ -1537,8 +1537,6 @@ class Vault:
         own file while it is open; the video itself, and its frames, are never kept."""
         from . import video
 
-        if total > video.MAX_VIDEO_BYTES:
-            return self._note_video(item, {}, video.VIDEO_TOO_LARGE)
         src.seek(0)
         facts, note = video.video_facts(src)  # type: ignore[arg-type]
         src.seek(0)
@@ -1657,24 +1655,76 @@ class Vault:
             self.log.append("hash", case_id=item.case_id, item_id=item.id, data=event)
         return pq.PdqOutcome(item, pq.status_of(item), computed=True)
 
-    def compute_video(self, item_id: str, *, cancel: Cancel = never_cancel) -> Item:
-        """Facts and 1 fps frame PDQ hashes of a video item (issue 23), from its sealed copy
-        decrypted in memory (SHA-256 verified); recorded on the item with a "hash" event.
-        Called after the item is committed; unreadable videos are a note, never an error."""
+    def compute_video(
+        self, item_id: str, *, progress: Progress = no_progress, cancel: Cancel = never_cancel
+    ) -> Item:
+        """Facts and 1 fps frame PDQ hashes of a video item (issue 23), read through a seekable
+        reader over its sealed copy (a few 64 KiB chunks in memory, whatever the video's size),
+        after one streaming pass has checked the whole plaintext against the item's SHA-256;
+        recorded on the item with a "hash" event. Called after the item is committed;
+        unreadable videos are a note, never an error."""
         from . import video
 
         item = self.get_item(item_id)
         if not video.is_video(item) or not item.retained or item.frame_pdq is not None:
             return item
-        try:
-            data = self.read_item_bytes(item_id, limit=video.MAX_VIDEO_BYTES, log_view=False)
-        except InputError:
-            log.info("exhibit %s: video too large to read facts in memory", item.exhibit)
-            return self._note_video(item, {}, video.VIDEO_TOO_LARGE)
-        facts, note = video.video_facts(data)
-        hashes = video.frame_hashes(data, cancel=cancel) if not note else video.FrameHashes(status="unavailable")
-        del data
+        with self.open_item_stream(item_id, progress=progress, cancel=cancel) as f:
+            facts, note = video.video_facts(f)
+            f.seek(0)
+            hashes = video.frame_hashes(f, cancel=cancel) if not note else video.FrameHashes(status="unavailable")
+        if cancel():  # hashes cut short by the cancel are not the item's hashes: record nothing
+            raise CancelledError()
         return self._record_video(item, facts, note, hashes, "sealed copy, SHA-256 verified")
+
+    def open_item_stream(
+        self, item_id: str, *, progress: Progress = no_progress, cancel: Cancel = never_cancel
+    ) -> io.BufferedReader:
+        """A seekable plaintext view of an item's sealed copy, decrypting only the chunks read.
+
+        Before it is returned, the whole plaintext is read once through the same open file and
+        checked against the item's recorded SHA-256 and size: per-chunk authentication only
+        proves the vault's key sealed these bytes, not that they are this item's (a sealed copy
+        of another item swapped in would pass it). Keeping the one descriptor open means what is
+        later read is the file that was checked."""
+        from .agereader import open_sealed
+
+        item = self.get_item(item_id)
+        blob = self._item_blob(item_id)
+        if blob is None:
+            raise NotFoundError(
+                "original not retained",
+                ko="기록 전용 항목이라 원본이 보관되어 있지 않습니다.",
+                en="This is a record-only item: the original is not kept.",
+            )
+        try:
+            raw = self._blob_path(blob).open("rb")
+        except FileNotFoundError as e:
+            raise IntegrityError(f"evidence file {blob} is missing") from e
+        try:
+            f = open_sealed(raw, [self.keys.identity], owns_src=True)
+        except age.AgeError as e:
+            raw.close()
+            raise IntegrityError(f"evidence file {blob} was changed: {e}") from e
+        try:
+            h = hashlib.sha256()
+            n = 0
+            total = item.stored_size or item.size
+            while chunk := f.read(1024 * 1024):
+                h.update(chunk)
+                n += len(chunk)
+                progress(n, total)
+                if cancel():
+                    raise CancelledError()
+            if h.hexdigest() != stored_sha256(item) or n != total:
+                raise IntegrityError(f"exhibit {item.exhibit}: content does not match its SHA-256")
+            f.seek(0)
+        except age.AgeError as e:
+            f.close()
+            raise IntegrityError(f"evidence file {blob} was changed: {e}") from e
+        except BaseException:
+            f.close()
+            raise
+        return f
 
     def _record_video(self, item: Item, facts: dict[str, Any], note: str, hashes: Any, origin: str) -> Item:
         from . import video

@@ -42,10 +42,8 @@ VPDQ_MATCH_PERCENT = 80.0
 # Frame hashes kept per item: one per second for up to an hour.
 MAX_FRAME_HASHES = 3600
 
-# Videos up to this size are decrypted into memory for facts and hashes; larger ones get a note
-# (a seekable reader over the sealed copy's STREAM chunks would lift this; not built yet).
-MAX_VIDEO_BYTES = 512 * 1024 * 1024
-VIDEO_TOO_LARGE = "video too large to read facts"
+# No size limit: sealed videos are read through agereader.SealedReader (a few 64 KiB chunks in
+# memory), record-only ones from the person's own open file.
 
 Source = bytes | bytearray | memoryview | IO[bytes]
 Cancel = Callable[[], bool]

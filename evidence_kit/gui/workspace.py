@@ -438,9 +438,13 @@ class WorkspacePage(QWidget):
         """A video's key frames tiled into one picture, decoded in memory (issue 23)."""
         from ..core import video
 
-        data = self.service.vault.read_item_bytes(item_id, limit=video.MAX_VIDEO_BYTES, log_view=log_view)
-        sheet = video.sheet_png(data)
-        del data
+        vault = self.service.vault
+        # A seekable view of the sealed copy (SHA-256 checked first), never the whole video in memory.
+        with vault.open_item_stream(item_id) as f:
+            sheet = video.sheet_png(f)
+        if log_view:
+            item = vault.get_item(item_id)
+            vault.log_event("view", case_id=item.case_id, item_id=item.id, data={"exhibit": item.exhibit})
         return decode_image(sheet) if sheet else None
 
     def _load_video_preview(self, item: Item) -> None:

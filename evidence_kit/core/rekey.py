@@ -54,7 +54,7 @@ PENDING = "rekey.json"
 PENDING_FORMAT = "evidence-kit-rekey"
 KILL_ENV = "EVIDENCE_KIT_TEST_REKEY_KILL"
 # The named points a test may kill the process at (after the step named).
-STEPS = ("prepared", "blob", "blobs", "metadata", "vault-file", "done")
+STEPS = ("prepared", "journal", "blob", "blobs", "metadata", "vault-file", "done")
 HANDOVER_STATEMENT = "evidence-kit signing key change"
 
 # Every table with a sealed column and how its AAD is made (keep in step with the writers:
@@ -150,55 +150,102 @@ def pending_keys(pending: dict[str, Any], keys: Keyring) -> tuple[Keyring, Keyri
 # ------------------------------------------------------------------------------ blobs
 
 
+HEADERS = "rekey-headers.json"
+
+
 def rewrap_blobs(path: Path, old: Keyring, new: Keyring, progress: Progress | None = None) -> tuple[int, list[str]]:
     """Re-wrap every blob still wrapped to ``old``; returns (re-wrapped, names that could not be).
 
     Blobs already wrapped to ``new`` (an interrupted run) are skipped. A damaged blob is left
     exactly as it is (never "repaired" into one that looks sound); verify reports it.
+
+    Headers are overwritten in place, so a write that stops half-way (disk full, I/O error)
+    would leave a header that matches neither key: the evidence could never be decrypted
+    again. Every new header is therefore first written to a durable journal; an interrupted
+    run puts the journalled header back before anything else (``_repair_from_journal``).
     """
+    _repair_from_journal(path)
     files = sorted(path.glob("blobs/*/*.age")) + sorted(path.glob("quarantine/*.age"))
     recipients = [new.identity.recipient()]
     done, damaged = 0, []
-    written: list[Path] = []
-    for i, p in enumerate(files):
-        with p.open("r+b") as f:
+    in_place: list[tuple[Path, bytes]] = []
+    for p in files:
+        with p.open("rb") as f:
             try:
                 header, old_len = age.rewrap_header(f, [old.identity], recipients)
             except age.AgeNoMatchError:
-                header = b""  # already re-wrapped, or not the vault's
+                continue  # already re-wrapped, or not the vault's
             except age.AgeError as e:
                 log.warning("blob %s not re-wrapped: %s", p.name, e)
                 damaged.append(p.name)
-                header = b""
-            if header and len(header) == old_len:
-                # Same length: one small write over the header, the payload stays where it is.
-                f.seek(0)
-                f.write(header)
-                f.flush()
-                written.append(p)
-            elif header:
-                tmp = path / "staging" / f".{p.name}.rekey"
-                with open(tmp, "xb") as out:
-                    out.write(header)
-                    f.seek(old_len)
-                    shutil.copyfileobj(f, out, 1 << 20)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(tmp, p)
-                fsync_dir(p.parent)
-            if header:
-                done += 1
-        if header and done == 1:
+                continue
+        if len(header) == old_len:
+            in_place.append((p, header))
+        else:
+            # Another length: a fresh file beside it and an atomic rename, never a torn header.
+            tmp = path / "staging" / f".{p.name}.rekey"
+            with p.open("rb") as f, open(tmp, "xb") as out:
+                out.write(header)
+                f.seek(old_len)
+                shutil.copyfileobj(f, out, 1 << 20)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, p)
+            fsync_dir(p.parent)
+            done += 1
+    if in_place:
+        journal = {str(p.relative_to(path)): b64e(h) for p, h in in_place}
+        atomic_write_bytes(path / HEADERS, canonical_json({"headers": journal}))
+        kill_point("journal")
+    written: list[Path] = []
+    for i, (p, header) in enumerate(in_place):
+        with p.open("r+b") as f:
+            f.write(header)
+            f.flush()
+        written.append(p)
+        done += 1
+        if i == 0:
             _fsync_all(written)
             written = []
             kill_point("blob")
         if progress is not None:
-            progress(i + 1, len(files))
+            progress(i + 1, len(in_place))
     # One pass of fsyncs at the end: until rekey.json is removed an unsynced header is
-    # harmless (either key still opens the vault and the step is redone), so they need not
-    # be durable one by one, only before the new vault.json goes in.
+    # harmless (the journal puts it back), so they need not be durable one by one, only
+    # before the new vault.json goes in.
     _fsync_all(written)
     return done, damaged
+
+
+def _repair_from_journal(path: Path) -> None:
+    """Put back every journalled header (the new one) that an interrupted run may have torn."""
+    try:
+        raw = (path / HEADERS).read_bytes()
+    except FileNotFoundError:
+        return
+    try:
+        headers = parse_canonical(raw)["headers"]
+        items = [(str(k), b64d(v)) for k, v in headers.items()]
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise IntegrityError(
+            HEADERS,
+            ko="중단된 암호 변경의 헤더 기록 파일(rekey-headers.json)을 읽을 수 없습니다.",
+            en="The header journal of an interrupted passphrase change (rekey-headers.json) cannot be read.",
+        ) from e
+    repaired: list[Path] = []
+    for rel, header in items:
+        p = path / rel
+        if ".." in Path(rel).parts or not p.is_file():
+            continue
+        with p.open("r+b") as f:
+            if f.read(len(header)) != header:
+                f.seek(0)
+                f.write(header)
+                f.flush()
+                repaired.append(p)
+    _fsync_all(repaired)
+    if repaired:
+        log.warning("%d blob header(s) put back from the passphrase-change journal", len(repaired))
 
 
 def _fsync_all(paths: list[Path]) -> None:
@@ -334,6 +381,9 @@ def handover_problem(data: dict[str, Any], vault_id: str) -> str | None:
 
 
 def remove_pending(path: Path) -> None:
+    # The header journal first: while rekey.json exists an interrupted run can redo everything.
+    with contextlib.suppress(FileNotFoundError):
+        (path / HEADERS).unlink()
     with contextlib.suppress(FileNotFoundError):
         (path / PENDING).unlink()
     fsync_dir(path)

@@ -852,10 +852,17 @@ class Vault:
         rekey.write_pending(self.path, self.vault_id, self.keys, new_keys, new_obj)
         rekey.kill_point("prepared")
         old_fp = key_fingerprint(self.keys.public_key_raw())
-        blobs, damaged = self._finish_rekey(
-            self.path, self._conn, self.keys, new_keys, new_obj, self.clock,
-            recovery="re-issued" if recovery_text else "none", progress=progress,
-        )
+        try:
+            blobs, damaged = self._finish_rekey(
+                self.path, self._conn, self.keys, new_keys, new_obj, self.clock,
+                recovery="re-issued" if recovery_text else "none", progress=progress,
+            )
+        except BaseException:
+            # Half-way (e.g. the disk filled): this object still holds the old keys, so it
+            # must not write a seal. The files on disk are recoverable either way: rekey.json
+            # is still there (the next unlock finishes the change) or the change is complete.
+            self.lock(seal=False)
+            raise
         self.keys = new_keys
         self._body = new_body
         self.log = CustodyLog(self._conn, new_keys, self.clock, self.vault_id)

@@ -24,12 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from evidence_kit.core import age
+from evidence_kit.core.crypto import age
 
 SEEKABLE = """
 import hashlib, sys
 from evidence_kit.core import age
-from evidence_kit.core.agereader import open_sealed
+from evidence_kit.core.crypto.agereader import open_sealed
 ident = age.X25519Identity.from_bech32(open(sys.argv[2]).read().split()[-1])
 h = hashlib.sha256()
 with open(sys.argv[1], "rb") as raw, open_sealed(raw, [ident]) as f:
@@ -48,7 +48,7 @@ with open(sys.argv[1], "rb") as raw:
 RANDOM = """
 import random, sys, time
 from evidence_kit.core import age
-from evidence_kit.core.agereader import open_sealed
+from evidence_kit.core.crypto.agereader import open_sealed
 ident = age.X25519Identity.from_bech32(open(sys.argv[2]).read().split()[-1])
 rng = random.Random(1)
 with open(sys.argv[1], "rb") as raw, open_sealed(raw, [ident]) as f:

@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from evidence_kit.core import backup as bk
-from evidence_kit.core.keys import floor_params
-from evidence_kit.core.vault import ItemInput, Vault
+from evidence_kit.core.crypto.keys import floor_params
+from evidence_kit.core.vault import backup as bk
+from evidence_kit.core.vault.vault import ItemInput, Vault
 
 PASSPHRASE = "benchmark passphrase"
 

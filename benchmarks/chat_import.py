@@ -69,8 +69,8 @@ def line_split_seconds(path: Path) -> tuple[float, int]:
 
 def run_import(path: Path, vault_dir: Path) -> dict[str, object]:
     from evidence_kit.core.chat.importer import import_chat
-    from evidence_kit.core.keys import floor_params
-    from evidence_kit.core.vault import Vault
+    from evidence_kit.core.crypto.keys import floor_params
+    from evidence_kit.core.vault.vault import Vault
 
     v = Vault.create(vault_dir, "benchmark passphrase 123", kdf=floor_params())
     case = v.create_case("bench")

@@ -27,8 +27,8 @@ PASSPHRASE = "benchmark passphrase 1"
 SETUP = r"""
 import sys
 from pathlib import Path
-from evidence_kit.core.keys import floor_params
-from evidence_kit.core.vault import Vault
+from evidence_kit.core.crypto.keys import floor_params
+from evidence_kit.core.vault.vault import Vault
 v = Vault.create(Path(sys.argv[1]), sys.argv[2], kdf=floor_params())
 v.create_case("bench")
 v.lock()

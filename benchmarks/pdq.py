@@ -26,7 +26,7 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from evidence_kit.core import perceptual as pq
+from evidence_kit.core.evidence import perceptual as pq
 
 
 def photo(seed: int, w: int, h: int) -> Image.Image:

@@ -37,8 +37,8 @@ SIZE = (4032, 3024)  # a 12-MP phone camera
 SETUP = r"""
 import sys
 from pathlib import Path
-from evidence_kit.core.keys import floor_params
-from evidence_kit.core.vault import Vault
+from evidence_kit.core.crypto.keys import floor_params
+from evidence_kit.core.vault.vault import Vault
 v = Vault.create(Path(sys.argv[1]), sys.argv[2], kdf=floor_params())
 v.create_case("bench")
 v.lock()
@@ -105,7 +105,7 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
 def pillow_decode_all(files: list[Path]) -> float:
     from PIL import Image
 
-    from evidence_kit.core import imaging
+    from evidence_kit.core.evidence import imaging
 
     imaging.setup()  # registers the HEIF opener, nothing else that costs time
     t0 = time.perf_counter()
@@ -116,7 +116,7 @@ def pillow_decode_all(files: list[Path]) -> float:
 
 
 def pdq_spread(files: list[Path], sample: int) -> collections.Counter[int]:
-    from evidence_kit.core import perceptual as pq
+    from evidence_kit.core.evidence import perceptual as pq
 
     spread: collections.Counter[int] = collections.Counter()
     for f in [f for f in files if f.suffix == ".jpg"][:sample]:

@@ -23,8 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from evidence_kit.core.keys import floor_params
-from evidence_kit.core.vault import ItemInput, Vault
+from evidence_kit.core.crypto.keys import floor_params
+from evidence_kit.core.vault.vault import ItemInput, Vault
 
 PASSPHRASE = "benchmark passphrase"
 NEW = "benchmark passphrase, new"

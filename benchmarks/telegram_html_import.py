@@ -67,8 +67,8 @@ def child(kind: str, folder: Path, vault_dir: Path) -> dict[str, object]:
         return {"files": n, "seconds": round(time.monotonic() - t0, 2),
                 "peak_rss_mib": peak_rss_mib()}
     from evidence_kit.core.chat.importer import import_chat
-    from evidence_kit.core.keys import floor_params
-    from evidence_kit.core.vault import Vault
+    from evidence_kit.core.crypto.keys import floor_params
+    from evidence_kit.core.vault.vault import Vault
 
     v = Vault.create(vault_dir, "benchmark passphrase 123", kdf=floor_params())
     case = v.create_case("bench")

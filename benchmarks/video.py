@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from evidence_kit.core import video
+from evidence_kit.core.evidence import video
 
 
 def make_clip(seconds: int, w: int = 1920, h: int = 1080, rate: int = 30) -> bytes:

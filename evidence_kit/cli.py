@@ -2,7 +2,7 @@
 
 Every command can print JSON (``--json``) for scripts; messages are Korean or English
 (``--lang`` or the system locale). Exit codes are listed in the README and come from the
-error classes in ``evidence_kit.core.errors``.
+error classes in ``evidence_kit.core.common.errors``.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import __version__
-from .core import untrusted
-from .core.errors import EvidenceKitError, UsageError
-from .core.fsutil import private_umask
-from .core.i18n import system_lang, tr, warning_text
-from .core.model import SOURCE_FIELDS, Case, Item, Source
-from .core.redact import Rect
+from .core.common import untrusted
+from .core.common.errors import EvidenceKitError, UsageError
+from .core.common.fsutil import private_umask
+from .core.common.i18n import system_lang, tr, warning_text
+from .core.common.model import SOURCE_FIELDS, Case, Item, Source
+from .core.evidence.redact import Rect
 from .core.service import EvidenceService
-from .core.vault import alert_text
+from .core.vault.vault import alert_text
 
 log = logging.getLogger(__name__)
 
@@ -500,7 +500,7 @@ def cmd_verify(ctx: Ctx) -> int:
 
 
 def cmd_backup(ctx: Ctx) -> int:
-    from .core import backup as bk
+    from .core.vault import backup as bk
 
     svc = ctx.unlock()
     if ctx.args.status:
@@ -521,7 +521,7 @@ def cmd_backup(ctx: Ctx) -> int:
 
 
 def cmd_restore(ctx: Ctx) -> int:
-    from .core import backup as bk
+    from .core.vault import backup as bk
 
     src = EvidenceService(Path(ctx.args.backup))
     src.unlock(ctx.passphrase())
@@ -601,7 +601,7 @@ def cmd_report(ctx: Ctx) -> int:
 
 
 def cmd_export(ctx: Ctx) -> int:
-    from .core.keys import check_passphrase_strength
+    from .core.crypto.keys import check_passphrase_strength
 
     out = Path(ctx.args.out)
     kind = "folder"
@@ -623,7 +623,7 @@ def cmd_export(ctx: Ctx) -> int:
     ctx.say("bundle_written", path=res.path, files=res.files, items=res.items, pages=res.pages,
             fp=res.fingerprint, sha=res.manifest_sha256)
     if not ctx.json:
-        from .core.bundle import receipt_lines
+        from .core.documents.bundle import receipt_lines
 
         for line in receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, ctx.lang):
             print(line)
@@ -636,7 +636,7 @@ def cmd_export(ctx: Ctx) -> int:
 
 def _tsa_ca_certs(files: Sequence[str]) -> list[Any]:
     """Root certificates given with --tsa-ca (PEM files)."""
-    from .core.timestamp import load_pem_certs
+    from .core.timestamps.timestamp import load_pem_certs
 
     out: list[Any] = []
     for f in files:
@@ -649,14 +649,14 @@ def _tsa_ca_certs(files: Sequence[str]) -> list[Any]:
 
 def cmd_verify_bundle(ctx: Ctx) -> int:
     """Police side: no vault and no vault passphrase, only the bundle."""
-    from .core.bundle_verify import is_encrypted, report_lines
+    from .core.documents.bundle_verify import is_encrypted, report_lines
 
     path = Path(ctx.args.bundle)
     tsa_ca = _tsa_ca_certs(ctx.args.tsa_ca or [])
     passphrase = _bundle_passphrase(ctx, new=False) if is_encrypted(path) else None
     res = EvidenceService.verify_bundle(path, passphrase=passphrase, signer=ctx.args.signer, tsa_ca=tsa_ca)
     if ctx.json:
-        from .core.bundle_verify import json_terminal_safe
+        from .core.documents.bundle_verify import json_terminal_safe
 
         print(json_terminal_safe(json.dumps(res.to_json(ctx.lang), ensure_ascii=False, indent=2)))
     else:
@@ -688,8 +688,8 @@ def _label(ctx: Ctx, item: Item) -> str:
 
 
 def cmd_pdq(ctx: Ctx) -> int:
-    from .core.perceptual import MATCH_THRESHOLD, STATUS_NOT_IMAGE, STATUS_OK, STATUS_UNRELIABLE
-    from .core.takedown import plain
+    from .core.documents.takedown import plain
+    from .core.evidence.perceptual import MATCH_THRESHOLD, STATUS_NOT_IMAGE, STATUS_OK, STATUS_UNRELIABLE
 
     svc = ctx.unlock()
     case = ctx.case()
@@ -747,7 +747,7 @@ def cmd_pdq(ctx: Ctx) -> int:
 
 
 def cmd_takedown(ctx: Ctx) -> int:
-    from .core.takedown import TakedownOptions
+    from .core.documents.takedown import TakedownOptions
 
     a = ctx.args
     options = TakedownOptions(
@@ -990,7 +990,7 @@ def cmd_stamp(ctx: Ctx) -> int:
         return _stamp_status(ctx)
     anchors: list[Any] = []
     if a.tsa_ca:
-        from .core.timestamp import load_pem_certs
+        from .core.timestamps.timestamp import load_pem_certs
 
         for f in a.tsa_ca:
             certs = load_pem_certs(Path(f).read_bytes())
@@ -1003,7 +1003,7 @@ def cmd_stamp(ctx: Ctx) -> int:
         ctx.say("ts_queued", id=q.checkpoint_id, size=q.head.size)
         ctx.emit({"checkpoint": q.checkpoint_id, "size": q.head.size, "imprint_sha256": q.imprint})
         return 0
-    from .core.tsa_defaults import TsaConfig
+    from .core.timestamps.tsa_defaults import TsaConfig
 
     tsas = [TsaConfig(name=_tsa_name(u), url=u) for u in a.tsa] if a.tsa else svc.timestamp_tsas()
     q = svc.queue_timestamp()
@@ -1294,7 +1294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _text_args_from_os(args)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
-    from .core import portable
+    from .core.common import portable
 
     portable.setup(args.portable)  # before anything reads a per-user location (issue 20)
     ctx = Ctx(args)
@@ -1320,7 +1320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         import errno
 
         if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG):
-            from .core.errors import DiskFullError
+            from .core.common.errors import DiskFullError
 
             full = DiskFullError(os.strerror(e.errno or 0))
             print(full.message(ctx.lang), file=sys.stderr)

@@ -92,9 +92,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         shutil.rmtree(SESSION_ROOT, ignore_errors=True)
 
 
-from evidence_kit.core.keys import KdfParams, floor_params  # noqa: E402
+from evidence_kit.core.crypto.keys import KdfParams, floor_params  # noqa: E402
 from evidence_kit.core.service import EvidenceService  # noqa: E402
-from evidence_kit.core.vault import Vault  # noqa: E402
+from evidence_kit.core.vault.vault import Vault  # noqa: E402
 
 PASSPHRASE = "correct horse battery staple"
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from evidence_kit.cli import main
-from evidence_kit.core.vault import Alert, ItemInput, Vault
+from evidence_kit.core.vault.vault import Alert, ItemInput, Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 

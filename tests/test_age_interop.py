@@ -1,4 +1,4 @@
-"""Interoperability of evidence_kit.core.age with the reference `age` command (Go, /usr/bin/age).
+"""Interoperability of evidence_kit.core.crypto.age with the reference `age` command (Go, /usr/bin/age).
 
 Passphrase mode of `age` reads the passphrase only from a terminal (/dev/tty), never from a
 pipe or the environment. The scrypt tests therefore run `age` on a pseudo-terminal (pty.fork
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence_kit.core.age import (
+from evidence_kit.core.crypto.age import (
     AgeNoMatchError,
     AgeReader,
     AgeWriter,

@@ -1,4 +1,4 @@
-"""Round trips and tampering for evidence_kit.core.age (our writer, our reader)."""
+"""Round trips and tampering for evidence_kit.core.crypto.age (our writer, our reader)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from evidence_kit.core.age import (
+from evidence_kit.core.crypto.age import (
     AgeError,
     AgeHeaderError,
     AgeHMACError,

@@ -1,4 +1,4 @@
-"""The C2SP/CCTV age test vectors (/work/shared/vectors/age) against evidence_kit.core.age.
+"""The C2SP/CCTV age test vectors (/work/shared/vectors/age) against evidence_kit.core.crypto.age.
 
 Vector format (see README.md in the vector directory): ``key: value`` header lines, a blank
 line, then the age file, zlib-compressed if ``compressed: zlib``. Every vector file is
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence_kit.core.age import (
+from evidence_kit.core.crypto.age import (
     AgeError,
     AgeHeaderError,
     AgeHMACError,

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evidence_kit.core import age
-from evidence_kit.core.agereader import CACHED_CHUNKS, SealedReader, open_sealed
+from evidence_kit.core.crypto import age
+from evidence_kit.core.crypto.agereader import CACHED_CHUNKS, SealedReader, open_sealed
 
 CHUNK = age.CHUNK_SIZE
 ENC = CHUNK + 16
@@ -252,9 +252,9 @@ def test_a_video_bigger_than_memory_reads_gets_facts_frames_and_hashes(
     and frame hashes, read through the sealed copy's seekable view."""
     from pypdf import PdfReader
 
-    from evidence_kit.core.errors import InputError
-    from evidence_kit.core.report import build_report
-    from evidence_kit.core.vault import Vault
+    from evidence_kit.core.common.errors import InputError
+    from evidence_kit.core.documents.report import build_report
+    from evidence_kit.core.vault.vault import Vault
 
     data = _noisy_video(8 * 1024 * 1024)
     assert len(data) > 8 * 1024 * 1024
@@ -295,7 +295,7 @@ def test_a_video_bigger_than_memory_reads_gets_facts_frames_and_hashes(
 def test_a_swapped_sealed_copy_is_refused_before_any_fact(service: Any, tmp_path: Path) -> None:
     """Each chunk authenticates under the vault's key, so a sealed copy of another item put in
     place of this one would pass chunk checks; the streaming SHA-256 pass catches it."""
-    from evidence_kit.core.errors import IntegrityError
+    from evidence_kit.core.common.errors import IntegrityError
 
     from .test_video import make_video
 
@@ -324,8 +324,8 @@ def test_cancel_during_the_video_step_stops_the_import_keeps_the_item(
 ) -> None:
     """Cancelling while a just-saved video is read for facts: the import stops, the video
     stays saved, nothing half-done is recorded, and computing hashes later fills it in."""
-    from evidence_kit.core.errors import CancelledError
-    from evidence_kit.core.vault import Vault
+    from evidence_kit.core.common.errors import CancelledError
+    from evidence_kit.core.vault.vault import Vault
 
     from .test_video import make_video
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from evidence_kit.cli import main
-from evidence_kit.core import backup as bk
-from evidence_kit.core.errors import InputError, IntegrityError, VaultExistsError
-from evidence_kit.core.localstate import OlderVaultError
-from evidence_kit.core.vault import ItemInput, Vault
+from evidence_kit.core.common.errors import InputError, IntegrityError, VaultExistsError
+from evidence_kit.core.vault import backup as bk
+from evidence_kit.core.vault.localstate import OlderVaultError
+from evidence_kit.core.vault.vault import ItemInput, Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 
@@ -207,7 +207,7 @@ def test_interrupted_switch_rolls_forward(tmp_path: Path) -> None:
             calls["n"] += 1
             raise KeyboardInterrupt  # stands in for a kill between the renames
 
-    import evidence_kit.core.backup as mod
+    import evidence_kit.core.vault.backup as mod
 
     mod.os.replace = die_after_first_meta  # type: ignore[assignment]
     try:
@@ -235,7 +235,7 @@ def test_disk_full_during_blob_copy_says_nothing_lost(tmp_path: Path, err: int) 
             raise OSError(err, os.strerror(err))
         real_fsync(fd)
 
-    import evidence_kit.core.backup as mod
+    import evidence_kit.core.vault.backup as mod
 
     mod.os.fsync = failing  # type: ignore[assignment]
     try:

@@ -32,9 +32,9 @@ from typing import Any
 
 import pytest
 
-from evidence_kit.core import backup as bk
-from evidence_kit.core.errors import DiskFullError, EvidenceKitError, WrongPassphraseError
-from evidence_kit.core.vault import ItemInput, Vault
+from evidence_kit.core.common.errors import DiskFullError, EvidenceKitError, WrongPassphraseError
+from evidence_kit.core.vault import backup as bk
+from evidence_kit.core.vault.vault import ItemInput, Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 
@@ -188,13 +188,13 @@ def _op_passwd(v: Vault, work: Path) -> None:
 
 
 def _op_report(v: Vault, work: Path) -> None:
-    from evidence_kit.core.report import build_report
+    from evidence_kit.core.documents.report import build_report
 
     build_report(v, v.list_cases()[0].id, work / "out" / "report.pdf", lang="en")
 
 
 def _op_export(v: Vault, work: Path) -> None:
-    from evidence_kit.core.bundle import export_bundle
+    from evidence_kit.core.documents.bundle import export_bundle
 
     export_bundle(v, v.list_cases()[0].id, work / "out" / "bundle.zip", kind="zip", lang="en")
 
@@ -269,7 +269,7 @@ def test_fault_matrix(op: str, template: Path, tmp_path: Path, monkeypatch: pyte
                 v.lock()
             bundle = work / "out" / "bundle.zip"
             if op == "export" and bundle.exists():
-                from evidence_kit.core.bundle_verify import verify_bundle
+                from evidence_kit.core.documents.bundle_verify import verify_bundle
 
                 assert verify_bundle(bundle).ok, (op, i, kind, "a bundle left looking complete but not verifying")
             pdf = work / "out" / "report.pdf"

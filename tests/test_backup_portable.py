@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from evidence_kit.core import portable
+from evidence_kit.core.common import portable
 
 from .conftest import PASSPHRASE
 

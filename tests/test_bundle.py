@@ -23,12 +23,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from evidence_kit.core import age, bundle, merkle
-from evidence_kit.core.bundle_verify import BundleVerification, report_lines, verify_bundle
-from evidence_kit.core.canonical import parse_canonical
-from evidence_kit.core.errors import CancelledError, InputError, WrongPassphraseError
-from evidence_kit.core.model import Item
-from evidence_kit.core.vault import Vault
+from evidence_kit.core.common.canonical import parse_canonical
+from evidence_kit.core.common.errors import CancelledError, InputError, WrongPassphraseError
+from evidence_kit.core.common.model import Item
+from evidence_kit.core.crypto import age, merkle
+from evidence_kit.core.documents import bundle, snapshot
+from evidence_kit.core.documents.bundle_verify import BundleVerification, report_lines, verify_bundle
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import CANARY, PASSPHRASE, canary_hits, fast_kdf
 from .test_report_data import add_record_only, have, make_case, squash
@@ -249,8 +250,8 @@ def test_csv_and_readme(built: Built) -> None:
 
 
 def test_csv_neutralises_formulas(vault: Vault, tmp_path: Path) -> None:
-    from evidence_kit.core.model import Source
-    from evidence_kit.core.vault import ItemInput
+    from evidence_kit.core.common.model import Source
+    from evidence_kit.core.vault.vault import ItemInput
 
     case = vault.create_case("csv")
     vault.add_bytes(
@@ -262,7 +263,7 @@ def test_csv_neutralises_formulas(vault: Vault, tmp_path: Path) -> None:
             source=Source(purpose="+cmd|' /C calc'!A0", account="@acc"),
         ),
     )
-    snap = bundle.snapshot_case(vault, case.id)
+    snap = snapshot.snapshot_case(vault, case.id)
     rows = list(csv.reader(io.StringIO(bundle.evidence_csv(snap)[3:].decode("utf-8"))))
     assert rows[1][2].startswith("'=") and rows[1][12].startswith("'+") and rows[1][3] == "'@acc"
 
@@ -392,7 +393,7 @@ def test_re_signed_with_another_key_fails(built: Built, tmp_path: Path) -> None:
 
     base = copy_folder(built, tmp_path)
     key = Ed25519PrivateKey.generate()
-    from evidence_kit.core.keys import public_key_pem
+    from evidence_kit.core.crypto.keys import public_key_pem
 
     raw = key.public_key().public_bytes_raw()
     (base / "signer.pub.pem").write_bytes(public_key_pem(raw))
@@ -541,22 +542,22 @@ def test_encrypted_export_leaves_no_plaintext(vault: Vault, tmp_path: Path) -> N
 
 
 def test_safe_names() -> None:
-    assert bundle.safe_name("사진 01.PNG") == "사진_01.PNG"
-    assert bundle.safe_name("../../etc/passwd") == "etc_passwd"
-    assert bundle.safe_name("a\u202egpj.exe") == "agpj.exe"
-    assert bundle.safe_name("nul\x00 and <tags> & co.jpg") == "nul_and_tags_co.jpg"
-    assert bundle.safe_name("...") == "file"
-    assert bundle.safe_name("C:\\Windows\\x.txt") == "C_Windows_x.txt"
-    long = bundle.safe_name("가" * 300 + ".jpeg")
-    assert long.endswith(".jpeg") and len(long.encode()) <= bundle.SAFE_NAME_BYTES
-    nfd = bundle.safe_name("\u1100\u1161.txt")  # NFD 가
+    assert snapshot.safe_name("사진 01.PNG") == "사진_01.PNG"
+    assert snapshot.safe_name("../../etc/passwd") == "etc_passwd"
+    assert snapshot.safe_name("a\u202egpj.exe") == "agpj.exe"
+    assert snapshot.safe_name("nul\x00 and <tags> & co.jpg") == "nul_and_tags_co.jpg"
+    assert snapshot.safe_name("...") == "file"
+    assert snapshot.safe_name("C:\\Windows\\x.txt") == "C_Windows_x.txt"
+    long = snapshot.safe_name("가" * 300 + ".jpeg")
+    assert long.endswith(".jpeg") and len(long.encode()) <= snapshot.SAFE_NAME_BYTES
+    nfd = snapshot.safe_name("\u1100\u1161.txt")  # NFD 가
     assert nfd == "가.txt"
 
 
 def test_proof_tree_matches_reference() -> None:
     for n in [*list(range(1, 40)), 63, 64, 65, 100]:
         leaves = [merkle.leaf_hash(i.to_bytes(4, "big")) for i in range(n)]
-        tree = bundle.ProofTree(leaves)
+        tree = snapshot.ProofTree(leaves)
         root = merkle.root_from_leaves(leaves)
         assert tree.root() == root
         for i in range(n):
@@ -582,7 +583,7 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 
 
 def test_cli_verify_bundle_without_vault(built: Built, tmp_path: Path) -> None:
-    from evidence_kit.core.anchor import group_hex
+    from evidence_kit.core.crypto.anchor import group_hex
 
     r = _cli("--lang", "ko", "verify", str(built.folder))
     assert r.returncode == 0, r.stdout + r.stderr

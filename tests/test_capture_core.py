@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from evidence_kit.core.capture import (
+from evidence_kit.core.common.clock import Clock
+from evidence_kit.core.common.model import Source
+from evidence_kit.core.evidence.capture import (
     MODE_ALL,
     MODE_REGION,
     MODE_SCREEN,
@@ -35,8 +37,6 @@ from evidence_kit.core.capture import (
     session_type,
     store_capture,
 )
-from evidence_kit.core.clock import Clock
-from evidence_kit.core.model import Source
 from evidence_kit.core.service import EvidenceService
 
 from .conftest import CANARY, PASSPHRASE, fast_kdf
@@ -256,7 +256,7 @@ def test_grouped_parts_are_numbered(service: EvidenceService) -> None:
 
 
 def _same(grabber: FakeGrabber, item: object, service: EvidenceService) -> object:
-    from evidence_kit.core.capture import CaptureResult
+    from evidence_kit.core.evidence.capture import CaptureResult
 
     data = service.vault.read_item_bytes(item.id, log_view=False)  # type: ignore[attr-defined]
     return CaptureResult(data, grabber.grab(CaptureRequest()).context)

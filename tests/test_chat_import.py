@@ -24,8 +24,8 @@ from evidence_kit.core.chat.importer import detect, import_chat
 from evidence_kit.core.chat.model import KIND_MESSAGE, ST_MISSING, ST_RECORDED, ST_STORED
 from evidence_kit.core.chat.store import ChatStore, SearchQuery
 from evidence_kit.core.chat.timeutil import ZoneNeededError
-from evidence_kit.core.errors import CancelledError, IntegrityError
-from evidence_kit.core.vault import Vault
+from evidence_kit.core.common.errors import CancelledError, IntegrityError
+from evidence_kit.core.vault.vault import Vault
 
 from . import fixtures_chat as fx
 from .conftest import CANARY, PASSPHRASE

@@ -605,7 +605,7 @@ def test_whatsapp_member_line_is_a_message_even_if_it_reads_like_a_system_phrase
 def test_search_index_matches_full_scan_and_follows_marks_and_tampering(vault, tmp_path) -> None:
     from evidence_kit.core.chat.importer import import_chat
     from evidence_kit.core.chat.store import _INDEXES, ChatStore, SearchQuery
-    from evidence_kit.core.errors import IntegrityError
+    from evidence_kit.core.common.errors import IntegrityError
 
     case = vault.create_case("idx")
     name, data = fx.kakao_pc_ko()

@@ -10,9 +10,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate
 
 from evidence_kit.core.chat.importer import import_chat
-from evidence_kit.core.chat.report_section import ChatSectionStyle, build_chat_section
 from evidence_kit.core.chat.store import ChatStore
-from evidence_kit.core.vault import Vault
+from evidence_kit.core.documents.chat_section import ChatSectionStyle, build_chat_section
+from evidence_kit.core.vault.vault import Vault
 
 from . import fixtures_chat as fx
 

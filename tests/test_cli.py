@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence_kit.core.vault import Vault
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import CANARY, PASSPHRASE, canary_hits, fast_kdf
 

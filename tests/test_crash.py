@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence_kit.core.vault import Vault
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 from .crash_child import CANARY

@@ -11,12 +11,12 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader
 
-from evidence_kit.core.custody import ACTIONS
-from evidence_kit.core.event_text import event_fields, event_sentence
-from evidence_kit.core.i18n import warning_text
-from evidence_kit.core.model import CustodyEvent, Source
+from evidence_kit.core.common.event_text import event_fields, event_sentence
+from evidence_kit.core.common.i18n import warning_text
+from evidence_kit.core.common.model import CustodyEvent, Source
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.vault import ItemInput
+from evidence_kit.core.vault.custody import ACTIONS
+from evidence_kit.core.vault.vault import ItemInput
 
 from .conftest import PASSPHRASE, fast_kdf
 
@@ -109,7 +109,7 @@ def test_chat_warnings_are_translated() -> None:
 
 
 def test_pictures_the_app_named_read_as_words() -> None:
-    from evidence_kit.core.event_text import made_here_name
+    from evidence_kit.core.common.event_text import made_here_name
 
     assert made_here_name("pasted-20261204-213005.png", "paste", "ko") == "붙여넣은 이미지 2026-12-04 21:30:05"
     assert (made_here_name("screen-capture-20261204-213005-part02.png", "screen-capture", "en")

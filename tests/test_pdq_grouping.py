@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from evidence_kit.core import perceptual as pq
+from evidence_kit.core.evidence import perceptual as pq
 
 
 def photo(seed: int, w: int = 640, h: int = 480) -> Image.Image:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from evidence_kit.cli import main
-from evidence_kit.core import perceptual as pq
-from evidence_kit.core.model import Source
+from evidence_kit.core.common.model import Source
+from evidence_kit.core.evidence import perceptual as pq
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.vault import ItemInput
+from evidence_kit.core.vault.vault import ItemInput
 from tests.conftest import PASSPHRASE
 from tests.test_pdq_grouping import encode, photo
 
@@ -87,7 +87,7 @@ def test_on_demand_for_existing_items(service: EvidenceService) -> None:
 
 
 def test_bytes_that_are_not_the_item_are_refused(service: EvidenceService) -> None:
-    from evidence_kit.core.errors import IntegrityError
+    from evidence_kit.core.common.errors import IntegrityError
 
     case = service.create_case("case")
     item = service.vault.add_bytes(case.id, encode(photo(25)), ItemInput(name="x.png", method="paste")).item

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from evidence_kit.core import perceptual as pq
+from evidence_kit.core.evidence import perceptual as pq
 from tests.conftest import SHARED
 
 VECTORS = SHARED / "vectors" / "pdq"

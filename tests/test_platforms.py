@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from evidence_kit.core import platforms
-from evidence_kit.core.errors import VaultBusyError
+from evidence_kit.core.common.errors import VaultBusyError
 from evidence_kit.core.platforms import macos, windows
 from evidence_kit.core.platforms.linux import LinuxPlatform
-from evidence_kit.core.vault import Vault
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 

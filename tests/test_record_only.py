@@ -12,13 +12,13 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from evidence_kit.core.age import AgeReader
-from evidence_kit.core.bundle import export_bundle
-from evidence_kit.core.bundle_verify import verify_bundle
-from evidence_kit.core.perceptual import hamming
-from evidence_kit.core.redact import Rect
+from evidence_kit.core.crypto.age import AgeReader
+from evidence_kit.core.documents.bundle import export_bundle
+from evidence_kit.core.documents.bundle_verify import verify_bundle
+from evidence_kit.core.evidence.perceptual import hamming
+from evidence_kit.core.evidence.redact import Rect
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.vault import ItemInput
+from evidence_kit.core.vault.vault import ItemInput
 
 from .conftest import CANARY, canary_hits
 from .test_redact import photo_like
@@ -170,7 +170,7 @@ def test_redacted_copy_in_keep_originals_case_is_linked(service: EvidenceService
 
 
 def test_redacted_bundle_carries_only_copies_and_says_so(service: EvidenceService, tmp_path: Path) -> None:
-    from evidence_kit.core.errors import InputError
+    from evidence_kit.core.common.errors import InputError
 
     case = service.create_case("피해자 E")
     original_bytes = canary_image("PNG")
@@ -212,7 +212,7 @@ def test_case_graph_links_copy_to_original_and_validates(service: EvidenceServic
     out.parent.mkdir()
     export_bundle(service.vault, case.id, out, lang="en")
     graph = json.loads((out / "case.jsonld").read_text())
-    from evidence_kit.core.casegraph import _iri
+    from evidence_kit.core.documents.casegraph import _iri
 
     vault_id = service.vault.vault_id
     derive = next(n for n in graph["@graph"] if n.get("uco-core:name") == "derive")

@@ -14,7 +14,7 @@ from pathlib import Path
 from PIL import Image
 
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.vault import Vault
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 
@@ -106,7 +106,7 @@ def test_record_only_bundle_carries_the_redacted_versions(tmp_path: Path) -> Non
     svc.create_vault(PASSPHRASE, kdf=fast_kdf(), role="counselor")
     case = svc.create_case("상담")
     shot = screenshot(tmp_path / "shot.png")
-    from evidence_kit.core.redact import Rect
+    from evidence_kit.core.evidence.redact import Rect
 
     s = svc.import_paths(case.id, [shot], regions={str(shot): [Rect(20, 30, 80, 60)]})
     item = s.added[0]

@@ -9,8 +9,8 @@ import pdqhash
 import pytest
 from PIL import Image
 
-from evidence_kit.core.errors import InputError
-from evidence_kit.core.redact import Rect, black_out, pixelate
+from evidence_kit.core.common.errors import InputError
+from evidence_kit.core.evidence.redact import Rect, black_out, pixelate
 
 from .conftest import CANARY, SHARED
 

@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 from evidence_kit.cli import main
-from evidence_kit.core import age, rekey
-from evidence_kit.core.errors import IntegrityError, WrongPassphraseError
-from evidence_kit.core.keys import Keyring, b64d, key_fingerprint
-from evidence_kit.core.vault import ItemInput, Vault
+from evidence_kit.core.common.errors import IntegrityError, WrongPassphraseError
+from evidence_kit.core.crypto import age
+from evidence_kit.core.crypto.keys import Keyring, b64d, key_fingerprint
+from evidence_kit.core.vault import rekey
+from evidence_kit.core.vault.vault import ItemInput, Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 
@@ -85,7 +86,7 @@ def test_old_vault_file_and_passphrase_open_nothing(tmp_path: Path) -> None:
     import hashlib
     import hmac
 
-    from evidence_kit.core.canonical import canonical_json
+    from evidence_kit.core.common.canonical import canonical_json
 
     mac = hmac.new(old_keys.db_mac_key, canonical_json(body), hashlib.sha256).hexdigest()
     (path / "meta.seal").write_bytes(canonical_json({"body": body, "mac": mac}))
@@ -116,7 +117,7 @@ def test_old_vault_file_and_passphrase_open_nothing(tmp_path: Path) -> None:
         assert rekey.handover_problem(forged, v.vault_id) is not None
         assert v.verify().ok
         # Checkpoints stay valid under the new key (their bodies, which timestamps cover, unchanged).
-        from evidence_kit.core.custody import SignedHead, verify_head
+        from evidence_kit.core.vault.custody import SignedHead, verify_head
 
         for size, body, sig in v._conn.execute("SELECT size, body, signature FROM checkpoints"):
             assert verify_head(SignedHead(bytes(body), bytes(sig)), v.keys.public_key_raw())
@@ -156,8 +157,8 @@ def test_change_after_recovery_unlock_needs_no_old_passphrase(tmp_path: Path) ->
 
 _CHILD = """
 import sys
-from evidence_kit.core.keys import floor_params
-from evidence_kit.core.vault import Vault
+from evidence_kit.core.crypto.keys import floor_params
+from evidence_kit.core.vault.vault import Vault
 v = Vault.unlock(sys.argv[1], sys.argv[2])
 v.change_passphrase(sys.argv[2], sys.argv[3], kdf=floor_params())
 v.lock()
@@ -234,8 +235,8 @@ def test_keyring_of_old_master_differs_everywhere(tmp_path: Path) -> None:
 
 def test_bundle_exported_after_a_rekey_verifies_with_the_new_key(tmp_path: Path) -> None:
     """Checkpoints made before the change are re-signed; the log carries the hand-over."""
-    from evidence_kit.core import bundle
-    from evidence_kit.core.bundle_verify import verify_bundle
+    from evidence_kit.core.documents import bundle
+    from evidence_kit.core.documents.bundle_verify import verify_bundle
 
     path = tmp_path / "v"
     v, _ = _make(path)  # has a checkpoint signed by the old key

@@ -12,10 +12,10 @@ import pytest
 from PIL import Image, ImageFilter, ImageStat
 from pypdf import PdfReader
 
-from evidence_kit.core import bundle, preview
-from evidence_kit.core.errors import CancelledError, IntegrityError
-from evidence_kit.core.model import Source
-from evidence_kit.core.report import (
+from evidence_kit.core.common.errors import CancelledError, IntegrityError
+from evidence_kit.core.common.model import Source
+from evidence_kit.core.documents import bundle, snapshot
+from evidence_kit.core.documents.report import (
     FONT_FILES,
     TEXT,
     ItemEvidence,
@@ -25,7 +25,8 @@ from evidence_kit.core.report import (
     fonts_dir,
     render_report,
 )
-from evidence_kit.core.vault import ItemInput, Vault
+from evidence_kit.core.evidence import preview
+from evidence_kit.core.vault.vault import ItemInput, Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 from .test_report_data import (
@@ -97,7 +98,7 @@ def test_korean_report_contents(vault: Vault, tmp_path: Path) -> None:
     assert (
         res.manifest_sha256 in flat
         and vault.keys.public_key_raw()
-        and bundle.key_fingerprint(vault.keys.public_key_raw()) in flat
+        and snapshot.key_fingerprint(vault.keys.public_key_raw()) in flat
     )
 
     # every page: report ID, "page X of Y" and the manifest SHA-256
@@ -187,7 +188,7 @@ def test_hostile_strings_everywhere(vault: Vault, tmp_path: Path) -> None:
 def test_record_only_and_unconfirmed(vault: Vault, tmp_path: Path) -> None:
     case, _items = make_case(vault, other_case=False)
     ro = add_record_only(vault, case.id)
-    snap = bundle.snapshot_case(vault, case.id)
+    snap = snapshot.snapshot_case(vault, case.id)
     evidence = {i.exhibit: ItemEvidence(preview.make_preview(None, i.media_type), False) for i in snap.items}
     out = tmp_path / "r.pdf"
     with out.open("wb") as f:
@@ -336,7 +337,7 @@ def test_report_text_table_is_complete_and_renderable() -> None:
 
 
 def test_i18n_messages_complete() -> None:
-    from evidence_kit.core.i18n import MESSAGES
+    from evidence_kit.core.common.i18n import MESSAGES
 
     placeholder = re.compile(r"{(\w+)}")
     for key, (ko, en) in MESSAGES.items():

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from evidence_kit.core.canonical import canonical_json
-from evidence_kit.core.errors import EvidenceKitError
-from evidence_kit.core.keys import Keyring
-from evidence_kit.core.vault import ItemInput, Vault
+from evidence_kit.core.common.canonical import canonical_json
+from evidence_kit.core.common.errors import EvidenceKitError
+from evidence_kit.core.crypto.keys import Keyring
+from evidence_kit.core.vault.vault import ItemInput, Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 
@@ -110,7 +110,7 @@ def _set_dirty_seal(path: Path, keys: Keyring) -> None:
     import hashlib
     import hmac
 
-    from evidence_kit.core.canonical import parse_canonical
+    from evidence_kit.core.common.canonical import parse_canonical
 
     # A genuine crash's dirty seal names the session the database records (issue 15).
     conn = sqlite3.connect(path / "meta.sqlite")

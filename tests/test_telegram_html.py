@@ -27,7 +27,7 @@ from evidence_kit.core.chat.model import (
     ST_STORED,
 )
 from evidence_kit.core.chat.store import ChatStore, SearchQuery
-from evidence_kit.core.vault import Vault
+from evidence_kit.core.vault.vault import Vault
 
 from . import fixtures_telegram_html as fh
 from .conftest import PASSPHRASE
@@ -289,7 +289,7 @@ def test_joined_sender_carries_across_files(vault: Vault, tmp_path: Path) -> Non
 
 
 def test_marked_html_messages_in_the_report(vault: Vault, tmp_path: Path) -> None:
-    from evidence_kit.core.chat.report_section import ChatSectionStyle, build_chat_section
+    from evidence_kit.core.documents.chat_section import ChatSectionStyle, build_chat_section
 
     from .test_chat_report import render
 

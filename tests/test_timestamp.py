@@ -19,9 +19,18 @@ import pytest
 from asn1crypto import tsp as a_tsp
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from evidence_kit.core import timestamp as ts
-from evidence_kit.core.i18n import MESSAGES
-from evidence_kit.core.timestamp import FAIL, PASS, SKIP, WARN, TsaFailure, build_request, parse_token, verify_token
+from evidence_kit.core.common.i18n import MESSAGES
+from evidence_kit.core.timestamps import timestamp as ts
+from evidence_kit.core.timestamps.timestamp import (
+    FAIL,
+    PASS,
+    SKIP,
+    WARN,
+    TsaFailure,
+    build_request,
+    parse_token,
+    verify_token,
+)
 
 from .tsa_server import (
     LocalTSA,

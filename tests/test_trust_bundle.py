@@ -32,14 +32,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from evidence_kit.core import bundle, merkle
-from evidence_kit.core import timestamp as ts
-from evidence_kit.core.anchor import check_code, group_hex, normalise_signer, readable
-from evidence_kit.core.bundle_verify import SignerFormatError, report_lines, verify_bundle
-from evidence_kit.core.canonical import canonical_json
-from evidence_kit.core.keys import key_fingerprint, public_key_pem
-from evidence_kit.core.tsa_defaults import BUILTIN_ROOTS_PEM, DEFAULT_TSAS, DIGICERT_TRUSTED_ROOT_G4_PEM
-from evidence_kit.core.vault import Vault
+from evidence_kit.core.common.canonical import canonical_json
+from evidence_kit.core.crypto import merkle
+from evidence_kit.core.crypto.anchor import check_code, group_hex, normalise_signer, readable
+from evidence_kit.core.crypto.keys import key_fingerprint, public_key_pem
+from evidence_kit.core.documents import bundle
+from evidence_kit.core.documents.bundle_verify import SignerFormatError, report_lines, verify_bundle
+from evidence_kit.core.timestamps import timestamp as ts
+from evidence_kit.core.timestamps.tsa_defaults import BUILTIN_ROOTS_PEM, DEFAULT_TSAS, DIGICERT_TRUSTED_ROOT_G4_PEM
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 from .test_report_data import make_case
@@ -570,7 +571,7 @@ def test_cli_export_prints_the_receipt(tmp_path: Path) -> None:
 
 
 def test_depth_limit_counts_structure_not_strings() -> None:
-    from evidence_kit.core.jsonlimits import MAX_DEPTH, TooDeep, check_depth, json_depth
+    from evidence_kit.core.common.jsonlimits import MAX_DEPTH, TooDeep, check_depth, json_depth
 
     assert json_depth(canonical_json({"a": "[" * 1000 + '\\"{' * 500, "b": [[{"c": 1}]]})) == 4
     check_depth(json.dumps({"a": "[" * 1000}).encode())

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from evidence_kit.core import untrusted
-from evidence_kit.core.vault import ItemInput, Vault
+from evidence_kit.core.common import untrusted
+from evidence_kit.core.vault.vault import ItemInput, Vault
 from evidence_kit.gui.display import safe_text
 
 from .conftest import PASSPHRASE, fast_kdf
@@ -123,7 +123,7 @@ def test_every_cli_command_prints_no_raw_control_byte(tmp_path: Path) -> None:
     v = Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf())
     case = v.create_case("사건 " + HOSTILE, description=HOSTILE)
     # fields no file system allows (NUL) go in through the API, with hostile metadata
-    from evidence_kit.core.model import Source
+    from evidence_kit.core.common.model import Source
 
     v.add_bytes(
         case.id,

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from evidence_kit.core.canonical import canonical_json
-from evidence_kit.core.errors import (
+from evidence_kit.core.common.canonical import canonical_json
+from evidence_kit.core.common.errors import (
     InputError,
     IntegrityError,
     VaultBusyError,
@@ -24,9 +24,9 @@ from evidence_kit.core.errors import (
     WeakPassphraseError,
     WrongPassphraseError,
 )
-from evidence_kit.core.keys import KDF_FLOOR_MEMORY_KIB, KdfParams, Keyring, calibrate_kdf
-from evidence_kit.core.model import Source
-from evidence_kit.core.vault import ItemInput, Vault
+from evidence_kit.core.common.model import Source
+from evidence_kit.core.crypto.keys import KDF_FLOOR_MEMORY_KIB, KdfParams, Keyring, calibrate_kdf
+from evidence_kit.core.vault.vault import ItemInput, Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 
@@ -337,7 +337,7 @@ def test_every_size_gets_all_three_hashes_in_one_pass(
 ) -> None:
     """MD5 and SHA-1 come from the same pass as SHA-256 and the encryption, whatever the
     size: no deferred pass, nothing decrypted again after the save."""
-    from evidence_kit.core import ingest as ingest_mod
+    from evidence_kit.core.evidence import ingest as ingest_mod
     from evidence_kit.core.service import EvidenceService
 
     monkeypatch.setattr(ingest_mod, "BLOCK", 64 * 1024)  # many blocks through the three lanes
@@ -372,7 +372,7 @@ def test_every_size_gets_all_three_hashes_in_one_pass(
 
 
 def test_cancel_leaves_nothing(vault: Vault, tmp_path: Path) -> None:
-    from evidence_kit.core.errors import CancelledError
+    from evidence_kit.core.common.errors import CancelledError
 
     case = vault.create_case("c")
     f = tmp_path / "big.bin"
@@ -392,7 +392,7 @@ def test_cancel_leaves_nothing(vault: Vault, tmp_path: Path) -> None:
 
 
 def test_schema_migration_on_open_is_not_tampering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from evidence_kit.core import vault as vault_mod
+    from evidence_kit.core.vault import vault as vault_mod
 
     path = tmp_path / "v"
     v = Vault.create(path, PASSPHRASE, kdf=fast_kdf())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence_kit.core.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import ItemInput, Vault
 
 from .ttyhelp import run_on_tty
 
@@ -43,7 +43,7 @@ def test_stock_age_decrypts_vault_blobs_with_exported_identity(vault: Vault, tmp
 
 
 def test_stock_age_encrypted_to_vault_key_reads_back(vault: Vault, tmp_path: Path) -> None:
-    from evidence_kit.core import age
+    from evidence_kit.core.crypto import age
 
     data = os.urandom(70_000)
     r = subprocess.run([AGE, "-r", vault.keys.recipient], input=data, capture_output=True, check=True)

@@ -12,7 +12,7 @@ import av
 import numpy as np
 import pytest
 
-from evidence_kit.core import video
+from evidence_kit.core.evidence import video
 
 from .conftest import CANARY
 
@@ -203,7 +203,7 @@ def test_reencoded_resized_copy_matches_unrelated_does_not() -> None:
 def test_import_through_cli_facts_in_show_and_report(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    from evidence_kit.core.vault import Vault
+    from evidence_kit.core.vault.vault import Vault
 
     from .conftest import PASSPHRASE, fast_kdf
     from .test_cli import ek
@@ -244,7 +244,7 @@ def test_import_through_cli_facts_in_show_and_report(tmp_path: Path) -> None:
 def test_report_item_page_has_blurred_contact_sheet(service: Any, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    from evidence_kit.core.report import build_report
+    from evidence_kit.core.documents.report import build_report
 
     (tmp_path / "canary-src").mkdir()
     clip = tmp_path / "canary-src" / "clip.mp4"
@@ -277,7 +277,7 @@ def test_report_item_page_has_blurred_contact_sheet(service: Any, tmp_path: Path
 def test_takedown_hash_list_carries_video_frame_hashes(service: Any, tmp_path: Path) -> None:
     import csv
 
-    from evidence_kit.core.takedown import TakedownOptions
+    from evidence_kit.core.documents.takedown import TakedownOptions
 
     clip = tmp_path / "clip.mp4"
     clip.write_bytes(make_video(seconds=4, rate=10, fmt="mp4"))
@@ -299,7 +299,7 @@ def test_takedown_hash_list_carries_video_frame_hashes(service: Any, tmp_path: P
 
 
 def test_record_only_video_keeps_facts_and_frame_hashes_not_the_video(service: Any, tmp_path: Path) -> None:
-    from evidence_kit.core.model import POLICY_RECORD_ONLY
+    from evidence_kit.core.common.model import POLICY_RECORD_ONLY
 
     clip = tmp_path / "clip.mp4"
     clip.write_bytes(make_video(seconds=3, rate=10, fmt="mp4", plant_at=5))
@@ -311,7 +311,7 @@ def test_record_only_video_keeps_facts_and_frame_hashes_not_the_video(service: A
     (ev,) = [e for e in service.vault.events(item_id=item.id) if e.action == "hash"]
     assert ev.data["from"] == "the file being recorded (not kept)"
     # The video is not in the vault: no blob, and nothing there as big as it.
-    from evidence_kit.core.errors import NotFoundError
+    from evidence_kit.core.common.errors import NotFoundError
 
     with pytest.raises(NotFoundError):
         service.vault.read_item_bytes(item.id)

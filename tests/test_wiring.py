@@ -8,8 +8,8 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from evidence_kit.core.bundle import export_bundle
-from evidence_kit.core.bundle_verify import report_lines, verify_bundle
+from evidence_kit.core.documents.bundle import export_bundle
+from evidence_kit.core.documents.bundle_verify import report_lines, verify_bundle
 from evidence_kit.core.service import EvidenceService
 
 from .test_timestamp_flow import add, config, pkis, servers  # noqa: F401  (fixtures)
@@ -77,7 +77,7 @@ def test_marked_chat_messages_appear_in_report(service: EvidenceService, tmp_pat
     service.mark_messages(case, [target.id])
     out = tmp_path / "user-output" / "report.pdf"
     out.parent.mkdir()
-    from evidence_kit.core.report import build_report
+    from evidence_kit.core.documents.report import build_report
 
     build_report(service.vault, case, out, lang="ko")
     text = pdf_text(out)
@@ -88,8 +88,8 @@ def test_marked_chat_messages_appear_in_report(service: EvidenceService, tmp_pat
 def test_bundle_verification_reports_progress_and_can_be_cancelled(service: EvidenceService, tmp_path: Path) -> None:
     import pytest
 
-    from evidence_kit.core.errors import CancelledError
-    from evidence_kit.core.vault import ItemInput
+    from evidence_kit.core.common.errors import CancelledError
+    from evidence_kit.core.vault.vault import ItemInput
 
     case = service.create_case("사건 C").id
     for n in range(3):

@@ -15,22 +15,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .clock import Clock
-from .errors import CancelledError, EvidenceKitError, InputError, VaultLockedError
-from .ingest import Cancel, Progress, never_cancel, no_progress
-from .keys import KdfParams
-from .model import METHOD_IMPORT_FILE, METHOD_IMPORT_FOLDER, POLICY_RECORD_ONLY, Case, CustodyEvent, Item, Source
-from .perceptual import NearDuplicateGroup, PdqOutcome, is_image, near_duplicate_groups
-from .redact import Rect
-from .takedown import TakedownOptions, TakedownResult
-from .vault import AddResult, ItemInput, Vault, VerifyResult
+from .common.clock import Clock
+from .common.errors import CancelledError, EvidenceKitError, InputError, VaultLockedError
+from .common.model import METHOD_IMPORT_FILE, METHOD_IMPORT_FOLDER, POLICY_RECORD_ONLY, Case, CustodyEvent, Item, Source
+from .crypto.keys import KdfParams
+from .documents.takedown import TakedownOptions, TakedownResult
+from .evidence.ingest import Cancel, Progress, never_cancel, no_progress
+from .evidence.perceptual import NearDuplicateGroup, PdqOutcome, is_image, near_duplicate_groups
+from .evidence.redact import Rect
+from .vault.vault import AddResult, ItemInput, Vault, VerifyResult
 
 if TYPE_CHECKING:  # issue 8: imported lazily at run time (reportlab is heavy)
-    from .bundle import ExportResult
-    from .bundle_verify import BundleVerification
-    from .report import ReportResult
-    from .timestamp import CheckpointStamps, ExhibitSeal, QueuedCheckpoint, StampRun  # issue 11
-    from .tsa_defaults import TsaConfig
+    from .documents.bundle import ExportResult
+    from .documents.bundle_verify import BundleVerification
+    from .documents.report import ReportResult
+    from .timestamps.timestamp import CheckpointStamps, ExhibitSeal, QueuedCheckpoint, StampRun  # issue 11
+    from .timestamps.tsa_defaults import TsaConfig
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ class EvidenceService:
         :meth:`record_only_images` lists them), which areas of the picture to black out;
         a picture not named there, or with no areas, is pixelated whole.
         """
-        from .pdq_pool import PdqPipeline
+        from .vault.pdq_pool import PdqPipeline
 
         vault = self.vault
         record_only = self.is_record_only(case_id)
@@ -254,8 +254,8 @@ class EvidenceService:
     def record_only_images(self, paths: Iterable[Path]) -> list[Path]:
         """The pictures among ``paths`` (folders expanded) that a record-only import would
         store only as a redacted version: the person chooses what to black out in each."""
-        from .metadata import sniff_media_type
-        from .vault import RECORD_ONLY_IMAGE_LIMIT
+        from .evidence.metadata import sniff_media_type
+        from .vault.vault import RECORD_ONLY_IMAGE_LIMIT
 
         found: list[Path] = []
         for plan in self._plan(paths, ImportSummary()):
@@ -306,7 +306,7 @@ class EvidenceService:
 
     def backup(self, dest: Path, *, progress: Progress = no_progress, cancel: Cancel = never_cancel) -> Any:
         """Verified incremental backup to ``dest`` (see core/backup.py); returns a BackupResult."""
-        from . import backup as bk
+        from .vault import backup as bk
 
         return bk.backup(self.vault, dest, progress=progress, cancel=cancel)
 
@@ -319,7 +319,7 @@ class EvidenceService:
         case_lang = self.vault.get_case(case_id).report_lang
         if case_lang in ("ko", "en"):
             return case_lang
-        from .i18n import system_lang
+        from .common.i18n import system_lang
 
         return system_lang()
 
@@ -334,7 +334,7 @@ class EvidenceService:
         cancel: Cancel = never_cancel,
     ) -> ReportResult:
         """A standalone PDF report (plus its signed manifest beside it); logged."""
-        from .report import build_report
+        from .documents.report import build_report
 
         return build_report(
             self.vault,
@@ -361,7 +361,7 @@ class EvidenceService:
     ) -> ExportResult:
         """The signed bundle for police: folder, stored ZIP, or age-encrypted ZIP; logged.
         ``redacted_only``: the bundle for a school or family, redacted copies only."""
-        from .bundle import export_bundle
+        from .documents.bundle import export_bundle
 
         return export_bundle(
             self.vault,
@@ -388,7 +388,7 @@ class EvidenceService:
     ) -> BundleVerification:
         """Police side: needs no vault, only the bundle (and its passphrase if encrypted);
         ``signer`` is the fingerprint got out of band, ``tsa_ca`` extra TSA roots."""
-        from .bundle_verify import verify_bundle
+        from .documents.bundle_verify import verify_bundle
 
         return verify_bundle(
             Path(path), passphrase=passphrase, signer=signer, tsa_ca=tsa_ca, progress=progress, cancel=cancel
@@ -432,7 +432,7 @@ class EvidenceService:
 
     def near_duplicates(self, case_id: str) -> list[NearDuplicateGroup]:
         """Groups of a case's items showing the same picture (PDQ distance <= 31, quality >= 50)."""
-        from .video import video_groups
+        from .evidence.video import video_groups
 
         items = self.vault.list_items(case_id)
         # Videos (issue 23) group with videos by vPDQ's rule over their 1 fps frame hashes.
@@ -450,7 +450,7 @@ class EvidenceService:
         cancel: Cancel = never_cancel,
     ) -> TakedownResult:
         """The takedown / deletion-support package, written to a folder the user chose; logged."""
-        from .takedown import build_package
+        from .documents.takedown import build_package
 
         outcomes = self.compute_pdq(case_id, cancel=cancel)
         return build_package(
@@ -534,7 +534,7 @@ class EvidenceService:
 
     def timestamp_tsas(self) -> list[TsaConfig]:
         """The TSAs `stamp` asks: the vault's setting, else the built-in defaults."""
-        from .tsa_defaults import DEFAULT_TSAS, TsaConfig
+        from .timestamps.tsa_defaults import DEFAULT_TSAS, TsaConfig
 
         saved = self.vault.get_setting("timestamp_tsas")
         if not saved:
@@ -547,13 +547,13 @@ class EvidenceService:
 
     def queue_timestamp(self, checkpoint_id: int | None = None) -> QueuedCheckpoint:
         """Take a checkpoint (unless one is named) and queue it for stamping. Offline."""
-        from .timestamp import queue_checkpoint
+        from .timestamps.timestamp import queue_checkpoint
 
         return queue_checkpoint(self.vault, checkpoint_id)
 
     def timestamp_status(self) -> list[CheckpointStamps]:
         """Queued and stamped checkpoints, every stored token re-verified offline."""
-        from .timestamp import timestamp_status
+        from .timestamps.timestamp import timestamp_status
 
         return timestamp_status(self.vault)
 
@@ -573,7 +573,7 @@ class EvidenceService:
         The only method that touches the network. Only the checkpoint's 32-byte SHA-256
         (and a random nonce) is sent to each TSA.
         """
-        from .timestamp import DEFAULT_TIMEOUT, queue_checkpoint, stamp_now
+        from .timestamps.timestamp import DEFAULT_TIMEOUT, queue_checkpoint, stamp_now
 
         if checkpoint_id is None:
             checkpoint_id = queue_checkpoint(self.vault).checkpoint_id
@@ -589,7 +589,7 @@ class EvidenceService:
 
     def exhibit_seals(self, case_id: str) -> list[ExhibitSeal]:
         """Per exhibit: the local clock's claim and the trusted times that cover it."""
-        from .timestamp import exhibit_seals
+        from .timestamps.timestamp import exhibit_seals
 
         return exhibit_seals(self.vault, case_id)
 

@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from .. import __version__
-from ..core.fsutil import private_umask
+from ..core.common.fsutil import private_umask
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     private_umask()
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
-    from ..core import portable
+    from ..core.common import portable
 
     portable.setup(args.portable)  # before Qt or settings read a per-user location (issue 20)
     if args.self_check:
@@ -146,9 +146,9 @@ def self_check() -> int:
     from PySide6.QtGui import QColor, QFontDatabase, QFontMetrics, QImage
     from PySide6.QtWidgets import QApplication
 
-    from ..core.keys import floor_params
+    from ..core.crypto.keys import floor_params
     from ..core.service import EvidenceService
-    from ..core.vault import ItemInput
+    from ..core.vault.vault import ItemInput
     from . import i18n
     from .main_window import MainWindow
     from .settings import Settings
@@ -214,7 +214,7 @@ def _heic_check(svc: Any, case_id: str) -> list[str]:
     """An iPhone-style HEIC photo, made here, imported: size, EXIF and PDQ read back (issue 17)."""
     import io
 
-    from ..core.vault import ItemInput
+    from ..core.vault.vault import ItemInput
 
     try:
         import pillow_heif
@@ -228,8 +228,8 @@ def _heic_check(svc: Any, case_id: str) -> list[str]:
     except Exception as e:  # the module or its encoder is missing from the build
         return [f"HEIC support missing (pillow-heif: {type(e).__name__})"]
     item = svc.import_bytes(case_id, buf.getvalue(), ItemInput(name="self-check.heic", method="paste")).item
-    from ..core import imaging
-    from ..core import perceptual as pq
+    from ..core.evidence import imaging
+    from ..core.evidence import perceptual as pq
 
     _say(f"heic: {item.media_type} {item.image.get('width')}x{item.image.get('height')} pdq={bool(item.pdq)}")
     _say(
@@ -249,7 +249,7 @@ def _video_check(svc: Any, case_id: str) -> list[str]:
     """A short MPEG-4 clip, made here with PyAV, imported: facts and frame hashes read back (issue 23)."""
     import io
 
-    from ..core.vault import ItemInput
+    from ..core.vault.vault import ItemInput
 
     try:
         import av

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QProgressBar, QVBoxLayout, QWidget
 
-from ..core import backup as bk
-from ..core.clock import iso_utc, parse_iso_utc, utc_display
+from ..core.common.clock import iso_utc, parse_iso_utc, utc_display
+from ..core.vault import backup as bk
 from .dialogs import MessageDialog, choose_folder, error_text
 from .i18n import t
 from .widgets import SafeLabel, make_button, named

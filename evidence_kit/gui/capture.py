@@ -5,7 +5,7 @@ The flow of one capture: the app hides every one of its windows, waits for the w
 system to repaint what was behind them (and for the chosen delay), reads the pixels
 (``QScreen.grabWindow``), shows its windows again, then encodes the picture as PNG in
 memory (``QBuffer``, never a file) on the worker thread and seals it into the vault
-through :mod:`evidence_kit.core.capture`. A region is chosen by dragging over a frozen
+through :mod:`evidence_kit.core.evidence.capture`. A region is chosen by dragging over a frozen
 picture of the screen, so the selector itself is never in the evidence.
 
 Window lists, titles and geometry come from the X11 window manager (EWMH) through
@@ -65,7 +65,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.capture import (
+from ..core.common.clock import Clock
+from ..core.common.errors import EvidenceKitError
+from ..core.common.model import Source
+from ..core.evidence.capture import (
     DELAYS,
     MODE_ALL,
     MODE_REGION,
@@ -86,12 +89,9 @@ from ..core.capture import (
     make_context,
     request_macos_screen_permission,
 )
-from ..core.clock import Clock
-from ..core.errors import EvidenceKitError
-from ..core.model import Source
 from ..core.platforms import can_list_native_windows, native_windows
 from ..core.service import EvidenceService
-from ..core.vault import AddResult
+from ..core.vault.vault import AddResult
 from .dialogs import SourceForm, scrolled
 from .display import safe_text
 from .i18n import language, t
@@ -343,7 +343,7 @@ def screen_info(s: QScreen) -> ScreenInfo:
 
 
 class QtScreenGrabber:
-    """:class:`~evidence_kit.core.capture.ScreenGrabber` with Qt: ``QScreen.grabWindow``."""
+    """:class:`~evidence_kit.core.evidence.capture.ScreenGrabber` with Qt: ``QScreen.grabWindow``."""
 
     name = "qt"
 

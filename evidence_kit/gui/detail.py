@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.model import POLICY_RECORD_ONLY, CustodyEvent, Item
+from ..core.common.model import POLICY_RECORD_ONLY, CustodyEvent, Item
 from .dialogs import SourceForm, plain_box, scrolled
 from .display import format_size, format_time, safe_text
 from .i18n import language, t
@@ -219,12 +219,12 @@ class DetailPanel(QWidget):
         self.f_picture.setText(
             f"{img.get('width')} × {img.get('height')} {img.get('format', '')}".strip() if img.get("width") else ""
         )
-        from ..core.event_text import image_field_label, metadata_note_text
+        from ..core.common.event_text import image_field_label, metadata_note_text
 
         self.f_note.setText(metadata_note_text(item.metadata_note, language()))
         self.f_exif.setPlainText("\n".join(f"{safe_text(k, 100)}: {safe_text(v, 500)}" for k, v in item.exif.items()))
         if item.media_type.startswith("video/"):  # issue 23: the container's facts and tags
-            from ..core.video import summary
+            from ..core.evidence.video import summary
 
             self.f_picture.setText(summary(img))
             self.f_exif.setPlainText(

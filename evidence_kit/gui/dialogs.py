@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.errors import EvidenceKitError
-from ..core.fsutil import atomic_write_bytes
-from ..core.model import PLATFORMS, POLICY_KEEP, POLICY_RECORD_ONLY, Case, Source
+from ..core.common.errors import EvidenceKitError
+from ..core.common.fsutil import atomic_write_bytes
+from ..core.common.model import PLATFORMS, POLICY_KEEP, POLICY_RECORD_ONLY, Case, Source
 from .display import safe_text
 from .i18n import language, t
 from .models import platform_label
@@ -290,7 +290,7 @@ class SourceForm(QWidget):
     def _fill_now(self) -> None:
         # With its zone, in the zone the app shows "collected" in (KST for Korean; issue 16).
         if language() == "ko":
-            from ..core.clock import KST
+            from ..core.common.clock import KST
 
             text = datetime.now(KST).strftime("%Y-%m-%d %H:%M KST")
         else:

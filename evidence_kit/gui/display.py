@@ -12,8 +12,8 @@ from __future__ import annotations
 import html
 from datetime import timedelta
 
-from ..core import untrusted
-from ..core.clock import KST, parse_iso_utc
+from ..core.common import untrusted
+from ..core.common.clock import KST, parse_iso_utc
 
 DEFAULT_LIMIT = 2000
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from ..core.i18n import system_lang
+from ..core.common.i18n import system_lang
 from .resources import translation_path
 
 log = logging.getLogger(__name__)

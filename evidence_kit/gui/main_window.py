@@ -10,10 +10,10 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QMainWindow, QMenu, QStackedWidget, QWidget
 
-from ..core.errors import EvidenceKitError, VaultExistsError, VaultNotFoundError
-from ..core.keys import KdfParams
+from ..core.common.errors import EvidenceKitError, VaultExistsError, VaultNotFoundError
+from ..core.crypto.keys import KdfParams
 from ..core.service import EvidenceService
-from ..core.vault import Vault
+from ..core.vault.vault import Vault
 from . import i18n
 from .backup_dialog import hide_reminder, maybe_remind, start_backup
 from .capture import install_capture

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from ..core.model import CustodyEvent, Item
+from ..core.common.model import CustodyEvent, Item
 from .display import format_size, format_time, safe_text, tooltip_html
 from .i18n import language, t
 from .widgets import monospace
@@ -20,7 +20,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 def platform_label(value: str) -> str:
     """Platform names in the reader's language; the stored value stays the English name."""
-    from ..core.event_text import KO_PLATFORMS
+    from ..core.common.event_text import KO_PLATFORMS
 
     if language() == "ko" and value in KO_PLATFORMS:
         return KO_PLATFORMS[value]
@@ -79,7 +79,7 @@ def item_display_name(item: Item) -> str:
     """The name shown in lists. Pictures the app made itself (pastes, captures) read as
     "붙여넣은 이미지 2026-12-04 21:30:05" instead of ``pasted-20261204-213005.png``; the
     stored original name (detail panel, report) is unchanged (issue 16)."""
-    from ..core.event_text import made_here_name
+    from ..core.common.event_text import made_here_name
 
     name = item.relative_path or item.original_name
     return made_here_name(name, item.method, language(), derived=bool(item.derived_from)) or name
@@ -238,7 +238,7 @@ class EventTableModel(_RowsModel):
             ]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
             # The sentence, then the recorded fields (issue 16: never raw key=value alone).
-            from ..core.event_text import event_fields, event_sentence
+            from ..core.common.event_text import event_fields, event_sentence
 
             return tooltip_html(f"{event_sentence(ev, language())}\n{event_fields(ev)}")
         return None
@@ -270,7 +270,7 @@ def field_label(key: str) -> str:
 
 
 def event_details(ev: CustodyEvent) -> str:
-    from ..core.event_text import event_sentence
+    from ..core.common.event_text import event_sentence
 
     d = ev.data
     if ev.action in ("view", "derive", "policy") or (ev.action in ("import", "capture") and d.get("retained") is False):

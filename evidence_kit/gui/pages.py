@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.keys import MIN_PASSPHRASE_CHARS, passphrase_strength
+from ..core.crypto.keys import MIN_PASSPHRASE_CHARS, passphrase_strength
 from .dialogs import RecoveryKeyView, scrolled
 from .i18n import t
 from .widgets import SafeLabel, make_button, named

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLineEdit, QProgressBar, QVBoxLayout, QWidget
 
-from ..core.errors import EvidenceKitError
-from ..core.keys import passphrase_strength
-from ..core.vault import RekeyResult, alert_text
+from ..core.common.errors import EvidenceKitError
+from ..core.crypto.keys import passphrase_strength
+from ..core.vault.vault import RekeyResult, alert_text
 from .dialogs import MessageDialog, RecoveryKeyDialog, error_text
 from .i18n import language, t
 from .pages import strength_text

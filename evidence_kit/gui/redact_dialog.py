@@ -29,7 +29,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from ..core.redact import Rect
+from ..core.evidence.redact import Rect
 from .dialogs import dialog_buttons
 from .i18n import t
 from .widgets import SafeLabel, fit_to_screen, make_button, named

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.errors import EvidenceKitError
-from ..core.i18n import tr
-from ..core.keys import check_passphrase_strength
+from ..core.common.errors import EvidenceKitError
+from ..core.common.i18n import tr
+from ..core.crypto.keys import check_passphrase_strength
 from ..core.service import EvidenceService
 from .dialogs import (
     MessageDialog,
@@ -289,7 +289,7 @@ class VerifyBundleDialog(QDialog):
             self.set_path(paths[0])
 
     def choose_tsa_roots(self) -> None:
-        from ..core.timestamp import load_pem_certs
+        from ..core.timestamps.timestamp import load_pem_certs
 
         certs: list[Any] = []
         for p in choose_files(self, t("Choose a timestamp root certificate (PEM)")):
@@ -348,7 +348,7 @@ class VerifyBundleDialog(QDialog):
         self.verdict.setText(error_text(exc)[0])  # e.g. the passphrase is needed or wrong
 
     def show_result(self, res: Any) -> None:
-        from ..core.bundle_verify import report_lines
+        from ..core.documents.bundle_verify import report_lines
 
         lang = language()
         self.busy.setVisible(False)
@@ -531,7 +531,7 @@ class ReportActions:
             fp=res.fingerprint,
             sha=res.manifest_sha256,
         )
-        from ..core.bundle import receipt_lines
+        from ..core.documents.bundle import receipt_lines
 
         anchor = receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, language())
         text += "\n\n" + "\n".join(anchor)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.fsutil import atomic_write_bytes, ensure_private_dir
+from ..core.common.fsutil import atomic_write_bytes, ensure_private_dir
 
 log = logging.getLogger(__name__)
 

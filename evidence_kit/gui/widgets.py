@@ -142,7 +142,7 @@ def decode_image(data: bytes, max_side: int = PREVIEW_MAX_SIDE) -> QImage | None
 
 def _decode_with_pillow(data: bytes, max_side: int) -> QImage | None:
     """Formats Qt has no plugin for (HEIC/HEIF, AVIF): the core's in-memory decoder."""
-    from ..core.preview import preview_image
+    from ..core.evidence.preview import preview_image
 
     try:
         im = preview_image(data, blur=False, max_side=max_side)

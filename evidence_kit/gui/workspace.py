@@ -40,13 +40,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.errors import CancelledError, EvidenceKitError
-from ..core.guidance import Guidance, load_guidance
-from ..core.i18n import tr
-from ..core.model import METHOD_PASTE, POLICY_RECORD_ONLY, Item, Source, default_policy
-from ..core.redact import Rect
+from ..core.common.errors import CancelledError, EvidenceKitError
+from ..core.common.guidance import Guidance, load_guidance
+from ..core.common.i18n import tr
+from ..core.common.model import METHOD_PASTE, POLICY_RECORD_ONLY, Item, Source, default_policy
+from ..core.evidence.redact import Rect
 from ..core.service import EvidenceService, ImportSummary
-from ..core.vault import AddResult, ItemInput, VerifyResult, alert_text
+from ..core.vault.vault import AddResult, ItemInput, VerifyResult, alert_text
 from .detail import DetailPanel, policy_label
 from .dialogs import CaseDialog, ImportDialog, MessageDialog, choose_files, choose_folder
 from .display import format_size
@@ -436,7 +436,7 @@ class WorkspacePage(QWidget):
 
     def _video_sheet(self, item_id: str, *, log_view: bool) -> QImage | None:
         """A video's key frames tiled into one picture, decoded in memory (issue 23)."""
-        from ..core import video
+        from ..core.evidence import video
 
         vault = self.service.vault
         # A seekable view of the sealed copy (SHA-256 checked first), never the whole video in memory.

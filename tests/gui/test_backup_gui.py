@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from evidence_kit.core import backup as bk
-from evidence_kit.core.vault import Vault
+from evidence_kit.core.vault import backup as bk
+from evidence_kit.core.vault.vault import Vault
 from evidence_kit.gui import backup_dialog
 from evidence_kit.gui.dialogs import MessageDialog
 

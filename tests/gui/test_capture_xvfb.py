@@ -35,7 +35,8 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from evidence_kit.core.capture import (
+from evidence_kit.core.common.model import Source
+from evidence_kit.core.evidence.capture import (
     MODE_ALL,
     MODE_SCREEN,
     CaptureError,
@@ -44,7 +45,6 @@ from evidence_kit.core.capture import (
     ScreenInfo,
     make_context,
 )
-from evidence_kit.core.model import Source
 from evidence_kit.core.service import EvidenceService
 from evidence_kit.gui import i18n
 from evidence_kit.gui.capture import (

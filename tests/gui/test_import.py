@@ -11,7 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from evidence_kit.core.errors import CancelledError
+from evidence_kit.core.common.errors import CancelledError
 from evidence_kit.gui.dialogs import ImportDialog, MessageDialog
 from evidence_kit.gui.main_window import MainWindow
 

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from evidence_kit.core.errors import WrongPassphraseError
+from evidence_kit.core.common.errors import WrongPassphraseError
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import ItemInput, Vault
 from evidence_kit.gui import i18n
 from evidence_kit.gui.dialogs import MessageDialog, RecoveryKeyDialog
 from evidence_kit.gui.passphrase_dialog import ChangePassphraseDialog

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from evidence_kit.core.anchor import group_hex
-from evidence_kit.core.tsa_defaults import DIGICERT_TRUSTED_ROOT_G4_PEM
+from evidence_kit.core.crypto.anchor import group_hex
+from evidence_kit.core.timestamps.tsa_defaults import DIGICERT_TRUSTED_ROOT_G4_PEM
 from evidence_kit.gui import reports
 from evidence_kit.gui.dialogs import MessageDialog
 from evidence_kit.gui.reports import ExportDialog, ReportDialog, VerifyBundleDialog

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage
 from pytestqt.qtbot import QtBot
 
-from evidence_kit.core.guidance import load_guidance
+from evidence_kit.core.common.guidance import load_guidance
 from evidence_kit.core.service import EvidenceService
 from evidence_kit.gui import i18n
 from evidence_kit.gui.main_window import MainWindow

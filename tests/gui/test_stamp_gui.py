@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from evidence_kit.core.tsa_defaults import TsaConfig
+from evidence_kit.core.timestamps.tsa_defaults import TsaConfig
 
 from ..test_timestamp_flow import pkis, servers  # noqa: F401  (fixtures)
 from ..tsa_server import LocalTSA, pem
@@ -18,7 +18,7 @@ def test_stamp_action_asks_then_seals(qtbot: Any, servers: dict[str, LocalTSA], 
     from PySide6.QtWidgets import QApplication
 
     from evidence_kit.core.service import EvidenceService
-    from evidence_kit.core.vault import ItemInput
+    from evidence_kit.core.vault.vault import ItemInput
     from evidence_kit.gui.main_window import MainWindow
     from evidence_kit.gui.reports import StampDialog
     from evidence_kit.gui.settings import Settings

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from evidence_kit.core.errors import VaultBusyError
+from evidence_kit.core.common.errors import VaultBusyError
 from evidence_kit.gui import i18n
 from evidence_kit.gui.dialogs import (
     CaseDialog,

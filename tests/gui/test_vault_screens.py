@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from evidence_kit.core.errors import WrongPassphraseError
-from evidence_kit.core.keys import parse_recovery_key
+from evidence_kit.core.common.errors import WrongPassphraseError
+from evidence_kit.core.crypto.keys import parse_recovery_key
 from evidence_kit.gui import i18n
 
 from ..conftest import PASSPHRASE

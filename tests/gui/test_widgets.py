@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from evidence_kit.core.errors import CancelledError
+from evidence_kit.core.common.errors import CancelledError
 from evidence_kit.gui.display import format_size, format_time, safe_text, tooltip_html
 from evidence_kit.gui.settings import Settings, SettingsStore
 from evidence_kit.gui.widgets import SafeLabel, decode_image
@@ -117,7 +117,7 @@ def test_self_check_runs_offscreen() -> None:
 
 
 def test_every_custody_action_has_words() -> None:
-    from evidence_kit.core.custody import ACTIONS
+    from evidence_kit.core.vault.custody import ACTIONS
     from evidence_kit.gui import i18n
     from evidence_kit.gui.models import action_label
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from ..errors import InputError
+from ..common.errors import InputError
 from . import kakao, telegram_html, whatsapp
 from .common import Sniff
 from .errors import ChatFormatError, unrecognised

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import EvidenceKitError, InputError, UsageError
+from ..common.errors import EvidenceKitError, InputError, UsageError
 
 
 class ChatFormatError(InputError):

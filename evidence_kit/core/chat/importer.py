@@ -22,11 +22,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..clock import iso_utc
-from ..errors import CancelledError, IntegrityError
-from ..ingest import BLOCK, Cancel, Digests, Progress, Readable, never_cancel, no_progress
-from ..metadata import HEAD_BYTES
-from ..model import METHOD_CHAT_EXPORT, POLICY_RECORD_ONLY, Item, Source
+from ..common.clock import iso_utc
+from ..common.errors import CancelledError, IntegrityError
+from ..common.model import METHOD_CHAT_EXPORT, POLICY_RECORD_ONLY, Item, Source
+from ..evidence.ingest import BLOCK, Cancel, Digests, Progress, Readable, never_cancel, no_progress
+from ..evidence.metadata import HEAD_BYTES
 from . import kakao, telegram, telegram_html, whatsapp
 from .common import MediaIndex, MediaRef
 from .detect import Plan
@@ -55,7 +55,7 @@ from .textlines import Record
 from .timeutil import ZoneConverter, ZoneNeededError, computer_zone_name, resolve_zone
 
 if TYPE_CHECKING:
-    from ..vault import Vault
+    from ..vault.vault import Vault
 
 log = logging.getLogger(__name__)
 
@@ -254,7 +254,7 @@ class _Importer:
     # ----------------------------------------------------------- storing
 
     def _info(self, src_rel: str, role: str, *, part: tuple[str, int] | None = None) -> Any:
-        from ..vault import ItemInput
+        from ..vault.vault import ItemInput
 
         root = self.pl.zip_path.name if self.pl.zip_path else (self.pl.folder.name if self.pl.folder else "")
         rel = f"{root}/{src_rel}" if root and src_rel != root else src_rel
@@ -719,7 +719,7 @@ def import_chat(
     """Import one chat export (see the module docstring). ``chat`` picks one chat of a
     full-account Telegram HTML export (folder name chat_NNN, its number, or its name)."""
     if date_order is not None and date_order not in ("dmy", "mdy", "ymd"):
-        from ..errors import UsageError
+        from ..common.errors import UsageError
 
         raise UsageError(
             f"date order {date_order}",

@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..errors import CancelledError
-from ..ingest import Cancel, never_cancel
+from ..common.errors import CancelledError
+from ..evidence.ingest import Cancel, never_cancel
 from .model import F_BAD_ESCAPE, F_DUPLICATE_KEY, F_INVALID_UNICODE, F_INVALID_UTF8
 
 MAX_VALUE = 64 * 1024 * 1024

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..ingest import Cancel, never_cancel
+from ..evidence.ingest import Cancel, never_cancel
 from .common import MediaIndex, Sniff
 from .errors import ChatFormatError
 from .model import (

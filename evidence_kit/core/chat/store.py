@@ -24,12 +24,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..canonical import _reject_floats, canonical_json, parse_canonical
-from ..errors import InputError, NotFoundError
+from ..common.canonical import _reject_floats, canonical_json, parse_canonical
+from ..common.errors import InputError, NotFoundError
 from .model import _SPACES, KIND_MESSAGE, ST_MISSING, Chat, Message, MissingMedia, search_key
 
 if TYPE_CHECKING:
-    from ..vault import Vault
+    from ..vault.vault import Vault
 
 log = logging.getLogger(__name__)
 

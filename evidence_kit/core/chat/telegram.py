@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ..ingest import Cancel, never_cancel
+from ..evidence.ingest import Cancel, never_cancel
 from .common import MediaIndex
 from .jsonstream import JsonStream, JsonSyntaxError
 from .model import (

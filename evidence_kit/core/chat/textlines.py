@@ -16,8 +16,8 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..errors import CancelledError
-from ..ingest import Cancel, never_cancel
+from ..common.errors import CancelledError
+from ..evidence.ingest import Cancel, never_cancel
 from .errors import ChatFormatError
 from .model import EV_BLANK, EV_UNPARSED, F_INVALID_UTF8, KIND_EVENT, KIND_MESSAGE, SourcePos
 

@@ -6,6 +6,8 @@ portable. :func:`current` picks the module for this machine. The Windows and mac
 modules talk to the OS through thin seams (``Win32Api``, ``QuartzApi``) so their logic
 runs under unit tests with fakes on any machine; the real ctypes/Quartz calls are
 "written, not run here" (docs/windows.md).
+
+Layer 1. May import: ``common``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 
-from ..capture import WindowInfo
+from ..evidence.capture import WindowInfo
 from .base import Platform, WindowList
 
 

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..capture import WindowInfo
+from ..evidence.capture import WindowInfo
 
 APP = "EvidenceKit"
 

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..capture import Rect, WindowInfo
+from ..evidence.capture import Rect, WindowInfo
 from .base import Platform, WindowList
 
 PERMISSION_KO = (

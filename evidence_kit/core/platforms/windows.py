@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..capture import Rect, WindowInfo
+from ..evidence.capture import Rect, WindowInfo
 from .base import Platform, WindowList
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
-from .errors import CancelledError
+from ..common.errors import CancelledError
 from .metadata import HEAD_BYTES, sniff_media_type
 
 BLOCK = 1024 * 1024

@@ -20,12 +20,12 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
-from .canonical import canonical_json
+from ... import __version__
+from ..common.canonical import canonical_json
 
 if TYPE_CHECKING:
-    from .bundle import CaseSnapshot
-    from .model import Item
+    from ..common.model import Item
+    from .snapshot import CaseSnapshot
 
 CONTEXT = {
     "kb": "urn:uuid:",

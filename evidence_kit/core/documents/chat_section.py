@@ -20,15 +20,16 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from .. import pdfstyle, untrusted
-from ..clock import KST
-from ..errors import EvidenceKitError
-from ..model import Item
-from .model import PLATFORM_TELEGRAM, ST_MISSING, ST_RECORDED, Attachment, Chat, Message
-from .store import ChatStore
+from ..chat.model import PLATFORM_TELEGRAM, ST_MISSING, ST_RECORDED, Attachment, Chat, Message
+from ..chat.store import ChatStore
+from ..common import untrusted
+from ..common.clock import KST
+from ..common.errors import EvidenceKitError
+from ..common.model import Item
+from . import pdfstyle
 
 if TYPE_CHECKING:
-    from ..vault import Vault
+    from ..vault.vault import Vault
 
 log = logging.getLogger(__name__)
 

@@ -42,7 +42,7 @@ class Guidance:
 def guidance_path() -> Path:
     """``resources/guidance.json`` in a checkout, or inside the PyInstaller bundle."""
     frozen = getattr(sys, "_MEIPASS", None)
-    base = Path(frozen) / "resources" if frozen else Path(__file__).resolve().parents[2] / "resources"
+    base = Path(frozen) / "resources" if frozen else Path(__file__).resolve().parents[3] / "resources"
     return base / GUIDANCE_FILE
 
 

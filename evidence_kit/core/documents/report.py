@@ -31,20 +31,19 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from .. import __version__
-from . import pdfstyle, untrusted
-from .clock import to_kst, utc_display
-from .errors import CancelledError, EvidenceKitError, IntegrityError
-from .ingest import Cancel, Progress, never_cancel, no_progress
-from .model import CustodyEvent, Item
-from .preview import (
+from ... import __version__
+from ..common import untrusted
+from ..common.clock import to_kst, utc_display
+from ..common.errors import CancelledError, EvidenceKitError, IntegrityError
+from ..common.model import CustodyEvent, Item
+from ..evidence.ingest import Cancel, Progress, never_cancel, no_progress
+from ..evidence.preview import (
     KIND_ARCHIVE,
     KIND_AUDIO,
     KIND_IMAGE,
@@ -54,10 +53,11 @@ from .preview import (
     Preview,
     make_preview,
 )
+from . import pdfstyle
 
 if TYPE_CHECKING:
-    from .bundle import CaseSnapshot
-    from .vault import Vault
+    from ..vault.vault import Vault
+    from .snapshot import CaseSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +83,6 @@ class ReportError(EvidenceKitError):
 
 def tool_label() -> str:
     return f"{TOOL_NAME} {__version__}"
-
-
-def new_report_id(now_utc: str) -> str:
-    """'EK-20261127-3F9A0C1D': date of generation plus 32 random bits."""
-    return f"EK-{now_utc[:10].replace('-', '')}-{secrets.token_hex(4).upper()}"
 
 
 # --------------------------------------------------------------------------- text
@@ -553,7 +548,7 @@ def item_evidence(
     problem = "" if data is not None else ("too-large" if is_image else "")
     frames: list[tuple[int, bytes]] = []
     if item.media_type.startswith("video/") and data is None:
-        from . import video
+        from ..evidence import video
 
         # Key frames decoded in memory through a seekable reader over the sealed copy, whose
         # SHA-256 it checks first: a few chunks in memory whatever the size (issue 23).
@@ -586,7 +581,7 @@ def build_report(
     (with ``.manifest.sig``) so the footer can be checked with ``sha256sum``. Passing
     ``manifest_sha256`` skips that (the caller owns the manifest, as the bundle does).
     """
-    from . import bundle
+    from . import snapshot as bundle
 
     out = Path(out)
     stem = out.with_suffix("")
@@ -599,7 +594,7 @@ def build_report(
     evidence = collect_item_evidence(vault, snap.items, clear_previews=clear_previews, progress=progress, cancel=cancel)
     buf = io.BytesIO()
     pages = render_report(snap, sha, buf, evidence, ReportOptions(lang, clear_previews, out.name), cancel=cancel)
-    from .fsutil import atomic_write_bytes
+    from ..common.fsutil import atomic_write_bytes
 
     if manifest_sha256 is None:
         atomic_write_bytes(sidecars[0], manifest_bytes)
@@ -961,7 +956,7 @@ class _ReportBuilder:
         if case.description:
             rows.append((self.tp("case_description"), self.u(case.description, 6000, "prose")))
         if case.platforms:
-            from .event_text import platform_text
+            from ..common.event_text import platform_text
 
             shown = ", ".join(platform_text(str(p), self.lang) for p in case.platforms)
             rows.append((self.tp("platforms"), self.u(shown, 2000, "prose")))
@@ -989,7 +984,7 @@ class _ReportBuilder:
 
     def source_text(self, item: Item) -> str:
         parts = []
-        from .event_text import platform_text
+        from ..common.event_text import platform_text
 
         for f in ("platform", "url", "chatroom", "account", "posted_at"):
             v = getattr(item.source, f)
@@ -1046,7 +1041,7 @@ class _ReportBuilder:
         """A video's key frames, three to a row, each with its time (issue 23)."""
         from reportlab.platypus import Image, Table
 
-        from .video import format_ms
+        from ..evidence.video import format_ms
 
         cells = []
         for ms, jpeg in frames:
@@ -1137,10 +1132,10 @@ class _ReportBuilder:
         if item.notes:
             basic.append((tp("f_notes"), item.notes))
         if item.metadata_note:
-            from .event_text import metadata_note_text
+            from ..common.event_text import metadata_note_text
 
             basic.append((tp("f_meta_note"), metadata_note_text(item.metadata_note, self.lang)))
-        from .event_text import platform_text
+        from ..common.event_text import platform_text
 
         src_rows = [
             (tp(f"src_{f}"), platform_text(item.source.platform, self.lang) if f == "platform"
@@ -1165,7 +1160,7 @@ class _ReportBuilder:
         if item.stored_sha256 and item.stored_sha256 != item.sha256:
             hashes.append((tp("f_stored_sha"), item.stored_sha256))
 
-        from .event_text import made_here_name
+        from ..common.event_text import made_here_name
 
         shown = made_here_name(item.original_name, item.method, self.lang, derived=bool(item.derived_from))
         title = f"{escape(self.label(item))} — {self.tc.para(shown or item.relative_path or item.original_name, 200)}"
@@ -1175,7 +1170,7 @@ class _ReportBuilder:
             out += [self.P(self.t("sec_source"), "h2"), self.kv_table(src_rows)]
         out.append(KeepTogether([self.P(self.t("sec_hashes"), "h2"), self.kv_table(hashes)]))
         if item.image:
-            from .event_text import image_field_label
+            from ..common.event_text import image_field_label
 
             rows = [(image_field_label(str(k), self.lang), _flat(v)) for k, v in sorted(item.image.items())]
             out += [self.P(self.t("sec_image"), "h2"), self.kv_table(rows)]
@@ -1210,7 +1205,7 @@ class _ReportBuilder:
 
     def event_cell(self, ev: CustodyEvent, width: float) -> Any:
         """The event as a sentence, with the recorded fields small on a second line (issue 16)."""
-        from .event_text import event_fields, event_sentence
+        from ..common.event_text import event_fields, event_sentence
 
         sentence = escape(self.tc.visible(event_sentence(ev, self.lang), LOG_DETAIL_CHARS, multiline=True))
         fields = escape(self.tc.visible(event_fields(ev), LOG_DETAIL_CHARS, multiline=True))
@@ -1295,7 +1290,7 @@ class _ReportBuilder:
         grouped with check codes, on the sheet the submitter signs and hands over on paper."""
         from reportlab.platypus import Spacer
 
-        from .anchor import readable
+        from ..crypto.anchor import readable
 
         head = self.snap.head
         rows = [

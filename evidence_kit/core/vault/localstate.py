@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import IntegrityError
-from .fsutil import ensure_private_dir
+from ..common.errors import IntegrityError
+from ..common.fsutil import ensure_private_dir
 
 log = logging.getLogger(__name__)
 

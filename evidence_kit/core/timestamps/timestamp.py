@@ -71,20 +71,20 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from . import merkle
-from .canonical import canonical_json, parse_canonical
-from .clock import iso_utc, to_kst, utc_display
-from .custody import SignedHead, verify_head
-from .errors import CancelledError, EvidenceKitError, IntegrityError, NotFoundError
-from .i18n import tr
-from .ingest import Cancel, Progress, never_cancel, no_progress
-from .jsonlimits import check_depth
-from .keys import key_fingerprint
+from ..common.canonical import canonical_json, parse_canonical
+from ..common.clock import iso_utc, to_kst, utc_display
+from ..common.errors import CancelledError, EvidenceKitError, IntegrityError, NotFoundError
+from ..common.i18n import tr
+from ..common.jsonlimits import check_depth
+from ..crypto import merkle
+from ..crypto.keys import key_fingerprint
+from ..evidence.ingest import Cancel, Progress, never_cancel, no_progress
+from ..vault.custody import SignedHead, verify_head
 from .tsa_defaults import KNOWN_ROOTS, REQUIRED_TSAS, TsaConfig, builtin_roots
 
 if TYPE_CHECKING:
-    from .model import Item
-    from .vault import Vault
+    from ..common.model import Item
+    from ..vault.vault import Vault
 
 log = logging.getLogger(__name__)
 

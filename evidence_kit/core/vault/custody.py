@@ -17,12 +17,12 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from . import merkle
-from .canonical import canonical_json, parse_canonical
-from .clock import Clock, iso_utc
-from .errors import IntegrityError
-from .keys import Keyring, key_fingerprint
-from .model import CustodyEvent
+from ..common.canonical import canonical_json, parse_canonical
+from ..common.clock import Clock, iso_utc
+from ..common.errors import IntegrityError
+from ..common.model import CustodyEvent
+from ..crypto import merkle
+from ..crypto.keys import Keyring, key_fingerprint
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from ..common.errors import VaultFormatError, WeakPassphraseError, WrongPassphraseError
 from .age import X25519Identity
-from .errors import VaultFormatError, WeakPassphraseError, WrongPassphraseError
 
 MIN_PASSPHRASE_CHARS = 10
 
@@ -224,7 +224,7 @@ class Keyring:
         Takes the raw database value: a damaged row may hold NULL, a number or text where
         the sealed bytes were, and that is an integrity failure like any other.
         """
-        from .errors import IntegrityError
+        from ..common.errors import IntegrityError
 
         if isinstance(sealed, (bytearray, memoryview)):
             sealed = bytes(sealed)

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .. import __version__
-from .errors import EvidenceKitError
+from ... import __version__
+from ..common.errors import EvidenceKitError
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def fonts_dir() -> Path:
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         candidates.append(Path(frozen) / "resources" / "fonts")
-    candidates.append(Path(__file__).resolve().parents[2] / "resources" / "fonts")
+    candidates.append(Path(__file__).resolve().parents[3] / "resources" / "fonts")
     for c in candidates:
         if (c / FONT_FILES[FONT]).is_file():
             return c

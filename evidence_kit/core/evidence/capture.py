@@ -35,14 +35,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from ..common.clock import Clock, iso_utc, parse_iso_utc
+from ..common.errors import InputError
+from ..common.model import METHOD_CAPTURE, Source
 from . import redact
-from .clock import Clock, iso_utc, parse_iso_utc
-from .errors import InputError
-from .model import METHOD_CAPTURE, Source
 
 if TYPE_CHECKING:
-    from .service import EvidenceService
-    from .vault import AddResult
+    from ..service import EvidenceService
+    from ..vault.vault import AddResult
 
 log = logging.getLogger(__name__)
 
@@ -737,7 +737,7 @@ def store_capture(
     unless ``allow_blank`` (the person looked at it and chose to keep it; the context
     then says ``"blank"``). With ``group``, the item is the set's next part.
     """
-    from .vault import ItemInput
+    from ..vault.vault import ItemInput
 
     if not result.png.startswith(PNG_SIGNATURE):
         raise CaptureError("not a PNG")

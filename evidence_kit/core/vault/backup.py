@@ -38,11 +38,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .canonical import canonical_json
-from .clock import iso_utc
-from .errors import CancelledError, DiskFullError, EvidenceKitError, InputError, IntegrityError, VaultExistsError
-from .fsutil import fsync_dir
-from .ingest import Cancel, Progress, never_cancel, no_progress
+from ..common.canonical import canonical_json
+from ..common.clock import iso_utc
+from ..common.errors import (
+    CancelledError,
+    DiskFullError,
+    EvidenceKitError,
+    InputError,
+    IntegrityError,
+    VaultExistsError,
+)
+from ..common.fsutil import fsync_dir
+from ..evidence.ingest import Cancel, Progress, never_cancel, no_progress
 from .vault import Vault, VerifyResult
 
 log = logging.getLogger(__name__)

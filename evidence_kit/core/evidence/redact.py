@@ -17,7 +17,7 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import InputError
+from ..common.errors import InputError
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -40,13 +40,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import age
-from .canonical import canonical_json, parse_canonical
-from .clock import Clock
+from ..common.canonical import canonical_json, parse_canonical
+from ..common.clock import Clock
+from ..common.errors import EvidenceKitError, IntegrityError, VaultFormatError
+from ..common.fsutil import atomic_write_bytes, fsync_dir
+from ..crypto import age
+from ..crypto.keys import Keyring, b64d, b64e, hkdf, key_fingerprint, unwrap_key, wrap_key
 from .custody import CustodyLog
-from .errors import EvidenceKitError, IntegrityError, VaultFormatError
-from .fsutil import atomic_write_bytes, fsync_dir
-from .keys import Keyring, b64d, b64e, hkdf, key_fingerprint, unwrap_key, wrap_key
 
 log = logging.getLogger(__name__)
 

@@ -51,16 +51,15 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from .. import __version__
-from . import pdfstyle, untrusted
-from .clock import iso_utc, to_kst
-from .errors import CancelledError, EvidenceKitError, InputError
-from .fsutil import atomic_write_bytes, ensure_private_dir, fsync_dir
-from .i18n import tr
-from .ingest import Cancel, Progress, never_cancel, no_progress
-from .model import Case, Item
-from .pdfstyle import FONT  # one embedded font for every document
-from .perceptual import (
+from ... import __version__
+from ..common import untrusted
+from ..common.clock import iso_utc, to_kst
+from ..common.errors import CancelledError, EvidenceKitError, InputError
+from ..common.fsutil import atomic_write_bytes, ensure_private_dir, fsync_dir
+from ..common.i18n import tr
+from ..common.model import Case, Item
+from ..evidence.ingest import Cancel, Progress, never_cancel, no_progress
+from ..evidence.perceptual import (
     MATCH_THRESHOLD,
     MIN_QUALITY,
     STATUS_NOT_IMAGE,
@@ -73,9 +72,11 @@ from .perceptual import (
     near_duplicate_groups,
     status_of,
 )
+from . import pdfstyle
+from .pdfstyle import FONT  # one embedded font for every document
 
 if TYPE_CHECKING:
-    from .vault import Vault
+    from ..vault.vault import Vault
 
 log = logging.getLogger(__name__)
 
@@ -1181,7 +1182,7 @@ def build_package(
     items = vault.list_items(case_id)
     by_outcome = {o.item.id: o for o in outcomes}
     groups = near_duplicate_groups((i.id, i.pdq, i.pdq_quality) for i in items)
-    from .video import video_groups
+    from ..evidence.video import video_groups
 
     groups += video_groups((i.id, i.frame_pdq) for i in items)  # issue 23: vPDQ's rule
     platforms, problems = collect_targets(items)

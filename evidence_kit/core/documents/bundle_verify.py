@@ -44,9 +44,15 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
 
-from . import age, merkle
-from .anchor import MIN_SIGNER_HEX, normalise_signer, readable, signer_matches
-from .bundle import (
+from ..common.canonical import parse_canonical
+from ..common.errors import CancelledError, EvidenceKitError, WrongPassphraseError
+from ..common.i18n import tr
+from ..common.jsonlimits import MAX_DEPTH, TooDeep, check_depth
+from ..crypto import age, merkle
+from ..crypto.anchor import MIN_SIGNER_HEX, normalise_signer, readable, signer_matches
+from ..crypto.keys import key_fingerprint
+from ..evidence.ingest import Cancel, Progress, never_cancel, no_progress
+from .snapshot import (
     ACQUIRE_ACTIONS,
     BUNDLE_FORMAT,
     BUNDLE_VERSION,
@@ -61,12 +67,6 @@ from .bundle import (
     SUMS,
     SUMS_SIG,
 )
-from .canonical import parse_canonical
-from .errors import CancelledError, EvidenceKitError, WrongPassphraseError
-from .i18n import tr
-from .ingest import Cancel, Progress, never_cancel, no_progress
-from .jsonlimits import MAX_DEPTH, TooDeep, check_depth
-from .keys import key_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -812,7 +812,7 @@ class _Verifier:
         # completely against the bundle's own signed checkpoints and custody log.
         ts_names = sorted(n for n in self.names if n.startswith("timestamps/"))
         if ts_names:
-            from . import timestamp as ts
+            from ..timestamps import timestamp as ts
 
             files = {n: data for n in ts_names if (data := self.small(n)) is not None}
             raw_key = key.public_bytes(Encoding.Raw, PublicFormat.Raw) if key is not None else None
@@ -978,7 +978,7 @@ def report_lines(res: BundleVerification, lang: str) -> list[str]:
             reasons = "; ".join(p.message(lang) for p in e.problems)
             lines.append(f"[{bad_word}] {label} {where}: {reasons}")
     if res.timestamps:
-        from .timestamp import result_lines
+        from ..timestamps.timestamp import result_lines
 
         lines += result_lines(res.timestamps, lang)
     for p in res.problems:

@@ -21,10 +21,10 @@ import os
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING
 
-from . import perceptual as pq
+from ..evidence import perceptual as pq
 
 if TYPE_CHECKING:
-    from .model import Item
+    from ..common.model import Item
     from .vault import Vault
 
 log = logging.getLogger(__name__)

@@ -34,12 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import age, merkle, redact, rekey, untrusted
-from . import perceptual as pq
-from .canonical import canonical_json, parse_canonical
-from .clock import Clock, iso_utc
-from .custody import CustodyLog, SignedHead
-from .errors import (
+from ..common import untrusted
+from ..common.canonical import canonical_json, parse_canonical
+from ..common.clock import Clock, iso_utc
+from ..common.errors import (
     CancelledError,
     EvidenceKitError,
     InputError,
@@ -51,18 +49,10 @@ from .errors import (
     VaultNotFoundError,
     WrongPassphraseError,
 )
-from .fsutil import EarlyWriteback, atomic_write_bytes, ensure_private_dir, fsync_dir
-from .ingest import (
-    Cancel,
-    Digests,
-    Progress,
-    Readable,
-    legacy_digests,
-    never_cancel,
-    no_progress,
-    seal_stream,
-)
-from .keys import (
+from ..common.fsutil import EarlyWriteback, atomic_write_bytes, ensure_private_dir, fsync_dir
+from ..common.model import METHOD_DERIVED, POLICIES, Case, CustodyEvent, Item, Source, default_policy
+from ..crypto import age, merkle
+from ..crypto.keys import (
     KdfParams,
     Keyring,
     b64d,
@@ -76,9 +66,22 @@ from .keys import (
     unwrap_key,
     wrap_key,
 )
+from ..evidence import perceptual as pq
+from ..evidence import redact
+from ..evidence.ingest import (
+    Cancel,
+    Digests,
+    Progress,
+    Readable,
+    legacy_digests,
+    never_cancel,
+    no_progress,
+    seal_stream,
+)
+from ..evidence.metadata import HEAD_BYTES, extract, sniff_media_type
+from . import rekey
+from .custody import CustodyLog, SignedHead
 from .localstate import OlderVaultError, SeenHead, load_flagged, load_seen, record_flagged, record_seen
-from .metadata import HEAD_BYTES, extract, sniff_media_type
-from .model import METHOD_DERIVED, POLICIES, Case, CustodyEvent, Item, Source, default_policy
 
 log = logging.getLogger(__name__)
 
@@ -308,7 +311,7 @@ class Vault:
 
     @staticmethod
     def _take_lock(path: Path) -> int:
-        from .platforms import current  # fcntl here, msvcrt on Windows (issue 21)
+        from ..platforms import current  # fcntl here, msvcrt on Windows (issue 21)
 
         fd = os.open(path / "lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -779,7 +782,7 @@ class Vault:
             if seal:
                 self.flush()
         finally:
-            from .chat.store import forget_indexes
+            from ..chat.store import forget_indexes
 
             forget_indexes(self)  # the in-memory chat search index holds opened text
             with contextlib.suppress(*_DB_ERRORS):
@@ -789,7 +792,7 @@ class Vault:
 
     def _require_open(self) -> None:
         if self._lock_fd is None:
-            from .errors import VaultLockedError
+            from ..common.errors import VaultLockedError
 
             raise VaultLockedError()
 
@@ -1542,7 +1545,7 @@ class Vault:
     def _record_only_video(self, item: Item, src: io.RawIOBase | io.BufferedIOBase, total: int, cancel: Cancel) -> Item:
         """Facts and frame PDQ hashes of a record-only video (issue 23), read from the person's
         own file while it is open; the video itself, and its frames, are never kept."""
-        from . import video
+        from ..evidence import video
 
         src.seek(0)
         facts, note = video.video_facts(src)  # type: ignore[arg-type]
@@ -1670,7 +1673,7 @@ class Vault:
         after one streaming pass has checked the whole plaintext against the item's SHA-256;
         recorded on the item with a "hash" event. Called after the item is committed;
         unreadable videos are a note, never an error."""
-        from . import video
+        from ..evidence import video
 
         item = self.get_item(item_id)
         if not video.is_video(item) or not item.retained or item.frame_pdq is not None:
@@ -1693,7 +1696,7 @@ class Vault:
         proves the vault's key sealed these bytes, not that they are this item's (a sealed copy
         of another item swapped in would pass it). Keeping the one descriptor open means what is
         later read is the file that was checked."""
-        from .agereader import open_sealed
+        from ..crypto.agereader import open_sealed
 
         item = self.get_item(item_id)
         blob = self._item_blob(item_id)
@@ -1734,7 +1737,7 @@ class Vault:
         return f
 
     def _record_video(self, item: Item, facts: dict[str, Any], note: str, hashes: Any, origin: str) -> Item:
-        from . import video
+        from ..evidence import video
 
         item.frame_pdq = hashes.to_json()
         event: dict[str, Any] = {

@@ -36,10 +36,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from .errors import EvidenceKitError
+from ..common.errors import EvidenceKitError
 
 if TYPE_CHECKING:
-    from .model import Item
+    from ..common.model import Item
 
 log = logging.getLogger(__name__)
 

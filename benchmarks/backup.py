@@ -22,9 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from evidence_kit.core.common.model import ItemInput
 from evidence_kit.core.crypto.keys import floor_params
 from evidence_kit.core.vault import backup as bk
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import Vault
 
 PASSPHRASE = "benchmark passphrase"
 

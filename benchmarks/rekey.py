@@ -23,8 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from evidence_kit.core.common.model import ItemInput
 from evidence_kit.core.crypto.keys import floor_params
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import Vault
 
 PASSPHRASE = "benchmark passphrase"
 NEW = "benchmark passphrase, new"

@@ -48,12 +48,12 @@ def make_image(rng: random.Random, i: int) -> tuple[str, bytes]:
 
 def run_one(n: int) -> dict[str, float]:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from evidence_kit.core.common.model import Source
+    from evidence_kit.core.common.model import ItemInput, Source
     from evidence_kit.core.crypto.keys import floor_params
     from evidence_kit.core.documents.bundle import export_bundle
     from evidence_kit.core.documents.bundle_verify import verify_bundle
     from evidence_kit.core.documents.report import build_report
-    from evidence_kit.core.vault.vault import ItemInput, Vault
+    from evidence_kit.core.vault.vault import Vault
 
     rng = random.Random(n)
     with tempfile.TemporaryDirectory() as d:

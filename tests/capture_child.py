@@ -27,9 +27,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from evidence_kit.core.common.errors import EvidenceKitError
-from evidence_kit.core.common.model import Source
+from evidence_kit.core.common.model import AddResult, Source
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.vault.vault import AddResult
 from evidence_kit.gui import i18n
 from evidence_kit.gui.capture import CaptureDialog, CaptureFlow, own_windows
 from evidence_kit.gui.worker import Worker

@@ -12,8 +12,9 @@ import random
 import sys
 from pathlib import Path
 
+from evidence_kit.core.common.model import ItemInput
 from evidence_kit.core.crypto.keys import Keyring
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import Vault
 
 CANARY = b"EK-CANARY-7f3a9c1e"
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from evidence_kit.cli import main
-from evidence_kit.core.vault.vault import Alert, ItemInput, Vault
+from evidence_kit.core.common.model import ItemInput
+from evidence_kit.core.vault.vault import Alert, Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 

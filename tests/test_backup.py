@@ -10,9 +10,10 @@ import pytest
 
 from evidence_kit.cli import main
 from evidence_kit.core.common.errors import InputError, IntegrityError, VaultExistsError
+from evidence_kit.core.common.model import ItemInput
 from evidence_kit.core.vault import backup as bk
 from evidence_kit.core.vault.localstate import OlderVaultError
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 

@@ -33,8 +33,9 @@ from typing import Any
 import pytest
 
 from evidence_kit.core.common.errors import DiskFullError, EvidenceKitError, WrongPassphraseError
+from evidence_kit.core.common.model import ItemInput
 from evidence_kit.core.vault import backup as bk
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 

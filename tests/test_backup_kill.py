@@ -24,7 +24,8 @@ from .conftest import PASSPHRASE, fast_kdf
 CHILD = r"""
 import os, sys
 from pathlib import Path
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import Vault
+from evidence_kit.core.common.model import ItemInput
 from evidence_kit.core import backup as bk
 v = Vault.unlock(Path(sys.argv[1]), sys.argv[3])
 case = v.list_cases()[0]

@@ -250,8 +250,7 @@ def test_csv_and_readme(built: Built) -> None:
 
 
 def test_csv_neutralises_formulas(vault: Vault, tmp_path: Path) -> None:
-    from evidence_kit.core.common.model import Source
-    from evidence_kit.core.vault.vault import ItemInput
+    from evidence_kit.core.common.model import ItemInput, Source
 
     case = vault.create_case("csv")
     vault.add_bytes(

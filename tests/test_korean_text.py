@@ -13,10 +13,9 @@ from pypdf import PdfReader
 
 from evidence_kit.core.common.event_text import event_fields, event_sentence
 from evidence_kit.core.common.i18n import warning_text
-from evidence_kit.core.common.model import CustodyEvent, Source
+from evidence_kit.core.common.model import CustodyEvent, ItemInput, Source
 from evidence_kit.core.service import EvidenceService
 from evidence_kit.core.vault.custody import ACTIONS
-from evidence_kit.core.vault.vault import ItemInput
 
 from .conftest import PASSPHRASE, fast_kdf
 

@@ -19,12 +19,11 @@ import pytest
 from pypdf import PdfReader
 
 from evidence_kit import __version__
-from evidence_kit.core.common.model import Source
+from evidence_kit.core.common.model import ItemInput, Source
 from evidence_kit.core.documents import bundle, pdfstyle, report
 from evidence_kit.core.documents.takedown import TakedownOptions
 from evidence_kit.core.service import EvidenceService
 from evidence_kit.core.timestamps.tsa_defaults import TsaConfig
-from evidence_kit.core.vault.vault import ItemInput
 
 from . import fixtures_chat as fx
 from .conftest import PASSPHRASE, fast_kdf

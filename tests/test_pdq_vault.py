@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from evidence_kit.cli import main
-from evidence_kit.core.common.model import Source
+from evidence_kit.core.common.model import ItemInput, Source
 from evidence_kit.core.evidence import perceptual as pq
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.vault.vault import ItemInput
 from tests.conftest import PASSPHRASE
 from tests.test_pdq_grouping import encode, photo
 

@@ -17,12 +17,12 @@ import pytest
 from PIL import Image
 
 from evidence_kit.core.common.errors import CancelledError
-from evidence_kit.core.common.model import POLICY_RECORD_ONLY
+from evidence_kit.core.common.model import POLICY_RECORD_ONLY, ItemInput
 from evidence_kit.core.evidence import imaging, redact
 from evidence_kit.core.evidence import perceptual as pq
 from evidence_kit.core.evidence.preview import make_preview
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import Vault
 from tests.conftest import SHARED
 from tests.test_pdq_grouping import encode, photo
 

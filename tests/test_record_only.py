@@ -12,13 +12,13 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from evidence_kit.core.common.model import ItemInput
 from evidence_kit.core.crypto.age import AgeReader
 from evidence_kit.core.documents.bundle import export_bundle
 from evidence_kit.core.documents.bundle_verify import verify_bundle
 from evidence_kit.core.evidence.perceptual import hamming
 from evidence_kit.core.evidence.redact import Rect
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.vault.vault import ItemInput
 
 from .conftest import CANARY, canary_hits
 from .test_redact import photo_like

@@ -18,10 +18,11 @@ import pytest
 
 from evidence_kit.cli import main
 from evidence_kit.core.common.errors import IntegrityError, WrongPassphraseError
+from evidence_kit.core.common.model import ItemInput
 from evidence_kit.core.crypto import age
 from evidence_kit.core.crypto.keys import Keyring, b64d, key_fingerprint
 from evidence_kit.core.vault import rekey
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 

@@ -13,7 +13,7 @@ from PIL import Image, ImageFilter, ImageStat
 from pypdf import PdfReader
 
 from evidence_kit.core.common.errors import CancelledError, IntegrityError
-from evidence_kit.core.common.model import Source
+from evidence_kit.core.common.model import ItemInput, Source
 from evidence_kit.core.documents import bundle, snapshot
 from evidence_kit.core.documents.report import (
     FONT_FILES,
@@ -26,7 +26,7 @@ from evidence_kit.core.documents.report import (
     render_report,
 )
 from evidence_kit.core.evidence import preview
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 from .test_report_data import (

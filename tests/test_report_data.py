@@ -16,8 +16,8 @@ from pathlib import Path
 from PIL import Image
 
 from evidence_kit.core.common.clock import iso_utc
-from evidence_kit.core.common.model import Case, Item, Source
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.common.model import Case, Item, ItemInput, Source
+from evidence_kit.core.vault.vault import Vault
 
 LONG_URL = "https://example.com/watch?v=" + "a" * 10_000
 HOSTILE = [

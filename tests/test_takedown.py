@@ -19,10 +19,9 @@ from pypdf import PdfReader
 
 from evidence_kit.cli import main
 from evidence_kit.core.common.errors import CancelledError, InputError
-from evidence_kit.core.common.model import Item, Source
+from evidence_kit.core.common.model import Item, ItemInput, Source
 from evidence_kit.core.documents.takedown import TakedownOptions, TakedownResult, distribution_flowables
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.vault.vault import ItemInput
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.test_pdq_grouping import encode, photo
 

@@ -13,8 +13,9 @@ import pytest
 
 from evidence_kit.core.common.canonical import canonical_json
 from evidence_kit.core.common.errors import EvidenceKitError
+from evidence_kit.core.common.model import ItemInput
 from evidence_kit.core.crypto.keys import Keyring
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 

@@ -19,13 +19,13 @@ from asn1crypto import tsp as a_tsp
 
 from evidence_kit import cli
 from evidence_kit.core.common.errors import CancelledError, IntegrityError
-from evidence_kit.core.common.model import Source
+from evidence_kit.core.common.model import ItemInput, Source
 from evidence_kit.core.crypto.keys import public_key_pem
 from evidence_kit.core.service import EvidenceService
 from evidence_kit.core.timestamps import timestamp as ts
 from evidence_kit.core.timestamps.timestamp import FAIL, PASS
 from evidence_kit.core.timestamps.tsa_defaults import TsaConfig
-from evidence_kit.core.vault.vault import MIGRATIONS, ItemInput, Vault
+from evidence_kit.core.vault.vault import MIGRATIONS, Vault
 
 from .conftest import CANARY, PASSPHRASE, fast_kdf
 from .tsa_server import LocalTSA, Pki, make_pki, openssl_verify, pem

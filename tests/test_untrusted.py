@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from evidence_kit.core.common import untrusted
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.common.model import ItemInput
+from evidence_kit.core.vault.vault import Vault
 from evidence_kit.gui.display import safe_text
 
 from .conftest import PASSPHRASE, fast_kdf

@@ -24,9 +24,9 @@ from evidence_kit.core.common.errors import (
     WeakPassphraseError,
     WrongPassphraseError,
 )
-from evidence_kit.core.common.model import Source
+from evidence_kit.core.common.model import ItemInput, Source
 from evidence_kit.core.crypto.keys import KDF_FLOOR_MEMORY_KIB, KdfParams, Keyring, calibrate_kdf
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 

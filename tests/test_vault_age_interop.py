@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.common.model import ItemInput
+from evidence_kit.core.vault.vault import Vault
 
 from .ttyhelp import run_on_tty
 

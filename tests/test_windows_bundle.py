@@ -20,10 +20,11 @@ from pathlib import Path
 import pytest
 
 from evidence_kit.core.common import winnames
+from evidence_kit.core.common.model import ItemInput
 from evidence_kit.core.documents import bundle
 from evidence_kit.core.documents.bundle_verify import verify_bundle
 from evidence_kit.core.documents.winverify import POWERSHELL_CHECK, SUMS_LINE_REGEX
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 

@@ -89,7 +89,7 @@ def test_bundle_verification_reports_progress_and_can_be_cancelled(service: Evid
     import pytest
 
     from evidence_kit.core.common.errors import CancelledError
-    from evidence_kit.core.vault.vault import ItemInput
+    from evidence_kit.core.common.model import ItemInput
 
     case = service.create_case("사건 C").id
     for n in range(3):

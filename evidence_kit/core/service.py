@@ -17,13 +17,23 @@ from typing import TYPE_CHECKING, Any
 
 from .common.clock import Clock
 from .common.errors import CancelledError, EvidenceKitError, InputError, VaultLockedError
-from .common.model import METHOD_IMPORT_FILE, METHOD_IMPORT_FOLDER, POLICY_RECORD_ONLY, Case, CustodyEvent, Item, Source
+from .common.model import (
+    METHOD_IMPORT_FILE,
+    METHOD_IMPORT_FOLDER,
+    POLICY_RECORD_ONLY,
+    AddResult,
+    Case,
+    CustodyEvent,
+    Item,
+    ItemInput,
+    Source,
+)
 from .crypto.keys import KdfParams
 from .documents.takedown import TakedownOptions, TakedownResult
 from .evidence.ingest import Cancel, Progress, never_cancel, no_progress
 from .evidence.perceptual import NearDuplicateGroup, PdqOutcome, is_image, near_duplicate_groups
 from .evidence.redact import Rect
-from .vault.vault import AddResult, ItemInput, Vault, VerifyResult
+from .vault.vault import Vault, VerifyResult
 
 if TYPE_CHECKING:  # issue 8: imported lazily at run time (reportlab is heavy)
     from .documents.bundle import ExportResult

@@ -146,9 +146,9 @@ def self_check() -> int:
     from PySide6.QtGui import QColor, QFontDatabase, QFontMetrics, QImage
     from PySide6.QtWidgets import QApplication
 
+    from ..core.common.model import ItemInput
     from ..core.crypto.keys import floor_params
     from ..core.service import EvidenceService
-    from ..core.vault.vault import ItemInput
     from . import i18n
     from .main_window import MainWindow
     from .settings import Settings
@@ -214,7 +214,7 @@ def _heic_check(svc: Any, case_id: str) -> list[str]:
     """An iPhone-style HEIC photo, made here, imported: size, EXIF and PDQ read back (issue 17)."""
     import io
 
-    from ..core.vault.vault import ItemInput
+    from ..core.common.model import ItemInput
 
     try:
         import pillow_heif
@@ -249,7 +249,7 @@ def _video_check(svc: Any, case_id: str) -> list[str]:
     """A short MPEG-4 clip, made here with PyAV, imported: facts and frame hashes read back (issue 23)."""
     import io
 
-    from ..core.vault.vault import ItemInput
+    from ..core.common.model import ItemInput
 
     try:
         import av

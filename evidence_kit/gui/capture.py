@@ -67,7 +67,7 @@ from PySide6.QtWidgets import (
 
 from ..core.common.clock import Clock
 from ..core.common.errors import EvidenceKitError
-from ..core.common.model import Source
+from ..core.common.model import AddResult, Source
 from ..core.evidence.capture import (
     DELAYS,
     MODE_ALL,
@@ -91,7 +91,6 @@ from ..core.evidence.capture import (
 )
 from ..core.platforms import can_list_native_windows, native_windows
 from ..core.service import EvidenceService
-from ..core.vault.vault import AddResult
 from .dialogs import SourceForm, scrolled
 from .display import safe_text
 from .i18n import language, t

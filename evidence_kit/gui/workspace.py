@@ -43,10 +43,10 @@ from PySide6.QtWidgets import (
 from ..core.common.errors import CancelledError, EvidenceKitError
 from ..core.common.guidance import Guidance, load_guidance
 from ..core.common.i18n import tr
-from ..core.common.model import METHOD_PASTE, POLICY_RECORD_ONLY, Item, Source, default_policy
+from ..core.common.model import METHOD_PASTE, POLICY_RECORD_ONLY, AddResult, Item, ItemInput, Source, default_policy
 from ..core.evidence.redact import Rect
 from ..core.service import EvidenceService, ImportSummary
-from ..core.vault.vault import AddResult, ItemInput, VerifyResult, alert_text
+from ..core.vault.vault import VerifyResult, alert_text
 from .detail import DetailPanel, policy_label
 from .dialogs import CaseDialog, ImportDialog, MessageDialog, choose_files, choose_folder
 from .display import format_size

@@ -12,9 +12,8 @@ from PIL.PngImagePlugin import PngInfo
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from evidence_kit.core.common.model import Source
+from evidence_kit.core.common.model import ItemInput, Source
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.vault.vault import ItemInput
 from evidence_kit.gui import i18n
 from evidence_kit.gui.main_window import MainWindow
 from evidence_kit.gui.settings import Settings, SettingsStore

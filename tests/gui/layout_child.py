@@ -18,10 +18,9 @@ from PIL import Image
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QDialog, QWidget
 
-from evidence_kit.core.common.model import Source
+from evidence_kit.core.common.model import ItemInput, Source
 from evidence_kit.core.crypto.keys import floor_params
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.vault.vault import ItemInput
 from evidence_kit.gui import i18n
 from evidence_kit.gui.app import load_fonts
 from evidence_kit.gui.main_window import MainWindow

@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from evidence_kit.core.common.errors import WrongPassphraseError
+from evidence_kit.core.common.model import ItemInput
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.vault.vault import ItemInput, Vault
+from evidence_kit.core.vault.vault import Vault
 from evidence_kit.gui import i18n
 from evidence_kit.gui.dialogs import MessageDialog, RecoveryKeyDialog
 from evidence_kit.gui.passphrase_dialog import ChangePassphraseDialog

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.gui
 def test_stamp_action_asks_then_seals(qtbot: Any, servers: dict[str, LocalTSA], tmp_path: Any) -> None:  # noqa: F811
     from PySide6.QtWidgets import QApplication
 
+    from evidence_kit.core.common.model import ItemInput
     from evidence_kit.core.service import EvidenceService
-    from evidence_kit.core.vault.vault import ItemInput
     from evidence_kit.gui.main_window import MainWindow
     from evidence_kit.gui.reports import StampDialog
     from evidence_kit.gui.settings import Settings

@@ -254,7 +254,7 @@ class _Importer:
     # ----------------------------------------------------------- storing
 
     def _info(self, src_rel: str, role: str, *, part: tuple[str, int] | None = None) -> Any:
-        from ..vault.vault import ItemInput
+        from ..common.model import ItemInput
 
         root = self.pl.zip_path.name if self.pl.zip_path else (self.pl.folder.name if self.pl.folder else "")
         rel = f"{root}/{src_rel}" if root and src_rel != root else src_rel

@@ -10,6 +10,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import untrusted
+
 # Platforms offered in forms; free text is allowed too.
 PLATFORMS = [
     "Telegram",
@@ -165,3 +167,31 @@ class CustodyEvent:
     item_id: str | None
     data: dict[str, Any]
     line: bytes  # the exact canonical bytes that were hashed into the log
+
+
+@dataclass
+class AddResult:
+    item: Item
+    duplicate: bool = False  # the same bytes were already in this case: nothing new stored
+    # The plaintext of a small image, kept from the ingest pass so PDQ needs no second read.
+    data: bytes | None = None
+
+
+@dataclass
+class ItemInput:
+    """What the caller knows about an item besides its bytes."""
+
+    name: str
+    method: str
+    source: Source = field(default_factory=Source)
+    relative_path: str = ""
+    capture: dict[str, Any] = field(default_factory=dict)
+    notes: str = ""
+    group_id: str | None = None
+    group_part: int | None = None
+
+    def __post_init__(self) -> None:
+        # A name that is not valid UTF-8 (surrogateescape) is kept with its bytes visible
+        # as \xNN, so it can be stored, signed and shown (issue 19).
+        self.name = untrusted.os_name(self.name)
+        self.relative_path = untrusted.os_name(self.relative_path)

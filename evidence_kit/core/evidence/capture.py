@@ -41,8 +41,8 @@ from ..common.model import METHOD_CAPTURE, Source
 from . import redact
 
 if TYPE_CHECKING:
+    from ..common.model import AddResult
     from ..service import EvidenceService
-    from ..vault.vault import AddResult
 
 log = logging.getLogger(__name__)
 
@@ -737,7 +737,7 @@ def store_capture(
     unless ``allow_blank`` (the person looked at it and chose to keep it; the context
     then says ``"blank"``). With ``group``, the item is the set's next part.
     """
-    from ..vault.vault import ItemInput
+    from ..common.model import ItemInput
 
     if not result.png.startswith(PNG_SIGNATURE):
         raise CaptureError("not a PNG")

@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..common import untrusted
 from ..common.canonical import canonical_json, parse_canonical
 from ..common.clock import Clock, iso_utc
 from ..common.errors import (
@@ -50,7 +49,17 @@ from ..common.errors import (
     WrongPassphraseError,
 )
 from ..common.fsutil import EarlyWriteback, atomic_write_bytes, ensure_private_dir, fsync_dir
-from ..common.model import METHOD_DERIVED, POLICIES, Case, CustodyEvent, Item, Source, default_policy
+from ..common.model import (
+    METHOD_DERIVED,
+    POLICIES,
+    AddResult,
+    Case,
+    CustodyEvent,
+    Item,
+    ItemInput,
+    Source,
+    default_policy,
+)
 from ..crypto import age, merkle
 from ..crypto.keys import (
     KdfParams,
@@ -224,40 +233,12 @@ class RekeyResult:
 
 
 @dataclass
-class AddResult:
-    item: Item
-    duplicate: bool = False  # the same bytes were already in this case: nothing new stored
-    # The plaintext of a small image, kept from the ingest pass so PDQ needs no second read.
-    data: bytes | None = None
-
-
-@dataclass
 class VerifyResult:
     ok: bool
     items_checked: int
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     log_size: int = 0
-
-
-@dataclass
-class ItemInput:
-    """What the caller knows about an item besides its bytes."""
-
-    name: str
-    method: str
-    source: Source = field(default_factory=Source)
-    relative_path: str = ""
-    capture: dict[str, Any] = field(default_factory=dict)
-    notes: str = ""
-    group_id: str | None = None
-    group_part: int | None = None
-
-    def __post_init__(self) -> None:
-        # A name that is not valid UTF-8 (surrogateescape) is kept with its bytes visible
-        # as \xNN, so it can be stored, signed and shown (issue 19).
-        self.name = untrusted.os_name(self.name)
-        self.relative_path = untrusted.os_name(self.relative_path)
 
 
 def _read_vault_file(path: Path) -> dict[str, Any]:

@@ -19,24 +19,21 @@ from evidence_kit.core.evidence.capture import (
     MODE_SCREEN,
     MODE_WINDOW,
     BlankCaptureError,
-    CaptureEnvironment,
     CaptureError,
     CaptureRequest,
-    CaptureSession,
     CaptureUnavailableError,
-    FakeGrabber,
-    Rect,
-    ScreenGrabber,
     ScreenInfo,
-    WindowInfo,
-    blank_reason,
+    session_type,
+)
+from evidence_kit.core.evidence.capture_env import (
+    CaptureEnvironment,
     check_capture_possible,
     detect_environment,
     ensure_capture_possible,
-    is_blank,
-    session_type,
-    store_capture,
 )
+from evidence_kit.core.evidence.capture_store import CaptureSession, blank_reason, is_blank, store_capture
+from evidence_kit.core.evidence.grabber import FakeGrabber, ScreenGrabber
+from evidence_kit.core.platforms.desktop import Rect, WindowInfo
 from evidence_kit.core.service import EvidenceService
 
 from .conftest import CANARY, PASSPHRASE, fast_kdf

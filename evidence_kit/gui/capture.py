@@ -76,20 +76,21 @@ from ..core.evidence.capture import (
     MODE_WINDOW,
     BlankCaptureError,
     CaptureContext,
-    CaptureEnvironment,
     CaptureError,
     CaptureRequest,
     CaptureResult,
-    CaptureSession,
-    Rect,
     ScreenInfo,
-    WindowInfo,
+    make_context,
+)
+from ..core.evidence.capture_env import (
+    CaptureEnvironment,
     check_capture_possible,
     detect_environment,
-    make_context,
     request_macos_screen_permission,
 )
+from ..core.evidence.capture_store import CaptureSession
 from ..core.platforms import can_list_native_windows, native_windows
+from ..core.platforms.desktop import Rect, WindowInfo
 from ..core.service import EvidenceService
 from .dialogs import SourceForm, scrolled
 from .display import safe_text

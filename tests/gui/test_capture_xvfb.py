@@ -41,10 +41,10 @@ from evidence_kit.core.evidence.capture import (
     MODE_SCREEN,
     CaptureError,
     CaptureRequest,
-    Rect,
     ScreenInfo,
     make_context,
 )
+from evidence_kit.core.platforms.desktop import Rect
 from evidence_kit.core.service import EvidenceService
 from evidence_kit.gui import i18n
 from evidence_kit.gui.capture import (

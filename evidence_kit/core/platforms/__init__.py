@@ -15,8 +15,8 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 
-from ..evidence.capture import WindowInfo
 from .base import Platform, WindowList
+from .desktop import WindowInfo
 
 
 def for_name(name: str) -> Platform:

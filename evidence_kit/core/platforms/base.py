@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..evidence.capture import WindowInfo
+from .desktop import WindowInfo
 
 APP = "EvidenceKit"
 

@@ -14,8 +14,8 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..evidence.capture import Rect, WindowInfo
 from .base import Platform, WindowList
+from .desktop import Rect, WindowInfo
 
 PERMISSION_KO = (
     "다른 앱 창의 제목을 보려면 화면 기록 권한이 필요합니다. 시스템 설정 > 개인정보 보호 및 보안 > "

@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..evidence.capture import Rect, WindowInfo
 from .base import Platform, WindowList
+from .desktop import Rect, WindowInfo
 
 log = logging.getLogger(__name__)
 

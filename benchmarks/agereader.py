@@ -5,7 +5,7 @@ start to end three ways, each in its own process so that its peak RSS is its own
 
 * through ``agereader.open_sealed`` (what compute_video, report key frames and the app use),
   in 1 MiB reads, hashing with SHA-256 as the vault's check does;
-* through ``age.AgeReader.chunks()`` (the sequential decryptor), same hashing;
+* through ``age_stream.AgeReader.chunks()`` (the sequential decryptor), same hashing;
 * ``age -d`` (stock Go age) to /dev/null: the peer.
 
 Then 2,000 random 4 KiB reads through the seekable reader (what a demuxer does), per second.
@@ -24,13 +24,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from evidence_kit.core.crypto import age
+from evidence_kit.core.crypto import age_recipients, age_stream
 
 SEEKABLE = """
 import hashlib, sys
 from evidence_kit.core import age
 from evidence_kit.core.crypto.agereader import open_sealed
-ident = age.X25519Identity.from_bech32(open(sys.argv[2]).read().split()[-1])
+ident = age_recipients.X25519Identity.from_bech32(open(sys.argv[2]).read().split()[-1])
 h = hashlib.sha256()
 with open(sys.argv[1], "rb") as raw, open_sealed(raw, [ident]) as f:
     while b := f.read(1 << 20):
@@ -39,17 +39,17 @@ with open(sys.argv[1], "rb") as raw, open_sealed(raw, [ident]) as f:
 SEQUENTIAL = """
 import hashlib, sys
 from evidence_kit.core import age
-ident = age.X25519Identity.from_bech32(open(sys.argv[2]).read().split()[-1])
+ident = age_recipients.X25519Identity.from_bech32(open(sys.argv[2]).read().split()[-1])
 h = hashlib.sha256()
 with open(sys.argv[1], "rb") as raw:
-    for b in age.AgeReader(raw, [ident]).chunks():
+    for b in age_stream.AgeReader(raw, [ident]).chunks():
         h.update(b)
 """
 RANDOM = """
 import random, sys, time
 from evidence_kit.core import age
 from evidence_kit.core.crypto.agereader import open_sealed
-ident = age.X25519Identity.from_bech32(open(sys.argv[2]).read().split()[-1])
+ident = age_recipients.X25519Identity.from_bech32(open(sys.argv[2]).read().split()[-1])
 rng = random.Random(1)
 with open(sys.argv[1], "rb") as raw, open_sealed(raw, [ident]) as f:
     size = f.seek(0, 2)
@@ -82,12 +82,12 @@ def main() -> None:
     size = int(args.gib * (1 << 30))
     age_bin = shutil.which("age")
     with tempfile.TemporaryDirectory() as tmp:
-        ident = age.X25519Identity.generate()
+        ident = age_recipients.X25519Identity.generate()
         key = Path(tmp) / "key.txt"
         key.write_text(ident.to_bech32() + "\n")
         blob = Path(tmp) / "blob.age"
         block = os.urandom(1 << 24)
-        with open(blob, "wb") as out, age.AgeWriter(out, [ident.recipient()]) as w:
+        with open(blob, "wb") as out, age_stream.AgeWriter(out, [ident.recipient()]) as w:
             for _ in range(size // len(block)):
                 w.write(block)
             w.write(block[: size % len(block)])

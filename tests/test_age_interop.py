@@ -15,17 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from evidence_kit.core.crypto.age import (
-    AgeNoMatchError,
-    AgeReader,
-    AgeWriter,
+from evidence_kit.core.crypto.age import AgeNoMatchError
+from evidence_kit.core.crypto.age_recipients import (
     ScryptIdentity,
     ScryptRecipient,
     X25519Identity,
     X25519Recipient,
-    decrypt_bytes,
-    encrypt_bytes,
 )
+from evidence_kit.core.crypto.age_stream import AgeReader, AgeWriter, decrypt_bytes, encrypt_bytes
 
 from .ttyhelp import run_on_tty
 

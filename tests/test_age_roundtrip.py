@@ -16,17 +16,16 @@ from evidence_kit.core.crypto.age import (
     AgeHMACError,
     AgeNoMatchError,
     AgePayloadError,
-    AgeReader,
-    AgeWriter,
+)
+from evidence_kit.core.crypto.age_recipients import (
     Identity,
     Recipient,
     ScryptIdentity,
     ScryptRecipient,
     X25519Identity,
     X25519Recipient,
-    decrypt_bytes,
-    encrypt_bytes,
 )
+from evidence_kit.core.crypto.age_stream import AgeReader, AgeWriter, decrypt_bytes, encrypt_bytes
 
 CHUNK = 64 * 1024
 ENC_CHUNK = CHUNK + 16

@@ -24,11 +24,9 @@ from evidence_kit.core.crypto.age import (
     AgeHMACError,
     AgeNoMatchError,
     AgePayloadError,
-    AgeReader,
-    Identity,
-    ScryptIdentity,
-    X25519Identity,
 )
+from evidence_kit.core.crypto.age_recipients import Identity, ScryptIdentity, X25519Identity
+from evidence_kit.core.crypto.age_stream import AgeReader
 
 VECTOR_DIR = Path(__file__).resolve().parents[2] / "shared" / "vectors" / "age"
 NOT_VECTORS = {"README.md", "SOURCE.txt"}  # documentation that lives next to the vectors

@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evidence_kit.core.crypto import age
+from evidence_kit.core.crypto import age, age_recipients, age_stream
 from evidence_kit.core.crypto.agereader import CACHED_CHUNKS, SealedReader, open_sealed
 
 CHUNK = age.CHUNK_SIZE
 ENC = CHUNK + 16
 AGE = shutil.which("age")
-IDENTITY = age.X25519Identity.generate()
+IDENTITY = age_recipients.X25519Identity.generate()
 SIZES = [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 12345]
 
 
@@ -30,7 +30,7 @@ def plain_of(size: int) -> bytes:
 
 
 def seal_ours(data: bytes) -> bytes:
-    return age.encrypt_bytes(data, [IDENTITY.recipient()])
+    return age_stream.encrypt_bytes(data, [IDENTITY.recipient()])
 
 
 def seal_stock(data: bytes, tmp: Path) -> bytes:
@@ -171,7 +171,7 @@ def test_truncation_reorder_and_append_are_detected() -> None:
             _read_everything(blob + extra)
     # Header damage and the wrong key fail before any byte is read.
     with pytest.raises(age.AgeNoMatchError):
-        open_sealed(io.BytesIO(blob), [age.X25519Identity.generate()])
+        open_sealed(io.BytesIO(blob), [age_recipients.X25519Identity.generate()])
     bad_header = bytearray(blob)
     bad_header[30] ^= 1
     with pytest.raises(age.AgeError):
@@ -194,7 +194,7 @@ def test_memory_stays_at_a_few_chunks_for_a_50_mb_blob(tmp_path: Path) -> None:
     size = 50 * 1024 * 1024
     rng = random.Random(3)
     block = rng.randbytes(CHUNK * 16)
-    with open(path, "wb") as out, age.AgeWriter(out, [IDENTITY.recipient()]) as w:
+    with open(path, "wb") as out, age_stream.AgeWriter(out, [IDENTITY.recipient()]) as w:
         for _ in range(size // len(block)):
             w.write(block)
     tracemalloc.start()

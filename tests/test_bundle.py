@@ -26,7 +26,7 @@ from pypdf import PdfReader
 from evidence_kit.core.common.canonical import parse_canonical
 from evidence_kit.core.common.errors import CancelledError, InputError, WrongPassphraseError
 from evidence_kit.core.common.model import Item
-from evidence_kit.core.crypto import age, merkle
+from evidence_kit.core.crypto import age_recipients, age_stream, merkle
 from evidence_kit.core.documents import bundle, snapshot
 from evidence_kit.core.documents.bundle_verify import BundleVerification, report_lines, verify_bundle
 from evidence_kit.core.vault.vault import Vault
@@ -284,7 +284,7 @@ def test_zip_is_stored_and_verifies(built: Built) -> None:
 def test_encrypted_bundle(built: Built, tmp_path: Path) -> None:
     assert built.enc.read_bytes().startswith(b"age-encryption.org/v1\n")
     with built.enc.open("rb") as f:
-        plain = age.AgeReader(f, [age.ScryptIdentity(BUNDLE_PASS)]).read_all()
+        plain = age_stream.AgeReader(f, [age_recipients.ScryptIdentity(BUNDLE_PASS)]).read_all()
     with zipfile.ZipFile(io.BytesIO(plain)) as zf:
         assert "manifest.json" in zf.namelist() and zf.testzip() is None
     res = verify_bundle(built.enc, passphrase=BUNDLE_PASS)

@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from evidence_kit.core.common.model import ItemInput
-from evidence_kit.core.crypto.age import AgeReader
+from evidence_kit.core.crypto.age_stream import AgeReader
 from evidence_kit.core.documents.bundle import export_bundle
 from evidence_kit.core.documents.bundle_verify import verify_bundle
 from evidence_kit.core.evidence.perceptual import hamming

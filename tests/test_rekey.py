@@ -19,7 +19,7 @@ import pytest
 from evidence_kit.cli import main
 from evidence_kit.core.common.errors import IntegrityError, WrongPassphraseError
 from evidence_kit.core.common.model import ItemInput
-from evidence_kit.core.crypto import age
+from evidence_kit.core.crypto import age, age_stream
 from evidence_kit.core.crypto.keys import Keyring, b64d, key_fingerprint
 from evidence_kit.core.vault import rekey
 from evidence_kit.core.vault.vault import Vault
@@ -66,7 +66,7 @@ def test_old_vault_file_and_passphrase_open_nothing(tmp_path: Path) -> None:
         assert after[_header_end(before) :] == before[_header_end(before) :]
     for p in path.glob("blobs/*/*.age"):
         with p.open("rb") as f, pytest.raises(age.AgeNoMatchError):
-            age.AgeReader(f, [old_keys.identity])
+            age_stream.AgeReader(f, [old_keys.identity])
     # No sealed row opens with the old metadata key.
     conn = sqlite3.connect(path / "meta.sqlite")
     for seq, sealed in conn.execute("SELECT seq, sealed FROM custody_log"):

@@ -44,8 +44,8 @@ def test_stock_age_decrypts_vault_blobs_with_exported_identity(vault: Vault, tmp
 
 
 def test_stock_age_encrypted_to_vault_key_reads_back(vault: Vault, tmp_path: Path) -> None:
-    from evidence_kit.core.crypto import age
+    from evidence_kit.core.crypto import age_stream
 
     data = os.urandom(70_000)
     r = subprocess.run([AGE, "-r", vault.keys.recipient], input=data, capture_output=True, check=True)
-    assert age.decrypt_bytes(r.stdout, [vault.keys.identity]) == data
+    assert age_stream.decrypt_bytes(r.stdout, [vault.keys.identity]) == data

@@ -1,7 +1,7 @@
 """Random access to the plaintext of an age v1 file, one authenticated STREAM chunk at a time.
 
 A video's container index may sit at the end of the file, and decoders seek all over it, so
-facts and frames of a large sealed video cannot be read from :class:`age.AgeReader`'s one
+facts and frames of a large sealed video cannot be read from :class:`.age_stream.AgeReader`'s one
 sequential pass without decrypting it all into memory. STREAM chunks are independently
 authenticated (each nonce carries its index and a last-chunk flag), so any chunk can be
 decrypted on its own once the payload key is known; the plaintext size follows from the
@@ -21,18 +21,16 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import BinaryIO, Final
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-
-from . import age
+from . import age, age_stream
+from .age_recipients import Identity
 
 log = logging.getLogger(__name__)
 
 __all__ = ["CACHED_CHUNKS", "SealedReader", "open_sealed"]
 
 CHUNK: Final = age.CHUNK_SIZE
-_TAG: Final = 16
-_ENC: Final = CHUNK + _TAG
+_TAG: Final = age_stream.TAG_SIZE
+_ENC: Final = age_stream.ENC_CHUNK_SIZE
 # Decoders read the index at the end, then packets from the middle, and come back: a handful
 # of chunks (64 KiB each) covers the usual back-and-forth without re-decrypting.
 CACHED_CHUNKS: Final = 4
@@ -47,26 +45,11 @@ class SealedReader(io.RawIOBase):
     ``src`` is closed with the reader only when ``owns_src``.
     """
 
-    def __init__(self, src: BinaryIO, identities: Sequence[age.Identity], *, owns_src: bool = False) -> None:
+    def __init__(self, src: BinaryIO, identities: Sequence[Identity], *, owns_src: bool = False) -> None:
         super().__init__()
         self._src = src
         self._owns_src = owns_src
-        stanzas, covered, mac = age._parse_header(src)
-        file_key: bytes | None = None
-        for identity in identities:
-            file_key = identity._unwrap(stanzas)
-            if file_key is not None:
-                break
-        if file_key is None:
-            raise age.AgeNoMatchError("no identity matched any of the file's recipients")
-        try:
-            age._header_mac(file_key, covered).verify(mac)
-        except InvalidSignature:
-            raise age.AgeHMACError("header MAC mismatch") from None
-        nonce = age._read_up_to(src, 16)
-        if len(nonce) != 16:
-            raise age.AgeHeaderError("missing or short payload nonce")
-        self._aead = ChaCha20Poly1305(age._hkdf(file_key, nonce, b"payload"))
+        self._aead = age_stream.open_payload(src, identities)
         self._start = src.tell()
         payload = src.seek(0, os.SEEK_END) - self._start
         if payload < _TAG:
@@ -158,22 +141,19 @@ class SealedReader(io.RawIOBase):
             self._cache.move_to_end(index)
             return cached
         self._src.seek(self._start + index * _ENC)
-        enc = age._read_up_to(self._src, _ENC)
+        enc = age_stream.read_up_to(self._src, _ENC)
         last = index == self._chunks - 1
         expected = (self._size - index * CHUNK + _TAG) if last else _ENC
         if len(enc) != expected:
             # The file changed length under us since it was opened.
             raise age.AgePayloadError("payload truncated while reading")
-        try:
-            plain = self._aead.decrypt(age._stream_nonce(index, last), enc, None)
-        except InvalidTag:
-            raise age.AgePayloadError("payload chunk failed authentication") from None
+        plain = age_stream.decrypt_chunk(self._aead, index, last, enc)
         self._cache[index] = plain
         if len(self._cache) > CACHED_CHUNKS:
             self._cache.popitem(last=False)
         return plain
 
 
-def open_sealed(src: BinaryIO, identities: Sequence[age.Identity], *, owns_src: bool = False) -> io.BufferedReader:
+def open_sealed(src: BinaryIO, identities: Sequence[Identity], *, owns_src: bool = False) -> io.BufferedReader:
     """A buffered, seekable plaintext view of the age file ``src``; see :class:`SealedReader`."""
     return io.BufferedReader(SealedReader(src, identities, owns_src=owns_src), buffer_size=CHUNK)

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ..common.errors import VaultFormatError, WeakPassphraseError, WrongPassphraseError
-from .age import X25519Identity
+from .age_recipients import X25519Identity
 
 MIN_PASSPHRASE_CHARS = 10
 

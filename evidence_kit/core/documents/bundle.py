@@ -46,7 +46,7 @@ from ..common.canonical import canonical_json
 from ..common.clock import parse_iso_utc, to_kst
 from ..common.errors import CancelledError, InputError, IntegrityError
 from ..common.model import Item
-from ..crypto import age
+from ..crypto import age_recipients, age_stream
 from ..crypto.keys import public_key_pem
 from ..evidence.ingest import Cancel, Progress, never_cancel, no_progress
 from .snapshot import (
@@ -330,11 +330,12 @@ class _ZipSink(_Sink):
         self.tmp = out.parent / f".{out.name}.part-{secrets.token_hex(4)}"
         fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self._file = os.fdopen(fd, "wb")
-        self._age: age.AgeWriter | None = None
+        self._age: age_stream.AgeWriter | None = None
         self._when = when.timetuple()[:6]
         target: Any = self._file
         if passphrase is not None:
-            self._age = age.AgeWriter(self._file, [age.ScryptRecipient(passphrase, work_factor=work_factor)])
+            recipient = age_recipients.ScryptRecipient(passphrase, work_factor=work_factor)
+            self._age = age_stream.AgeWriter(self._file, [recipient])
             target = _CountingWriter(self._age.write)
         self.zf = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED, allowZip64=True)
 

@@ -48,7 +48,7 @@ from ..common.canonical import parse_canonical
 from ..common.errors import CancelledError, EvidenceKitError, WrongPassphraseError
 from ..common.i18n import tr
 from ..common.jsonlimits import MAX_DEPTH, TooDeep, check_depth
-from ..crypto import age, merkle
+from ..crypto import age, age_recipients, age_stream, merkle
 from ..crypto.anchor import MIN_SIGNER_HEX, normalise_signer, readable, signer_matches
 from ..crypto.keys import key_fingerprint
 from ..evidence.ingest import Cancel, Progress, never_cancel, no_progress
@@ -528,7 +528,7 @@ def open_bundle(path: Path, passphrase: str | None = None) -> Iterator[_Source]:
 
 def _decrypt(f: BinaryIO, passphrase: str) -> bytes:
     try:
-        reader = age.AgeReader(f, [age.ScryptIdentity(passphrase)])
+        reader = age_stream.AgeReader(f, [age_recipients.ScryptIdentity(passphrase)])
     except age.AgeNoMatchError as e:
         raise WrongPassphraseError("bundle") from e
     except age.AgeError as e:

@@ -44,7 +44,7 @@ from ..common.canonical import canonical_json, parse_canonical
 from ..common.clock import Clock
 from ..common.errors import EvidenceKitError, IntegrityError, VaultFormatError
 from ..common.fsutil import atomic_write_bytes, fsync_dir
-from ..crypto import age
+from ..crypto import age, age_stream
 from ..crypto.keys import Keyring, b64d, b64e, hkdf, key_fingerprint, unwrap_key, wrap_key
 from .custody import CustodyLog
 
@@ -172,7 +172,7 @@ def rewrap_blobs(path: Path, old: Keyring, new: Keyring, progress: Progress | No
     for p in files:
         with p.open("rb") as f:
             try:
-                header, old_len = age.rewrap_header(f, [old.identity], recipients)
+                header, old_len = age_stream.rewrap_header(f, [old.identity], recipients)
             except age.AgeNoMatchError:
                 continue  # already re-wrapped, or not the vault's
             except age.AgeError as e:

@@ -60,7 +60,7 @@ from ..common.model import (
     Source,
     default_policy,
 )
-from ..crypto import age, merkle
+from ..crypto import age, age_recipients, age_stream, merkle
 from ..crypto.keys import (
     KdfParams,
     Keyring,
@@ -990,7 +990,7 @@ class Vault:
             f"# public key: {self.keys.recipient}\n"
             f"{self.keys.identity.to_bech32()}\n"
         ).encode()
-        data = age.encrypt_bytes(text, [age.ScryptRecipient(passphrase, work_factor=work_factor)])
+        data = age_stream.encrypt_bytes(text, [age_recipients.ScryptRecipient(passphrase, work_factor=work_factor)])
         atomic_write_bytes(out, data)
         with self._write():
             self.log.append("export-identity", data={"recipient": self.keys.recipient})
@@ -1147,7 +1147,7 @@ class Vault:
             with os.fdopen(fd, "wb", buffering=1 << 20) as f:
                 sink = EarlyWriteback(f)
                 try:
-                    writer = age.AgeWriter(sink, [self.keys.identity.recipient()])
+                    writer = age_stream.AgeWriter(sink, [self.keys.identity.recipient()])
                     digests = seal_stream(
                         src,
                         writer,
@@ -1761,7 +1761,7 @@ class Vault:
             raise IntegrityError(f"evidence file {blob} is missing") from e
         with f:
             try:
-                reader = age.AgeReader(f, [self.keys.identity])
+                reader = age_stream.AgeReader(f, [self.keys.identity])
                 yield from reader.chunks()
             except age.AgeError as e:
                 raise IntegrityError(f"evidence file {blob} was changed: {e}") from e

@@ -55,7 +55,8 @@ CHAT_TYPES = (
 )
 MEDIA_KEYS = ("photo", "file", "thumbnail", "contact_vcard")
 _PLACEHOLDER = re.compile(r"^\((?:File|Photo) (not included|exceeds maximum size|unavailable)")
-_REASONS = {"not included": R_NOT_INCLUDED, "exceeds maximum size": R_TOO_LARGE, "unavailable": R_UNAVAILABLE}
+# The exporter's words for a file it did not write; the HTML export writes them capitalised.
+REASON_PHRASES = {"not included": R_NOT_INCLUDED, "exceeds maximum size": R_TOO_LARGE, "unavailable": R_UNAVAILABLE}
 _MEDIA_KIND = {
     "video_file": "video",
     "animation": "animation",
@@ -272,7 +273,7 @@ def convert(m: TgMessage, item_id: str, media: MediaIndex) -> Converted:
             continue
         pm = _PLACEHOLDER.match(val)
         if pm:
-            reason = R_SELF_DESTRUCT if self_destruct else _REASONS[pm.group(1)]
+            reason = R_SELF_DESTRUCT if self_destruct else REASON_PHRASES[pm.group(1)]
             attachments.append(Attachment(kind, "", ST_MISSING, reason=reason, detail=val, mime_type=mime))
             continue
         att, warn = media.attach_path(kind, val, mime if key != "thumbnail" else "")

@@ -34,14 +34,13 @@ from .model import (
     EV_SERVICE,
     KIND_EVENT,
     KIND_MESSAGE,
-    R_NOT_INCLUDED,
-    R_TOO_LARGE,
     R_UNAVAILABLE,
     ST_MISSING,
     Attachment,
     SourcePos,
     text_flags,
 )
+from .telegram import REASON_PHRASES, Converted
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +52,9 @@ _TITLE_TIME = re.compile(
 _GO_TO = re.compile(r"^(?:(messages\d*\.html))?#go_to_message(-?\d+)$")
 _VIA = re.compile(r"^(.*?) via @(\w+)$", re.S)
 _SPACES = re.compile(r"[ \t\r\n]+")
-# The exporter's NoFileDescription(): what it writes instead of a link to a skipped file.
-_REASONS = (
-    ("Not included", R_NOT_INCLUDED),
-    ("Exceeds maximum size", R_TOO_LARGE),
-    ("Unavailable", R_UNAVAILABLE),
-)
+# The exporter's NoFileDescription(): what it writes instead of a link to a skipped file; the
+# JSON export's words, capitalised.
+_REASONS = tuple((phrase.capitalize(), reason) for phrase, reason in REASON_PHRASES.items())
 # Classes of the link wrapping a media file, and of the generic media block.
 _WRAP_KIND = {
     "photo_wrap": "photo",
@@ -182,6 +178,15 @@ class _Collector(HTMLParser):
                 self.capture, self.buf = "chat_title", []
             self.stack.append((tag, "header" if self.in_header else ""))
             return
+        role = self._role(tag, cls, a)
+        if role in ("date", "from", "fwd_from", "reply", "text", "signature", "service", "media_title",
+                    "media_desc", "media_status") and self.capture is None:
+            self.capture, self.buf = role, []
+        self.stack.append((tag, role))
+
+    def _role(self, tag: str, cls: list[str], a: dict[str, str]) -> str:
+        """What an element inside a message is, by the exporter's classes (and what it records)."""
+        assert self.msg is not None
         roles = self._roles()
         role = ""
         if tag == "div" and "date" in cls and "details" in cls and "forwarded" not in roles:
@@ -202,11 +207,7 @@ class _Collector(HTMLParser):
         elif "media_wrap" in roles and tag in ("a", "div") and (
             set(cls) & (set(_WRAP_KIND) | {"media"})
         ) and self.media is None:
-            kind = next((_WRAP_KIND[c] for c in cls if c in _WRAP_KIND), "")
-            kind = kind or next((_MEDIA_CLASS_KIND[c] for c in cls if c in _MEDIA_CLASS_KIND), "")
-            self.media_classes = cls
-            other = next((c for c in cls if c in _NO_FILE), "")
-            self.media = [kind or ("" if other else "file"), a.get("href", "") if tag == "a" else "", "", "", other]
+            self._open_media(tag, cls, a)
             role = "media"
         elif self.media is not None and tag == "div" and "title" in cls:
             role = "media_title"
@@ -230,10 +231,14 @@ class _Collector(HTMLParser):
                 self.msg.reply_file, self.msg.reply_to = go.group(1) or "", go.group(2)
             self.link = {"type": "text_link", "href": a.get("href", ""), "offset": len("".join(self.buf))}
             role = "link"
-        if role in ("date", "from", "fwd_from", "reply", "text", "signature", "service", "media_title",
-                    "media_desc", "media_status") and self.capture is None:
-            self.capture, self.buf = role, []
-        self.stack.append((tag, role))
+        return role
+
+    def _open_media(self, tag: str, cls: list[str], a: dict[str, str]) -> None:
+        kind = next((_WRAP_KIND[c] for c in cls if c in _WRAP_KIND), "")
+        kind = kind or next((_MEDIA_CLASS_KIND[c] for c in cls if c in _MEDIA_CLASS_KIND), "")
+        self.media_classes = cls
+        other = next((c for c in cls if c in _NO_FILE), "")
+        self.media = [kind or ("" if other else "file"), a.get("href", "") if tag == "a" else "", "", "", other]
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br" or tag in ("img", "meta", "link"):
@@ -478,25 +483,42 @@ def reason_of(desc: str) -> str:
     return R_UNAVAILABLE
 
 
-@dataclass
-class Converted:
-    kind: str
-    event: str
-    native_id: str
-    sender: str
-    written_time: str
-    local_time: str
-    utc: str
-    offset: str
-    text: str
-    entities: list[dict[str, Any]]
-    reply_to: str
-    forwarded_from: str
-    attachments: list[Attachment]
-    source: SourcePos
-    flags: list[str]
-    extra: dict[str, Any]
-    warnings: list[str]
+def _converted(
+    m: HtmlMessage,
+    item_id: str,
+    kind: str,
+    event: str,
+    sender: str,
+    forwarded_from: str,
+    attachments: list[Attachment],
+    flags: list[str],
+    extra: dict[str, Any],
+    warnings: list[str],
+) -> Converted:
+    """The same shape the JSON export converts to; HTML has no sender ids and no edit times."""
+    local, offset, utc = parse_title_time(m.date_title)
+    return Converted(
+        kind=kind,
+        event=event,
+        native_id=m.native_id,
+        sender=sender,
+        sender_id="",
+        written_time=m.date_title,
+        local_time=local,
+        utc=utc,
+        text=m.text,
+        entities=m.entities,
+        reply_to=m.reply_to,
+        forwarded_from=forwarded_from,
+        edited="",
+        edited_utc="",
+        attachments=attachments,
+        source=SourcePos(item_id, m.start, m.end, m.line_start, m.line_end),
+        flags=flags,
+        extra=extra,
+        offset=offset,
+        warnings=warnings,
+    )
 
 
 @dataclass
@@ -511,7 +533,6 @@ class Carry:
 
 def convert(m: HtmlMessage, item_id: str, file_name: str, media: MediaIndex, carry: Carry,
             invalid_utf8: bool) -> Converted:
-    local, offset, utc = parse_title_time(m.date_title)
     extra: dict[str, Any] = {"file": file_name}
     warnings: list[str] = []
     flags = text_flags(m.text)
@@ -522,11 +543,8 @@ def convert(m: HtmlMessage, item_id: str, file_name: str, media: MediaIndex, car
             media.find_path(src)  # a preview the exporter made is part of the message, not stray
     if m.service:
         is_date = m.native_id.startswith("-") and not m.date_title
-        return Converted(
-            KIND_EVENT, EV_DATE if is_date else EV_SERVICE, m.native_id, "", m.date_title, local, utc,
-            offset, m.text, m.entities, m.reply_to, "", [], SourcePos(item_id, m.start, m.end,
-                                                                        m.line_start, m.line_end),
-            flags, extra, warnings,
+        return _converted(
+            m, item_id, KIND_EVENT, EV_DATE if is_date else EV_SERVICE, "", "", [], flags, extra, warnings
         )
     if m.joined:
         sender, via = carry.sender, carry.via
@@ -568,10 +586,6 @@ def convert(m: HtmlMessage, item_id: str, file_name: str, media: MediaIndex, car
             extra.setdefault("links", []).append(href)
         else:
             atts.append(Attachment(kind, "", ST_MISSING, reason=reason_of(desc), detail=desc or title))
-    return Converted(
-        KIND_MESSAGE, "", m.native_id, sender, m.date_title, local, utc, offset, m.text, m.entities,
-        m.reply_to, fwd, atts, SourcePos(item_id, m.start, m.end, m.line_start, m.line_end), flags, extra,
-        warnings,
-    )
+    return _converted(m, item_id, KIND_MESSAGE, "", sender, fwd, atts, flags, extra, warnings)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from ..common.errors import InputError
-from . import kakao, telegram_html, whatsapp
+from . import kakao, kakao_sniff, telegram_html, whatsapp
 from .common import Sniff
 from .errors import ChatFormatError, unrecognised
 from .model import PLATFORM_TELEGRAM
@@ -131,7 +131,7 @@ def sniff_text(head: bytes, name: str) -> Sniff | None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
     lines = head_lines(head)
-    cands = [s for s in (kakao.sniff(lines, name), whatsapp.sniff(lines, name)) if s is not None]
+    cands = [s for s in (kakao_sniff.sniff(lines, name), whatsapp.sniff(lines, name)) if s is not None]
     return max(cands, key=lambda s: s.score) if cands else None
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..evidence.ingest import Cancel, never_cancel
-from .common import MediaIndex, Sniff
+from .common import MediaIndex
 from .errors import ChatFormatError
 from .model import (
     EV_DATE,
@@ -33,7 +33,6 @@ from .model import (
     F_INVALID_UTF8,
     KIND_EVENT,
     KIND_MESSAGE,
-    PLATFORM_KAKAO,
     R_NOT_IN_EXPORT,
     R_PLACEHOLDER,
     ST_MISSING,
@@ -173,125 +172,8 @@ def _wording(text: str) -> str:
     return ""
 
 
-# ------------------------------------------------------------------ sniffing
-
-
-_CSV_HEADERS = {"Date,User,Message": "en", "날짜,사용자,메시지": "ko"}
-_KO_SAVED = re.compile(r"(?:오전|오후|\d년)")
-_EN_SAVED = re.compile(rf"(?:{MONTH_RE}|\b{AMPM_RE}$)")
-MAX_EVIDENCE = 12
-
-
-def sniff(lines: list[str], file_name: str = "") -> Sniff | None:
-    """Which KakaoTalk family these first lines are (None if none).
-
-    Every line of the header and the first 300 lines votes for a family; the lines that
-    voted are returned as evidence. The language comes only from the format's fixed parts
-    (title and saved-date words, date and am/pm words in timestamps), never from message text:
-    dates and clock words first, because a header can be English while the times are Korean."""
-    first = lines[0].lstrip("\ufeff").strip() if lines else ""
-    if first in _CSV_HEADERS:
-        year = ""
-        for ln in lines[1:20]:
-            m = re.match(r"^(\d{4})-\d{2}-\d{2} \d{2}:\d{2}:\d{2},", ln)
-            if m:
-                year = m.group(1)
-                break
-        lang = _CSV_HEADERS[first]
-        ev = (f"line 1: CSV header {first!r} -> Mac CSV, language {lang}",)
-        return Sniff(PLATFORM_KAKAO, MAC_CSV, lang, 50, year=year, evidence=ev)
-    title, saved = "", ""
-    head_lang: str | None = None  # from the title / saved-date label
-    ts_votes = {"ko": 0, "en": 0}  # from date and clock words
-    scores = {PC: 0, ANDROID: 0, IOS: 0}
-    evidence: list[str] = []
-    year = ""
-
-    def vote(i: int, fams: tuple[str, ...], pts: int, why: str) -> None:
-        for f in fams:
-            scores[f] += pts
-        if len(evidence) < MAX_EVIDENCE:
-            names = "/".join(FAMILY_LABELS[f][1].replace("KakaoTalk ", "") for f in fams)
-            evidence.append(f"line {i + 1}: {why} -> {names} +{pts}")
-
-    for i, ln in enumerate(lines[:300]):
-        s = (ln.lstrip("\ufeff") if i == 0 else ln).rstrip()
-        if i < 3:
-            m = TITLE.match(s)
-            if m and not title:
-                title = _title(m)
-                head_lang = "ko" if m.group("ko") is not None else "en"
-                # Every text family can start with the room title: it shows KakaoTalk, not which one.
-                vote(i, (PC, ANDROID, IOS), 2, "title line")
-                continue
-            if i == 0 and IOS_FILE_LINE.match(s):
-                vote(i, (IOS,), 5, "first line repeats the Talk_….txt file name")
-                continue
-        m = SAVED.match(s)
-        if m and not saved:
-            saved = m.group("when").strip()
-            head_lang = head_lang or ("ko" if s.startswith("저장한") else "en")
-            if _KO_SAVED.search(saved):
-                ts_votes["ko"] += 1
-            elif _EN_SAVED.search(saved):
-                ts_votes["en"] += 1
-            if re.match(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", saved):
-                vote(i, (PC,), 5, "saved date in the PC form YYYY-MM-DD HH:MM:SS")
-            elif re.match(r"^\d{4}년", saved):
-                vote(i, (ANDROID,), 5, "saved date in the Android form YYYY년 M월 D일")
-            elif re.match(r"^\d{4}\. ", saved):
-                vote(i, (IOS,), 5, "saved date in the iOS form YYYY. M. D.")
-            y = re.search(r"(\d{4})", saved)
-            year = y.group(1) if y else year
-            continue
-        d_ko, d_en = PC_DAY_KO.match(s), PC_DAY_EN.match(s)
-        if d_ko or d_en:
-            ts_votes["ko" if d_ko else "en"] += 1
-            vote(i, (PC,), 3, "day separator between 15 dashes")
-            ym = re.search(r"\d{4}", s)
-            year = year or (ym.group(0) if ym else "")
-            continue
-        m2 = PC_MSG.match(s)
-        if m2:
-            if m2.group("ap1"):
-                ts_votes["ko"] += 1
-            elif m2.group("ap2"):
-                ts_votes["en"] += 1
-            vote(i, (PC,), 2, "[name] [time] message")
-            continue
-        for fam, table in ((ANDROID, ANDROID_TS), (IOS, IOS_TS)):
-            hit = False
-            for k, (msg, sysl, _only) in enumerate(table):
-                mm = msg.match(s)
-                what = "message"
-                if not mm:
-                    mm = sysl.match(s)
-                    what = "system line (timestamp, text)" if fam == ANDROID else "system line (timestamp: text)"
-                if mm:
-                    ts_votes["ko" if k == 0 else "en"] += 1
-                    vote(i, (fam,), 2, f"{'Android' if fam == ANDROID else 'iOS'}-shaped {what}")
-                    year = year or (mm.group("y") or "")
-                    hit = True
-                    break
-            if hit:
-                break
-    fam = max(scores, key=lambda f: scores[f])
-    if scores[fam] < 4:
-        return None
-    if ts_votes["ko"] != ts_votes["en"]:
-        locale = "ko" if ts_votes["ko"] > ts_votes["en"] else "en"
-        why = f"date/clock words: Korean {ts_votes['ko']}, English {ts_votes['en']}"
-    elif head_lang:
-        locale, why = head_lang, "header words"
-    else:
-        locale, why = "en", "no Korean format words"
-    evidence.append(f"family {FAMILY_LABELS[fam][1]} (score {scores[fam]}); language {locale} from {why}")
-    return Sniff(
-        PLATFORM_KAKAO, fam, locale, scores[fam], year=year, title=title, saved_at=saved, evidence=tuple(evidence)
-    )
-
-
-def _title(m: re.Match[str]) -> str:
+def room_title(m: re.Match[str]) -> str:
+    """The chatroom's name from a :data:`TITLE` match, in whichever language matched."""
     for k in ("ko", "en", "en2", "en3"):
         v = m.groupdict().get(k)
         if v is not None:
@@ -331,7 +213,7 @@ class KakaoParser:
         if n <= 3:
             m = TITLE.match(s)
             if m and not self.title:
-                self.title = _title(m)
+                self.title = room_title(m)
                 return Start(KIND_EVENT, EV_HEADER, continuable=False)
             if n == 1 and self.family == IOS and IOS_FILE_LINE.match(s):
                 return Start(KIND_EVENT, EV_HEADER, continuable=False)

@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
+from evidence_kit.core.evidence import pdq_groups
 from evidence_kit.core.evidence import perceptual as pq
 
 
@@ -103,17 +104,17 @@ def grouping(n_items: int) -> dict[str, float]:
     hexes, truth = planted_hashes(n_random, n_groups, seed=1)
     entries = [(str(i), h, 100) for i, h in enumerate(hexes)]
     t0, c0 = time.perf_counter(), time.process_time()
-    groups = pq.near_duplicate_groups(entries)
+    groups = pdq_groups.near_duplicate_groups(entries)
     t_index, c_index = time.perf_counter() - t0, time.process_time() - c0
     found = {frozenset(int(k) for k in g.members) for g in groups}
     expected = {frozenset(t) for t in truth}
-    words = pq._words(hexes)
+    words = pdq_groups._words(hexes)
     t0 = time.perf_counter()
-    scan = pq.brute_force_pairs(words, pq.MATCH_THRESHOLD)
+    scan = pdq_groups.brute_force_pairs(words, pq.MATCH_THRESHOLD)
     t_scan = time.perf_counter() - t0
     big, _ = planted_hashes(10 * n_random, 10 * n_groups, seed=2)
     t0, c0 = time.perf_counter(), time.process_time()
-    big_groups = pq.near_duplicate_groups((str(i), h, 100) for i, h in enumerate(big))
+    big_groups = pdq_groups.near_duplicate_groups((str(i), h, 100) for i, h in enumerate(big))
     t_big, c_big = time.perf_counter() - t0, time.process_time() - c0
     return {
         "items": len(hexes),

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from evidence_kit.core.evidence import pdq_groups
 from evidence_kit.core.evidence import perceptual as pq
 
 
@@ -77,7 +78,7 @@ def test_generated_photos_have_reliable_quality(hashed: dict[str, tuple[str, int
 
 
 def test_edits_are_grouped_with_their_original(hashed: dict[str, tuple[str, int]]) -> None:
-    groups = pq.near_duplicate_groups((k, h, q) for k, (h, q) in hashed.items())
+    groups = pdq_groups.near_duplicate_groups((k, h, q) for k, (h, q) in hashed.items())
     expected = {
         frozenset(f"{s}/{e}" for e in ("original", "resize", "jpeg40", "overlay")) for s in SEEDS
     }
@@ -114,13 +115,13 @@ def test_threshold_is_inclusive_and_quality_gates_matching() -> None:
     at = _flip(base, list(range(31)))
     over = _flip(base, list(range(32)))
     assert pq.hamming(base, at) == 31 and pq.hamming(base, over) == 32
-    assert [g.members for g in pq.near_duplicate_groups([("a", base, 100), ("b", at, 100)])] == [("a", "b")]
-    assert pq.near_duplicate_groups([("a", base, 100), ("b", over, 100)]) == []
-    assert pq.near_duplicate_groups([("a", base, 100), ("b", at, 49)]) == []
-    assert pq.near_duplicate_groups([("a", base, 100), ("b", at, 50)]) != []
+    assert [g.members for g in pdq_groups.near_duplicate_groups([("a", base, 100), ("b", at, 100)])] == [("a", "b")]
+    assert pdq_groups.near_duplicate_groups([("a", base, 100), ("b", over, 100)]) == []
+    assert pdq_groups.near_duplicate_groups([("a", base, 100), ("b", at, 49)]) == []
+    assert pdq_groups.near_duplicate_groups([("a", base, 100), ("b", at, 50)]) != []
     # Missing, malformed or quality-less entries are skipped, never an error.
     junk = [("x", None, 100), ("y", "zz" * 32, 100), ("z", base[:-2], 100), ("w", base, None)]
-    assert pq.near_duplicate_groups([("a", base, 100), *junk]) == []
+    assert pdq_groups.near_duplicate_groups([("a", base, 100), *junk]) == []
 
 
 def test_single_linkage_chains() -> None:
@@ -128,7 +129,7 @@ def test_single_linkage_chains() -> None:
     b = _flip(a, list(range(20)))
     c = _flip(b, list(range(100, 120)))
     assert pq.hamming(a, c) == 40
-    (g,) = pq.near_duplicate_groups([("a", a, 100), ("b", b, 100), ("c", c, 100)])
+    (g,) = pdq_groups.near_duplicate_groups([("a", a, 100), ("b", b, 100), ("c", c, 100)])
     assert g.members == ("a", "b", "c")
     assert g.nearest == (20, 20, 20)
     assert g.max_link == 20
@@ -152,21 +153,23 @@ def _pairs(found: tuple[object, object, object] | None) -> set[tuple[int, int, i
 
 def test_multi_index_equals_brute_force(monkeypatch: pytest.MonkeyPatch) -> None:
     hexes = _random_with_planted(2000, 150, seed=7)
-    words = pq._words(hexes)
+    words = pdq_groups._words(hexes)
     for threshold in (31, 20, 8):
-        assert _pairs(pq.index_pairs(words, threshold)) == _pairs(pq.brute_force_pairs(words, threshold))
-    monkeypatch.setattr(pq, "_BATCH", 97)  # candidates verified in many small slices: same answer
-    assert _pairs(pq.index_pairs(words, 31)) == _pairs(pq.brute_force_pairs(words, 31))
-    assert len(_pairs(pq.brute_force_pairs(words, 31))) >= 100  # the planted ones (distance 0..35)
+        assert _pairs(pdq_groups.index_pairs(words, threshold)) == _pairs(
+            pdq_groups.brute_force_pairs(words, threshold)
+        )
+    monkeypatch.setattr(pdq_groups, "_BATCH", 97)  # candidates verified in many small slices: same answer
+    assert _pairs(pdq_groups.index_pairs(words, 31)) == _pairs(pdq_groups.brute_force_pairs(words, 31))
+    assert len(_pairs(pdq_groups.brute_force_pairs(words, 31))) >= 100  # the planted ones (distance 0..35)
 
 
 def test_tight_clusters_fall_back_to_a_scan() -> None:
     rng = np.random.default_rng(3)
     root = bytes(rng.integers(0, 256, 32, dtype=np.uint8)).hex()
     cluster = [_flip(root, rng.choice(256, 3, replace=False).tolist()) for _ in range(400)]
-    words = pq._words(cluster)
-    assert pq.index_pairs(words, 31) is None  # the index would compare nearly every pair anyway
-    groups = pq.near_duplicate_groups((str(i), h, 100) for i, h in enumerate(cluster))
+    words = pdq_groups._words(cluster)
+    assert pdq_groups.index_pairs(words, 31) is None  # the index would compare nearly every pair anyway
+    groups = pdq_groups.near_duplicate_groups((str(i), h, 100) for i, h in enumerate(cluster))
     assert len(groups) == 1 and len(groups[0].members) == 400
 
 

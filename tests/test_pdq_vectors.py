@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from evidence_kit.core.evidence import pdq_groups
 from evidence_kit.core.evidence import perceptual as pq
 from tests.conftest import SHARED
 
@@ -134,7 +135,7 @@ def test_quality_zero_image_is_unreliable_and_never_matched() -> None:
     small, quality = pq.pdq_from_bytes(_data("small.jpg"))
     assert quality == 0
     assert not pq.is_reliable(quality)
-    groups = pq.near_duplicate_groups([("small", small, quality), ("copy", small, quality)])
+    groups = pdq_groups.near_duplicate_groups([("small", small, quality), ("copy", small, quality)])
     assert groups == []  # identical hashes, but unreliable ones are not used for matching
 
 

@@ -31,7 +31,8 @@ from .common.model import (
 from .crypto.keys import KdfParams
 from .documents.takedown import TakedownOptions, TakedownResult
 from .evidence.ingest import Cancel, Progress, never_cancel, no_progress
-from .evidence.perceptual import NearDuplicateGroup, PdqOutcome, is_image, near_duplicate_groups
+from .evidence.pdq_groups import NearDuplicateGroup, near_duplicate_groups
+from .evidence.perceptual import PdqOutcome, is_image
 from .evidence.redact import Rect
 from .vault.vault import Vault, VerifyResult
 

@@ -59,17 +59,16 @@ from ..common.fsutil import atomic_write_bytes, ensure_private_dir, fsync_dir
 from ..common.i18n import tr
 from ..common.model import Case, Item
 from ..evidence.ingest import Cancel, Progress, never_cancel, no_progress
+from ..evidence.pdq_groups import NearDuplicateGroup, near_duplicate_groups
 from ..evidence.perceptual import (
     MATCH_THRESHOLD,
     MIN_QUALITY,
     STATUS_NOT_IMAGE,
     STATUS_OK,
     STATUS_UNRELIABLE,
-    NearDuplicateGroup,
     PdqOutcome,
     hasher_info,
     is_image,
-    near_duplicate_groups,
     status_of,
 )
 from . import pdfstyle

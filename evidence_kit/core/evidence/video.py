@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import IO, Any
 
+from . import pdq_groups
 from . import perceptual as pq
 
 log = logging.getLogger(__name__)
@@ -395,7 +396,7 @@ def match_percent(a: list[Any], b: list[Any], distance: int = VPDQ_DISTANCE) -> 
     return 100.0 * float((best_a <= distance).mean()), 100.0 * float((best_b <= distance).mean())
 
 
-def video_groups(entries: Iterable[tuple[str, list[Any] | None]]) -> list[pq.NearDuplicateGroup]:
+def video_groups(entries: Iterable[tuple[str, list[Any] | None]]) -> list[pdq_groups.NearDuplicateGroup]:
     """Videos that match by vPDQ's rule, chained into groups (single linkage, as for pictures).
     ``nearest``/``max_link`` are the median distance in bits from a video's frames to their
     closest frame in the matched video, so they read like the picture groups' distances."""
@@ -433,7 +434,7 @@ def video_groups(entries: Iterable[tuple[str, list[Any] | None]]) -> list[pq.Nea
     for members in sorted(groups.values()):
         r = root(members[0])
         out.append(
-            pq.NearDuplicateGroup(
+            pdq_groups.NearDuplicateGroup(
                 members=tuple(keyed[m][0] for m in members),
                 nearest=tuple(nearest[m] for m in members),
                 max_link=max(d for i, _j, d in links if root(i) == r),

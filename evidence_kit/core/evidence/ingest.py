@@ -62,6 +62,64 @@ def never_cancel() -> bool:
     return False
 
 
+class _Lanes:
+    """SHA-256 (and SHA-1) on one worker, MD5 on the other, each fed buffers in file order."""
+
+    def __init__(self, legacy: bool) -> None:
+        self.sha256 = hashlib.sha256()
+        self.md5 = hashlib.md5(usedforsecurity=False) if legacy else None
+        self.sha1 = hashlib.sha1(usedforsecurity=False) if legacy else None
+        self.in_flight: deque[tuple[Future[None], Future[None] | None]] = deque()
+
+    def _lane_a(self, view: memoryview) -> None:
+        self.sha256.update(view)
+        if self.sha1 is not None:
+            self.sha1.update(view)
+
+    def submit(self, pool_a: ThreadPoolExecutor, pool_b: ThreadPoolExecutor, view: memoryview) -> None:
+        fa = pool_a.submit(self._lane_a, view)
+        fb = pool_b.submit(self.md5.update, view) if self.md5 is not None else None
+        self.in_flight.append((fa, fb))
+
+    def settle(self, n: int) -> None:
+        """Wait until at most ``n`` buffers are still being hashed (raising a lane's error)."""
+        while len(self.in_flight) > n:
+            fa, fb = self.in_flight.popleft()
+            fa.result()
+            if fb is not None:
+                fb.result()
+
+    def wait_all(self) -> None:
+        # Never leave a lane running over a buffer the caller may reuse or free.
+        for fa, fb in self.in_flight:
+            fa.exception()
+            if fb is not None:
+                fb.exception()
+
+
+class _Head:
+    """The first bytes of a stream, and the whole of a small image (``keep_images``)."""
+
+    def __init__(self, keep_images: int, total: int, name: str) -> None:
+        self.keep_images, self.total, self.name = keep_images, total, name
+        self.head = bytearray()
+        self.kept: bytearray | None = None
+
+    def add(self, view: memoryview, offset: int) -> None:
+        if offset == 0 and self.keep_images and 0 < self.total <= self.keep_images:
+            if sniff_media_type(bytes(view[:64]), self.name).startswith("image/"):
+                self.kept = bytearray()
+        if self.kept is not None:
+            self.kept += view
+        if len(self.head) < HEAD_BYTES:
+            self.head += view[: HEAD_BYTES - len(self.head)]
+
+    def data(self) -> bytes | None:
+        if self.kept is None or len(self.kept) > self.keep_images:
+            return None  # not an image, or the file grew while read: too big to keep after all
+        return bytes(self.kept)
+
+
 def seal_stream(
     src: Readable,
     sink: ChunkSink,
@@ -78,28 +136,10 @@ def seal_stream(
     ``keep_images``: when the stream is an image (sniffed from its first bytes and ``name``)
     of at most this many bytes, its whole plaintext comes back in ``Digests.data``.
     """
-    sha256 = hashlib.sha256()
-    md5 = hashlib.md5(usedforsecurity=False) if legacy else None
-    sha1 = hashlib.sha1(usedforsecurity=False) if legacy else None
-    head = bytearray()
-    kept: bytearray | None = None
+    lanes = _Lanes(legacy)
+    first = _Head(keep_images, total, name)
     size = 0
-
-    def lane_a(view: memoryview) -> None:
-        sha256.update(view)
-        if sha1 is not None:
-            sha1.update(view)
-
     buffers = [bytearray(BLOCK) for _ in range(_BUFFERS)]
-    in_flight: deque[tuple[Future[None], Future[None] | None]] = deque()
-
-    def settle(n: int) -> None:
-        while len(in_flight) > n:
-            fa, fb = in_flight.popleft()
-            fa.result()
-            if fb is not None:
-                fb.result()
-
     with (
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="ek-hash-a") as pool_a,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="ek-hash-b") as pool_b,
@@ -109,42 +149,28 @@ def seal_stream(
             while True:
                 if cancel():
                     raise CancelledError()
-                settle(_BUFFERS - 1)  # the buffer about to be refilled is no longer hashed
+                lanes.settle(_BUFFERS - 1)  # the buffer about to be refilled is no longer hashed
                 buf = buffers[turn]
                 turn = (turn + 1) % _BUFFERS
                 n = src.readinto(buf)
                 if not n:
                     break
                 view = memoryview(buf)[:n]
-                fa = pool_a.submit(lane_a, view)
-                fb = pool_b.submit(md5.update, view) if md5 is not None else None
-                in_flight.append((fa, fb))
+                lanes.submit(pool_a, pool_b, view)
                 sink.write(view)
-                if size == 0 and keep_images and 0 < total <= keep_images:
-                    if sniff_media_type(bytes(view[:64]), name).startswith("image/"):
-                        kept = bytearray()
-                if kept is not None:
-                    kept += view
-                if len(head) < HEAD_BYTES:
-                    head += view[: HEAD_BYTES - len(head)]
+                first.add(view, size)
                 size += n
                 progress(size, total)
-            settle(0)
+            lanes.settle(0)
         finally:
-            # Never leave a lane running over a buffer the caller may reuse or free.
-            for fa, fb in in_flight:
-                fa.exception()
-                if fb is not None:
-                    fb.exception()
-    if kept is not None and len(kept) > keep_images:
-        kept = None  # the file grew while read: too big to keep after all
+            lanes.wait_all()
     return Digests(
         size=size,
-        sha256=sha256.hexdigest(),
-        md5=md5.hexdigest() if md5 else None,
-        sha1=sha1.hexdigest() if sha1 else None,
-        head=bytes(head),
-        data=bytes(kept) if kept is not None else None,
+        sha256=lanes.sha256.hexdigest(),
+        md5=lanes.md5.hexdigest() if lanes.md5 else None,
+        sha1=lanes.sha1.hexdigest() if lanes.sha1 else None,
+        head=bytes(first.head),
+        data=first.data(),
     )
 
 

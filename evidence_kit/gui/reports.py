@@ -289,7 +289,7 @@ class VerifyBundleDialog(QDialog):
             self.set_path(paths[0])
 
     def choose_tsa_roots(self) -> None:
-        from ..core.timestamps.timestamp import load_pem_certs
+        from ..core.timestamps.certs import load_pem_certs
 
         certs: list[Any] = []
         for p in choose_files(self, t("Choose a timestamp root certificate (PEM)")):

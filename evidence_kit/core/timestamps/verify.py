@@ -37,7 +37,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from ..common.clock import iso_utc, utc_display
 from ..vault.custody import SignedHead
 from .certs import cert_der, cert_sha256, common_name, is_ca, is_self_signed, valid_at
-from .checks import FAIL, HASHES, PASS, SKIP, WARN, Check, TokenVerification, TsaFailure
+from .checks import FAIL, HASHES, PASS, SKIP, WARN, Check, TokenInfo, TokenVerification, TsaFailure
 from .parse import ParsedToken, parse_token, token_info
 from .tsa_defaults import KNOWN_ROOTS
 
@@ -300,76 +300,93 @@ def _verify_parsed(
     checks: list[Check] = [Check("parse", PASS, "ts_parse_ok")]
     info = token_info(parsed.tst)
     result = TokenVerification(checks, info, token_certs=list(parsed.certs))
-
-    # imprint: the token's own algorithm, which must be one we accept
-    if info.hash_alg not in HASHES:
-        checks.append(Check("imprint", FAIL, "ts_imprint_alg", {"alg": info.hash_alg}))
-    elif HASHES[info.hash_alg](data).digest() != info.imprint:
-        checks.append(Check("imprint", FAIL, "ts_imprint_fail", {"alg": info.hash_alg}))
-    else:
-        checks.append(Check("imprint", PASS, "ts_imprint_ok", {"alg": info.hash_alg.upper()}))
-
-    if nonce is None:
-        checks.append(Check("nonce", SKIP, "ts_nonce_skip"))
-    elif info.nonce is None:
-        checks.append(Check("nonce", FAIL, "ts_nonce_missing"))
-    elif info.nonce != nonce:
-        checks.append(Check("nonce", FAIL, "ts_nonce_fail"))
-    else:
-        checks.append(Check("nonce", PASS, "ts_nonce_ok"))
-
-    si = parsed.signer_info
-    try:
-        attrs = _signed_attrs(si)
-    except Exception as e:  # hostile attribute encodings
-        checks.append(Check("signer", FAIL, "ts_signer_noattr"))
-        checks.append(Check("signature", FAIL, "ts_sig_attrs_bad", {"why": str(e)[:100]}))
-        attrs = None
-    if attrs is not None:
-        candidates = [*parsed.certs, *certs]
-        try:
-            signer, signer_check = _find_signer(attrs, si, candidates)
-        except Exception as e:  # malformed ESSCertID
-            signer, signer_check = None, Check("signer", FAIL, "ts_signer_bad", {"why": str(e)[:100]})
-        checks.append(signer_check)
-        result.signer = signer
-        if signer is None:
-            checks.append(Check("signature", FAIL, "ts_sig_nosigner"))
-        else:
-            try:
-                checks.append(_verify_signature(si, attrs, parsed.tst_bytes, signer))
-            except Exception as e:  # malformed algorithm parameters
-                checks.append(Check("signature", FAIL, "ts_sig_attrs_bad", {"why": str(e)[:100]}))
-
+    checks.append(_imprint_check(info, data))
+    checks.append(_nonce_check(info, nonce))
+    result.signer = _signer_checks(parsed, certs, checks)
     signer = result.signer
     if signer is None:
         checks.append(Check("eku", SKIP, "ts_skip_nosigner"))
         checks.append(Check("chain", SKIP, "ts_skip_nosigner"))
         return result
     checks.append(_check_eku(signer))
+    _chain_checks(result, signer, [*parsed.certs, *certs], anchors, root_sha256, known)
+    return result
 
+
+def _imprint_check(info: TokenInfo, data: bytes) -> Check:
+    """The token's own algorithm, which must be one we accept, over ``data``."""
+    if info.hash_alg not in HASHES:
+        return Check("imprint", FAIL, "ts_imprint_alg", {"alg": info.hash_alg})
+    if HASHES[info.hash_alg](data).digest() != info.imprint:
+        return Check("imprint", FAIL, "ts_imprint_fail", {"alg": info.hash_alg})
+    return Check("imprint", PASS, "ts_imprint_ok", {"alg": info.hash_alg.upper()})
+
+
+def _nonce_check(info: TokenInfo, nonce: int | None) -> Check:
+    if nonce is None:
+        return Check("nonce", SKIP, "ts_nonce_skip")
+    if info.nonce is None:
+        return Check("nonce", FAIL, "ts_nonce_missing")
+    if info.nonce != nonce:
+        return Check("nonce", FAIL, "ts_nonce_fail")
+    return Check("nonce", PASS, "ts_nonce_ok")
+
+
+def _signer_checks(
+    parsed: ParsedToken, certs: Sequence[x509.Certificate], checks: list[Check]
+) -> x509.Certificate | None:
+    """Appends the signer and signature checks; the signer certificate when one was found."""
+    si = parsed.signer_info
+    try:
+        attrs = _signed_attrs(si)
+    except Exception as e:  # hostile attribute encodings
+        checks.append(Check("signer", FAIL, "ts_signer_noattr"))
+        checks.append(Check("signature", FAIL, "ts_sig_attrs_bad", {"why": str(e)[:100]}))
+        return None
+    candidates = [*parsed.certs, *certs]
+    try:
+        signer, signer_check = _find_signer(attrs, si, candidates)
+    except Exception as e:  # malformed ESSCertID
+        signer, signer_check = None, Check("signer", FAIL, "ts_signer_bad", {"why": str(e)[:100]})
+    checks.append(signer_check)
+    if signer is None:
+        checks.append(Check("signature", FAIL, "ts_sig_nosigner"))
+        return None
+    try:
+        checks.append(_verify_signature(si, attrs, parsed.tst_bytes, signer))
+    except Exception as e:  # malformed algorithm parameters
+        checks.append(Check("signature", FAIL, "ts_sig_attrs_bad", {"why": str(e)[:100]}))
+    return signer
+
+
+def _chain_checks(
+    result: TokenVerification,
+    signer: x509.Certificate,
+    pool: Sequence[x509.Certificate],
+    anchors: Sequence[x509.Certificate],
+    root_sha256: Collection[str],
+    known: Mapping[str, str],
+) -> None:
+    """Appends the chain check and, once a path exists, whether its root is a known one."""
+    checks = result.checks
     use = [a for a in anchors if not root_sha256 or cert_sha256(a) in root_sha256]
     if not use:
         if anchors and root_sha256:
             checks.append(Check("chain", FAIL, "ts_chain_noroot", {"fp": ", ".join(sorted(root_sha256))}))
         else:
             checks.append(Check("chain", FAIL, "ts_chain_missing", {"name": common_name(signer.issuer)}))
-        return result
-    pool = [*parsed.certs, *certs]
-    path, chain_check = build_chain(signer, pool, use, info.gen_time)
+        return
+    assert result.info is not None
+    path, chain_check = build_chain(signer, pool, use, result.info.gen_time)
     checks.append(chain_check)
     if path is None:
-        return result
+        return
     result.path = path
     fp = cert_sha256(path[-1])
     if fp in known:
         checks.append(Check("root", PASS, "ts_root_known", {"name": known[fp], "fp": fp}))
     else:
         checks.append(Check("root", WARN, "ts_root_unknown", {"name": common_name(path[-1].subject), "fp": fp}))
-    return result
-
-
-# --------------------------------------------------------------------------- vault storage
 
 
 def gen_time_check(gen_time: datetime, head: SignedHead) -> Check:

@@ -25,15 +25,8 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import (
-    QGuiApplication,
-)
-from PySide6.QtWidgets import (
-    QDialog,
-    QMenu,
-    QSystemTrayIcon,
-    QWidget,
-)
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QMenu, QSystemTrayIcon, QWidget
 
 from ..core.common.model import AddResult, Source
 from ..core.evidence.capture import (

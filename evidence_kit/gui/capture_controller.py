@@ -9,17 +9,9 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from ..core.evidence.capture import (
-    MODE_WINDOW,
-    CaptureRequest,
-    Rect,
-)
+from ..core.evidence.capture import MODE_WINDOW, CaptureRequest, Rect
 from .region_selector import RegionSelector
 from .screen_grabber import FrozenDesktop, Grab, QtScreenGrabber
 

@@ -14,11 +14,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import (
-    QDialog,
-    QFileDialog,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 log = logging.getLogger(__name__)
 

@@ -6,15 +6,8 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import (
-    QPalette,
-)
-from PySide6.QtWidgets import (
-    QScrollArea,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 from ..core.common.errors import EvidenceKitError
 from ..core.common.guidance import Guidance, load_guidance

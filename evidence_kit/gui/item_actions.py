@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtGui import (
-    QImage,
-)
+from PySide6.QtGui import QImage
 
 from ..core.common.errors import EvidenceKitError
 from ..core.common.model import AddResult, Item, Source

@@ -166,7 +166,9 @@ def after_unlock(win: WindowHost) -> bool:
         named(dlg.ok, t("Not now"))
         dlg.ok.clicked.disconnect()
         dlg.ok.clicked.connect(dlg.reject)
-        dlg.layout().addWidget(confirm)
+        layout = dlg.layout()
+        assert layout is not None  # MessageDialog lays itself out in its constructor
+        layout.addWidget(confirm)
         dlg.confirm = confirm  # type: ignore[attr-defined]
 
         def finished(result: int) -> None:

@@ -8,24 +8,10 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QColor,
-    QCursor,
-    QFont,
-    QKeyEvent,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QPen,
-    QPixmap,
-)
-from PySide6.QtWidgets import (
-    QWidget,
-)
+from PySide6.QtGui import QColor, QCursor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtWidgets import QWidget
 
-from ..core.evidence.capture import (
-    Rect,
-)
+from ..core.evidence.capture import Rect
 from .i18n import t
 from .screen_grabber import FrozenDesktop, qrect
 from .widgets import named

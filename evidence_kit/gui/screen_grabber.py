@@ -10,15 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect
-from PySide6.QtGui import (
-    QColor,
-    QCursor,
-    QGuiApplication,
-    QImage,
-    QPainter,
-    QPixmap,
-    QScreen,
-)
+from PySide6.QtGui import QColor, QCursor, QGuiApplication, QImage, QPainter, QPixmap, QScreen
 
 from ..core.common.clock import Clock
 from ..core.evidence.capture import (

@@ -8,15 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
 from ..core.common.model import PLATFORMS, Source
 from .dialogs import dialog_buttons, line_edit, plain_box, scrolled

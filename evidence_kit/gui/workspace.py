@@ -11,11 +11,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer
-from PySide6.QtGui import (
-    QAction,
-    QKeySequence,
-    QShortcut,
-)
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,

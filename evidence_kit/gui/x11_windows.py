@@ -14,15 +14,9 @@ import shutil
 import subprocess
 import sys
 
-from PySide6.QtGui import (
-    QGuiApplication,
-    QWindow,
-)
+from PySide6.QtGui import QGuiApplication, QWindow
 
-from ..core.evidence.capture import (
-    Rect,
-    WindowInfo,
-)
+from ..core.evidence.capture import Rect, WindowInfo
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,4 @@
-"""One capture's steps (issue 5): hide the app, wait, grab or let the person choose a region,
-show the app again.
-"""
+"""One capture's steps (issue 5): hide the app, wait, grab (or let the person drag a region), show it again."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Dialog building blocks and the plain message dialogs: buttons, scrolling forms, messages and
-errors, keyboard shortcuts.
+"""Dialog building blocks and message dialogs: buttons, scrolling forms, errors, keyboard shortcuts.
 
 The dialogs with a job of their own live beside it (:mod:`.file_dialogs`, :mod:`.source_form`,
 :mod:`.case_dialog`, :mod:`.settings_dialog`, :mod:`.recovery_key`). Dialogs are built in their

@@ -1,5 +1,4 @@
-"""The collapsible guidance panel above the evidence list: what a counselor (or the victim)
-can do now."""
+"""The collapsible guidance panel above the evidence list: what a counselor (or the victim) can do now."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Getting evidence into the open case: files, folders, pasted and dropped pictures (issue 2),
-with the record-only question of what to black out first (issue 16).
+"""Getting evidence into the open case: files, folders, pasted and dropped pictures.
+
+In a record-only case the person is first asked what to black out, picture by picture (issue 16).
 """
 
 from __future__ import annotations

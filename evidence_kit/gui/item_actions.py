@@ -1,6 +1,4 @@
-"""What the workspace does with the selected item: its custody log, the blurred preview and
-the logged reveal, its source details, and redacted copies.
-"""
+"""The selected item's actions: custody events, blurred preview, logged reveal, source, redacted copies."""
 
 from __future__ import annotations
 

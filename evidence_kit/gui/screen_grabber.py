@@ -1,5 +1,6 @@
-"""Reading the screen's pixels with Qt (issue 5): ``QScreen.grabWindow``, frozen desktops and
-crops, and the PNG encoding in memory (``QBuffer``, never a file).
+"""Reading the screen's pixels with Qt (issue 5): whole screens, windows, frozen desktops and crops.
+
+``QScreen.grabWindow`` reads the pixels; the PNG is encoded in memory (``QBuffer``, never a file).
 """
 
 from __future__ import annotations

@@ -204,7 +204,7 @@ def readme_text(snap: CaseSnapshot, manifest_sha256: str) -> bytes:
         lines.append(tr("v_windows", lang))
         lines.append(tr("v_encrypted", lang))
         if snap.timestamp_files:
-            from ..timestamps.timestamp import openssl_commands
+            from ..timestamps.bundle import openssl_commands
 
             lines.append("")
             lines.append(tr("v_timestamps", lang))

@@ -1,6 +1,8 @@
-"""One chat import in progress: the decisions taken before anything is stored (date order,
-zone), storing every file of the export as evidence, and the bookkeeping every parser shares
-(a new chat row, one message at a time in batches, the "chat-import" custody event).
+"""One chat import in progress: its decisions, its stored files, its shared bookkeeping.
+
+The decisions are taken before anything is stored (date order, zone); then every file of the
+export is stored as evidence; the parsers share a new chat row, one message at a time in
+batches, and the "chat-import" custody event.
 
 The parsers that fill the chat live in :mod:`.import_telegram` and :mod:`.import_text`;
 :func:`.importer.import_chat` runs the steps.

@@ -1,7 +1,9 @@
-"""Telegram Desktop exports into chat rows: the JSON ``result.json`` (one or many chats, read
-as a stream from the vault's sealed copy) and the HTML ``messages*.html`` pages (one chat,
-one page at a time). Both parsers convert a message to the same :class:`.telegram.Converted`,
-so building the row, its time basis and the chat's zone is one path for both.
+"""Telegram Desktop exports (JSON and HTML) into chat rows, through one message builder.
+
+The JSON ``result.json`` (one or many chats) is read as a stream from the vault's sealed
+copy; the HTML ``messages*.html`` pages (one chat) one page at a time. Both parsers convert a
+message to the same :class:`.telegram.Converted`, so building the row, its time basis and the
+chat's zone is one path for both.
 """
 
 from __future__ import annotations

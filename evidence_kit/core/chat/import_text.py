@@ -1,5 +1,6 @@
-"""KakaoTalk and WhatsApp text exports into chat rows: each stored text file (an export may
-come in numbered parts) read back from the vault, record by record."""
+"""KakaoTalk and WhatsApp text exports into chat rows, record by record.
+
+Each stored text file (an export may come in numbered parts) is read back from the vault."""
 
 from __future__ import annotations
 

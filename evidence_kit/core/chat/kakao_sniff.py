@@ -1,5 +1,7 @@
-"""Which KakaoTalk export family (PC, Android, iOS, Mac CSV) and language a file's first
-lines are: every line votes, and the lines that voted are kept as the evidence of the choice."""
+"""Which KakaoTalk export family and language a file's first lines are, by vote.
+
+Families: PC, Android, iOS, Mac CSV. Every line votes, and the lines that voted are kept as the
+evidence of the choice."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A streaming implementation of the age v1 file format (https://age-encryption.org/v1, C2SP).
+"""The age v1 file format (https://age-encryption.org/v1, C2SP): errors, header, MAC, nonces.
 
 Supports the X25519 and scrypt (passphrase) recipient types, binary (non-armored) files only.
 This module is the format itself: constants, errors, the header's grammar, its MAC and the

@@ -1,5 +1,6 @@
-"""The age recipient types this application uses: X25519 keys (the vault's own key pair) and
-scrypt passphrases (bundles, the recovery sheet). A recipient wraps a file key into a header
+"""The age recipient types: X25519 keys (the vault's own) and scrypt passphrases (bundles).
+
+A recipient wraps a file key into a header
 stanza; an identity unwraps it again. Nothing here logs or formats key material.
 """
 

@@ -1,6 +1,8 @@
-"""Encrypting and decrypting whole age files, streaming: :class:`AgeWriter` and
-:class:`AgeReader` (one sequential pass, 64 KiB STREAM chunks), the in-memory conveniences,
-and re-wrapping a file's header to new recipients. :mod:`.agereader` adds random access over
+"""Whole age files, streaming: writer, reader, in-memory helpers and header re-wrapping.
+
+:class:`AgeWriter` and :class:`AgeReader` make one sequential pass in 64 KiB STREAM chunks;
+:func:`encrypt_bytes`/:func:`decrypt_bytes` work in memory; :func:`rewrap_header` gives a file's
+key to new recipients. :mod:`.agereader` adds random access over
 the same chunks; both open a file with :func:`open_payload` and authenticate each chunk with
 :func:`decrypt_chunk`.
 """

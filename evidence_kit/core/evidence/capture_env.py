@@ -1,6 +1,7 @@
-"""Can this program see the screen here? Where it cannot (Wayland, macOS without the
-Screen Recording permission, no display at all) the app says so plainly and offers to
-import a screenshot file instead."""
+"""Can this program see the screen here? If not, why, and what to do instead.
+
+Where it cannot (Wayland, macOS without the Screen Recording permission, no display at all)
+the app says so plainly and offers to import a screenshot file instead."""
 
 from __future__ import annotations
 

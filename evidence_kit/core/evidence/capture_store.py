@@ -1,6 +1,8 @@
-"""What happens to a grab: blank grabs are refused, the source form is prefilled from
-the previous capture, parts of one evidence set are numbered, and the picture goes into
-the vault through the service's ``import_bytes`` with method ``screen-capture``."""
+"""What happens to a grab: the blank check, numbered sets, and storing through the service.
+
+Blank grabs are refused, the source form is prefilled from the previous capture, parts of one
+evidence set are numbered, and the picture goes into the vault through the service's
+``import_bytes`` with method ``screen-capture``."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Who reads the pixels: the :class:`ScreenGrabber` interface (the app's Qt grabber
-implements it) and :class:`FakeGrabber`, which paints with Pillow for tests with no display."""
+"""Who reads the pixels: the grabber interface, and a Pillow fake for tests with no display.
+
+The app's Qt grabber implements :class:`ScreenGrabber`; :class:`FakeGrabber` paints pictures."""
 
 from __future__ import annotations
 

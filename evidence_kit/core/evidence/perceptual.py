@@ -1,4 +1,4 @@
-"""PDQ perceptual hashes and near-duplicate grouping (issue 10; reused by issue 9).
+"""PDQ perceptual hashes of pictures, computed in memory (issue 10; reused by issue 9).
 
 PDQ (Meta's 256-bit perceptual hash) finds the same picture after it was re-encoded,
 resized, lightly cropped or re-posted. Hashes are computed in memory from decoded pixels,

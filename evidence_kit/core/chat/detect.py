@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from ..common.errors import InputError
-from . import kakao, kakao_sniff, telegram_html, whatsapp
+from . import kakao, kakao_sniff, telegram_html, telegram_html_page, whatsapp
 from .common import Sniff
 from .errors import ChatFormatError, unrecognised
 from .model import PLATFORM_TELEGRAM
@@ -294,7 +294,7 @@ def html_chats(folder: Path) -> list[tuple[str, str]]:
                 continue
         except OSError:
             continue
-        out.append((sub, telegram_html.read_title(_read_head(page))))
+        out.append((sub, telegram_html_page.read_title(_read_head(page))))
     return out
 
 
@@ -347,7 +347,7 @@ def _plan_telegram_html(folder: Path, names: list[str], chat: str | None) -> Pla
         raise unrecognised(f"{folder.name}: no messages.html in the folder")
     text_rels = {s.rel for s in texts}
     media = [s for s in files if s.rel not in text_rels]
-    title = telegram_html.read_title(_read_head(texts[0].path)) if texts[0].path else ""
+    title = telegram_html_page.read_title(_read_head(texts[0].path)) if texts[0].path else ""
     return Plan(
         PLATFORM_TELEGRAM, telegram_html.FAMILY, "", None, texts, media, folder=folder, title=title,
         warnings=warnings,

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import telegram, telegram_html
+from . import telegram, telegram_html, telegram_html_page
 from .errors import ChatFormatError
 from .import_session import MAX_STORED_WARNINGS, CheckedPlaintext, ImportSession, message_id
 from .jsonstream import JsonSyntaxError
@@ -192,7 +192,7 @@ def parse_telegram_html(s: ImportSession) -> None:
             chat.warnings.append(f"{src.rel}: {item.size} bytes, too large to read; stored, not parsed")
             continue
         raw = b"".join(CheckedPlaintext(s.vault, item, s.tick))
-        parsed = telegram_html.parse_file(raw)
+        parsed = telegram_html_page.parse_file(raw)
         del raw
         chat.title = chat.title or parsed.title
         for hm in parsed.messages:

@@ -1,5 +1,4 @@
-"""The report's custody log pages: every event of the case (landscape) and the signed log
-head it ends in."""
+"""The report's custody log pages: every event of the case and the signed log head."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The report's opening pages: the cover, 범죄사실 (the incident the user wrote) and
-증거자료 세부 목록 (the complaint form's annex table of every exhibit)."""
+"""The report's opening pages: the cover, the incident summary and the evidence list.
+
+범죄사실 is the incident the user wrote; 증거자료 세부 목록 is the complaint form's annex
+table of every exhibit.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""해시값 확인서: the hash confirmation sheet the submitter signs, with the 원본과 상위없음
-statement (confirmed only when this build re-verified every retained blob's SHA-256), the
-trusted timestamps and the out-of-band anchor (issue 15)."""
+"""해시값 확인서: the hash confirmation sheet the submitter signs.
+
+With the 원본과 상위없음 statement (confirmed only when this build re-verified every retained
+blob's SHA-256), the trusted timestamps and the out-of-band anchor (issue 15).
+"""
 
 from __future__ import annotations
 

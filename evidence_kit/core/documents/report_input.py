@@ -1,4 +1,4 @@
-"""What a report render takes: its options and, per item, the evidence this build re-verified.
+"""What a report render takes: its options and each item's re-verified evidence.
 
 :func:`collect_item_evidence` re-reads every retained item's sealed bytes (checking its
 SHA-256) and makes its preview in memory; the report and the bundle both render from it.

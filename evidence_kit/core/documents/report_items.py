@@ -1,5 +1,8 @@
-"""One page per exhibit: its preview (blurred by default; a video's key frames), every
-metadata field, EXIF, hashes, and the exhibit's own custody events."""
+"""The report's exhibit pages: one page per exhibit, preview first.
+
+The preview is blurred by default (a video shows its key frames); then every metadata
+field, EXIF, hashes, and the exhibit's own custody events.
+"""
 
 from __future__ import annotations
 

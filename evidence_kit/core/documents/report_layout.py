@@ -1,5 +1,6 @@
-"""The report's page kit: untrusted-text cleaning, table grids, the numbered footer, and
-:class:`ReportLayout`, the shared state and small helpers every section builder uses.
+"""The report's page kit: text cleaning, grids, the footer and the shared layout state.
+
+:class:`ReportLayout` holds the snapshot and the small helpers every section builder uses.
 
 Untrusted text (file names, EXIF, notes, URLs, even case fields) never reaches reportlab's
 markup parser raw: :class:`TextCleaner` applies core/untrusted.py's one rule set, caps the

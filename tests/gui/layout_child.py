@@ -107,6 +107,15 @@ def main() -> int:
     if qe.width() < qe.sizeHint().width() * 0.9:  # squeezed to a letter by the menu bar's corner
         problems.append(f"Quick exit squeezed to {qe.width()} px")
     ws = win.workspace
+    for b, label in ((win.lock_button, "Lock"), (ws.police_button, "For the police")):
+        # Never scrolled away (a scroll area would pass the check above): always in view.
+        if b is None or not b.isVisibleTo(win) or in_scroll_area(b, win):
+            problems.append(f"{label} is not always visible")
+        elif b.width() < b.sizeHint().width() * 0.9:
+            problems.append(f"{label} squeezed to {b.width()} px")
+    rows = ws.table.visibleRegion().boundingRect().height() // max(ws.table.verticalHeader().defaultSectionSize(), 1)
+    if rows < 3:  # usable without scrolling the page: the list shows a few items at least
+        problems.append(f"the evidence list shows {rows} row(s)")
     ws.table.selectRow(0)
     settle()
     look(win, "workspace-item")

@@ -83,8 +83,8 @@ def anchor_block(r: ReportLayout) -> list[Any]:
 
     head = r.snap.head
     rows = [
-        (r.tp("fingerprint"), readable(r.snap.fingerprint)),
-        (r.tp("manifest_sha"), readable(r.sha)),
-        (r.tp("log_head"), r.tp("log_head_value", size=head.size, root=readable(head.root.hex()))),
+        (r.tp("fingerprint"), readable(r.snap.fingerprint, r.lang)),
+        (r.tp("manifest_sha"), readable(r.sha, r.lang)),
+        (r.tp("log_head"), r.tp("log_head_value", size=head.size, root=readable(head.root.hex(), r.lang))),
     ]
     return [Spacer(1, 8), r.P(r.t("anchor_title"), "h2"), r.P(r.t("anchor_intro"), "small"), r.kv_table(rows)]

@@ -130,6 +130,19 @@ def main() -> int:
     dialogs.append(("redact", RedactDialog(win, picture(), record_only=True, remaining=2, name="screen.png")))
     dialogs.append(("report", ReportDialog(win, lang)))
     dialogs.append(("export", ExportDialog(win, lang, record_only=True)))
+    from evidence_kit.gui.backup_dialog import BackupDialog
+    from evidence_kit.gui.dialogs import MessageDialog, shortcuts_dialog
+    from evidence_kit.gui.passphrase_dialog import ChangePassphraseDialog
+    from evidence_kit.gui.recovery_key import RecoveryKeyDialog
+    from evidence_kit.gui.settings_dialog import SettingsDialog
+
+    dialogs.append(("settings", SettingsDialog(win, Settings(language=lang))))
+    dialogs.append(("passphrase", ChangePassphraseDialog(win)))
+    dialogs.append(("backup", BackupDialog(win, str(work / "backup"))))
+    dialogs.append(("recovery-key", RecoveryKeyDialog(win, "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789", print)))
+    dialogs.append(("shortcuts", shortcuts_dialog(win)))
+    dialogs.append(("message", MessageDialog(win, "Problem", "A long message. " * 20, "details\n" * 40,
+                                             show_details=True)))
     for name, dlg in dialogs:
         dlg.show()
         look(dlg, name)

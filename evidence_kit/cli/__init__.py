@@ -47,32 +47,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         rc: int = args.fn(ctx)
         return rc
     except EvidenceKitError as e:
-        if ctx.json:
-            print(
-                json.dumps(
-                    {"ok": False, "error": type(e).__name__, "message": untrusted.json_text(e.message(ctx.lang))},
-                    ensure_ascii=False,
-                )
-            )
-        else:
-            print(untrusted.terminal_text(e.message(ctx.lang)), file=sys.stderr)
-        return e.exit_code
+        return _known_error(ctx, e)
     except KeyboardInterrupt:
         print(tr("cancelled", ctx.lang), file=sys.stderr)
         return 8
     except OSError as e:
-        # Disk full, permissions: explain, never a traceback.
-        import errno
-
-        if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG):
-            from ..core.common.errors import DiskFullError
-
-            full = DiskFullError(os.strerror(e.errno or 0))
-            print(full.message(ctx.lang), file=sys.stderr)
-            return full.exit_code
-        msg = f"{e.strerror or e}: {e.filename or ''}".strip()
-        print(term(msg), file=sys.stderr)
-        return 1
+        return _os_error(ctx, e)
     except Exception as e:  # a bug of ours: say so plainly; details only with -v
         err = EvidenceKitError(type(e).__name__)
         print(err.message(ctx.lang), file=sys.stderr)
@@ -83,3 +63,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if ctx.service.is_unlocked:
             ctx.service.lock()
+
+
+def _known_error(ctx: Ctx, e: EvidenceKitError) -> int:
+    """An error we expected: its message in the reader's language (JSON with ``--json``) and its exit code."""
+    if ctx.json:
+        print(
+            json.dumps(
+                {"ok": False, "error": type(e).__name__, "message": untrusted.json_text(e.message(ctx.lang))},
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(untrusted.terminal_text(e.message(ctx.lang)), file=sys.stderr)
+    return e.exit_code
+
+
+def _os_error(ctx: Ctx, e: OSError) -> int:
+    """Disk full, permissions: explain, never a traceback."""
+    import errno
+
+    if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG):
+        from ..core.common.errors import DiskFullError
+
+        full = DiskFullError(os.strerror(e.errno or 0))
+        print(full.message(ctx.lang), file=sys.stderr)
+        return full.exit_code
+    msg = f"{e.strerror or e}: {e.filename or ''}".strip()
+    print(term(msg), file=sys.stderr)
+    return 1

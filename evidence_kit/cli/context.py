@@ -1,5 +1,8 @@
-"""What every command shares: the run's context (service, language, passphrases, output) and
-the helpers that put untrusted text on a terminal line or into JSON."""
+"""What every command shares: the run's context and terminal-safe text.
+
+The context holds the service, the language, the passphrases and the output (text or
+``--json``); the helpers put untrusted text on a terminal line or into JSON.
+"""
 
 from __future__ import annotations
 
@@ -202,7 +205,7 @@ def progress_printer(ctx: Ctx) -> Any:
 
 def tsa_ca_certs(files: Sequence[str]) -> list[Any]:
     """Root certificates given with --tsa-ca (PEM files)."""
-    from ..core.timestamps.timestamp import load_pem_certs
+    from ..core.timestamps.certs import load_pem_certs
 
     out: list[Any] = []
     for f in files:

@@ -1,5 +1,7 @@
-"""Commands about cases and their evidence items: case new/list/edit/policy, add, redact, list,
-show, edit, export-file and the custody log."""
+"""Commands about cases and their evidence items.
+
+case new/list/edit/policy, add, redact, list, show, edit, export-file and log (the custody log).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""What leaves the vault and how it is checked: report, export, verify (the vault, or a bundle
-without any vault) and trusted timestamps (stamp)."""
+"""What leaves the vault and how it is checked: report, export, verify, stamp.
+
+``verify`` checks the vault, or with BUNDLE an export bundle without any vault (the police
+side); ``stamp`` gets trusted timestamps.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Commands about the vault itself: init, unlock-check, passwd, recovery-key, export-identity,
-backup and restore."""
+"""Commands about the vault itself: its keys, passphrase and backups.
+
+init, unlock-check, passwd, recovery-key, export-identity, backup and restore.
+"""
 
 from __future__ import annotations
 

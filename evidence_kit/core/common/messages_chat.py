@@ -1,5 +1,7 @@
-"""Korean and English messages about chat exports, and the Korean wording of the chat importer's
-warnings (recorded in English; lookups live in i18n.py).
+"""Korean and English messages about chat exports, and the Korean wording of their warnings.
+
+The chat importer records its warnings in English; CHAT_WARNINGS_KO turns them into Korean
+for a Korean reader (lookups live in i18n.py).
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""Korean and English messages about what leaves the vault: the report, the export bundle and its
-verification by the police, perceptual hashes and the takedown package (lookups live in i18n.py).
+"""Korean and English messages: report, export bundle, bundle verification, PDQ, takedown.
+
+What leaves the vault: the report, the export bundle and its verification by the police,
+perceptual hashes and the takedown package (lookups live in i18n.py).
 """
 
 from __future__ import annotations

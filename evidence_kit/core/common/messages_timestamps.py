@@ -1,5 +1,7 @@
-"""Korean and English messages about RFC 3161 trusted timestamps: queueing, fetching, every check
-of a token, and how the report shows them (lookups live in i18n.py).
+"""Korean and English messages about RFC 3161 trusted timestamps.
+
+Queueing, fetching, every check of a token, and how the report shows them (lookups live in
+i18n.py).
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""Korean and English messages about the vault, its passphrase and backups, cases, and importing
-and showing evidence items (the CLI's own words; lookups live in i18n.py).
+"""Korean and English messages: the vault, passphrases, backups, cases and evidence items.
+
+The CLI's own words about the vault, its passphrase and backups, cases, and importing and
+showing evidence items (lookups live in i18n.py).
 """
 
 from __future__ import annotations

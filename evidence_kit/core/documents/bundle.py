@@ -136,7 +136,8 @@ def evidence_csv(snap: CaseSnapshot) -> bytes:
 
 
 def readme_text(snap: CaseSnapshot, manifest_sha256: str) -> bytes:
-    from .report import tool_label, tr, verification_steps
+    from .report_text import tool_label, tr
+    from .report_verify import verification_steps
 
     lines: list[str] = []
     if snap.redacted_only:
@@ -204,7 +205,7 @@ def readme_text(snap: CaseSnapshot, manifest_sha256: str) -> bytes:
         lines.append(tr("v_windows", lang))
         lines.append(tr("v_encrypted", lang))
         if snap.timestamp_files:
-            from ..timestamps.timestamp import openssl_commands
+            from ..timestamps.bundle import openssl_commands
 
             lines.append("")
             lines.append(tr("v_timestamps", lang))
@@ -433,7 +434,8 @@ def export_bundle(
     original at all.
     """
     from .casegraph import case_graph
-    from .report import ItemEvidence, ReportOptions, item_evidence, render_report
+    from .report import render_report
+    from .report_input import ItemEvidence, ReportOptions, item_evidence
 
     out = Path(out)
     if kind not in ("folder", "zip", "zip.age"):

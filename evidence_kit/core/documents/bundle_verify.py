@@ -812,11 +812,11 @@ class _Verifier:
         # completely against the bundle's own signed checkpoints and custody log.
         ts_names = sorted(n for n in self.names if n.startswith("timestamps/"))
         if ts_names:
-            from ..timestamps import timestamp as ts
+            from ..timestamps.bundle import verify_bundle_timestamps
 
             files = {n: data for n in ts_names if (data := self.small(n)) is not None}
             raw_key = key.public_bytes(Encoding.Raw, PublicFormat.Raw) if key is not None else None
-            res.timestamps = ts.verify_bundle_timestamps(
+            res.timestamps = verify_bundle_timestamps(
                 files, public_key_raw=raw_key, leaves=leaves or None, extra_roots=self.tsa_ca
             )
             if not res.timestamps:
@@ -978,7 +978,7 @@ def report_lines(res: BundleVerification, lang: str) -> list[str]:
             reasons = "; ".join(p.message(lang) for p in e.problems)
             lines.append(f"[{bad_word}] {label} {where}: {reasons}")
     if res.timestamps:
-        from ..timestamps.timestamp import result_lines
+        from ..timestamps.bundle import result_lines
 
         lines += result_lines(res.timestamps, lang)
     for p in res.problems:

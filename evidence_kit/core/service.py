@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import logging
 import os
-import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .common.clock import Clock
-from .common.errors import CancelledError, EvidenceKitError, InputError, VaultLockedError
+from .common.errors import CancelledError, InputError, VaultLockedError
 from .common.model import (
-    METHOD_IMPORT_FILE,
-    METHOD_IMPORT_FOLDER,
     POLICY_RECORD_ONLY,
     AddResult,
     Case,
@@ -30,6 +27,7 @@ from .common.model import (
 )
 from .crypto.keys import KdfParams
 from .documents.takedown import TakedownOptions, TakedownResult
+from .evidence.import_plan import ImportProblem, PlannedFile, plan_files
 from .evidence.ingest import Cancel, Progress, never_cancel, no_progress
 from .evidence.pdq_groups import NearDuplicateGroup, near_duplicate_groups
 from .evidence.perceptual import PdqOutcome, is_image
@@ -58,24 +56,10 @@ def default_vault_path() -> Path:
 
 
 @dataclass
-class ImportProblem:
-    path: str
-    error: EvidenceKitError
-
-
-@dataclass
 class ImportSummary:
     added: list[Item] = field(default_factory=list)
     duplicates: list[tuple[str, Item]] = field(default_factory=list)  # (name given, existing item)
     problems: list[ImportProblem] = field(default_factory=list)
-
-
-@dataclass
-class _Planned:
-    path: Path
-    size: int
-    relative: str
-    method: str
 
 
 class EvidenceService:
@@ -127,46 +111,6 @@ class EvidenceService:
 
     # ----------------------------------------------------------------- import
 
-    def _plan(self, paths: Iterable[Path], summary: ImportSummary) -> list[_Planned]:
-        """Expand folders (recursively, never following links) into a list of files."""
-        planned: list[_Planned] = []
-        for p in paths:
-            p = Path(p)
-            try:
-                st = os.lstat(p)
-            except OSError as e:
-                summary.problems.append(
-                    ImportProblem(
-                        str(p),
-                        InputError(e.strerror or "", ko="파일을 찾을 수 없습니다.", en="The file was not found."),
-                    )
-                )
-                continue
-            if stat.S_ISLNK(st.st_mode):
-                summary.problems.append(ImportProblem(str(p), _symlink_error()))
-            elif stat.S_ISDIR(st.st_mode):
-                for root, dirs, files in os.walk(p, followlinks=False):
-                    dirs.sort()
-                    for name in sorted(files) + sorted(d for d in dirs if os.path.islink(os.path.join(root, d))):
-                        fp = Path(root) / name
-                        rel = str(fp.relative_to(p.parent))
-                        try:
-                            fst = os.lstat(fp)
-                        except OSError as e:
-                            summary.problems.append(ImportProblem(rel, InputError(e.strerror or "")))
-                            continue
-                        if stat.S_ISLNK(fst.st_mode):
-                            summary.problems.append(ImportProblem(rel, _symlink_error()))
-                        elif not stat.S_ISREG(fst.st_mode):
-                            summary.problems.append(ImportProblem(rel, _not_regular_error()))
-                        else:
-                            planned.append(_Planned(fp, fst.st_size, rel, METHOD_IMPORT_FOLDER))
-            elif stat.S_ISREG(st.st_mode):
-                planned.append(_Planned(p, st.st_size, "", METHOD_IMPORT_FILE))
-            else:
-                summary.problems.append(ImportProblem(str(p), _not_regular_error()))
-        return planned
-
     def import_paths(
         self,
         case_id: str,
@@ -193,7 +137,7 @@ class EvidenceService:
         vault = self.vault
         record_only = self.is_record_only(case_id)
         summary = ImportSummary()
-        planned = self._plan(paths, summary)
+        planned, summary.problems = plan_files(paths)
         total = sum(p.size for p in planned)
         pipeline = PdqPipeline(vault)
         try:
@@ -213,7 +157,7 @@ class EvidenceService:
     def _import_planned(
         self,
         case_id: str,
-        planned: list[_Planned],
+        planned: list[PlannedFile],
         source: Source | None,
         summary: ImportSummary,
         pipeline: Any,
@@ -271,7 +215,7 @@ class EvidenceService:
         from .vault.vault import RECORD_ONLY_IMAGE_LIMIT
 
         found: list[Path] = []
-        for plan in self._plan(paths, ImportSummary()):
+        for plan in plan_files(paths)[0]:
             if plan.size > RECORD_ONLY_IMAGE_LIMIT:
                 continue
             try:
@@ -608,14 +552,3 @@ class EvidenceService:
 
         return exhibit_seals(self.vault, case_id)
 
-
-def _symlink_error() -> InputError:
-    return InputError(
-        "symbolic link",
-        ko="바로가기(심볼릭 링크)는 따라가지 않습니다.",
-        en="Symbolic links are not followed.",
-    )
-
-
-def _not_regular_error() -> InputError:
-    return InputError("not a regular file", ko="일반 파일이 아닙니다.", en="That is not a regular file.")

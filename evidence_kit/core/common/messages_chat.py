@@ -1,0 +1,55 @@
+"""Korean and English messages about chat exports, and the Korean wording of their warnings.
+
+The chat importer records its warnings in English; CHAT_WARNINGS_KO turns them into Korean
+for a Korean reader (lookups live in i18n.py).
+"""
+
+from __future__ import annotations
+
+CHAT_MESSAGES: dict[str, tuple[str, str]] = {
+    # key: (Korean, English)
+    # -- chat exports (issues 6 and 12)
+    "chat_detected": ("감지한 형식: {label}", "Detected: {label}"),
+    "chat_imported": (
+        "대화를 가져왔습니다: {title} — 메시지 {messages}개, 시스템 기록 {events}개, 빠진 첨부 {missing}개. "
+        "새로 저장한 파일 {files}개, 이미 있던 파일 {dups}개. 시간대: {zone}",
+        "Chat imported: {title} — {messages} message(s), {events} system record(s), {missing} missing "
+        "media. {files} file(s) stored, {dups} already in the case. Time zone: {zone}",
+    ),
+    "chat_zone_unknown": ("알 수 없음", "unknown"),
+    "chat_missing": ("빠진 첨부: #{seq} {kind} {name} — {reason}", "Missing media: #{seq} {kind} {name} — {reason}"),
+    "chat_warning": ("경고: {text}", "Warning: {text}"),
+    "chat_no_chats": (
+        "이 사건에는 가져온 대화가 없습니다. 'evidence-kit chat import 경로'로 가져오세요.",
+        "This case has no imported chats. Import one with 'evidence-kit chat import PATH'.",
+    ),
+    "chat_no_match": ("조건에 맞는 메시지가 없습니다.", "No messages match."),
+    "chat_count": ("메시지 {n}개", "{n} message(s)"),
+    "chat_marked": (
+        "메시지 {n}개를 표시했습니다. 보고서의 대화 부분에 들어갑니다(기록에 남음).",
+        "{n} message(s) marked for the report (logged).",
+    ),
+    "chat_unmarked": ("메시지 {n}개의 표시를 지웠습니다(기록에 남음).", "{n} message(s) unmarked (logged)."),
+}
+
+
+# Chat-import warnings are recorded in English (the custody log and --json keep them as
+# they are); people reading Korean get them in Korean (issue 16).
+CHAT_WARNINGS_KO: list[tuple[str, str]] = [
+    (r"this export has no date_unixtime \(Telegram Desktop before 3\.7\.6\): the time zone is unknown; give the "
+     r"zone the exporting computer used to get UTC times",
+     "이 내보내기 파일에는 정확한 시각(date_unixtime)이 없습니다(텔레그램 데스크톱 3.7.6 이전). 시간대를 알 수 "
+     "없으니, 내보낸 컴퓨터의 시간대를 --zone 으로 알려 주면 UTC 시각을 계산합니다."),
+    (r"the exporting computer's UTC offset differs between messages \(daylight saving time\): (.*)",
+     r"내보낸 컴퓨터의 UTC 시차가 메시지마다 다릅니다(서머타임): \1"),
+    (r"only the text file was given: media that came with the export \(folder or ZIP\) are listed as missing; "
+     r"import the folder or ZIP to include them",
+     "텍스트 파일만 가져왔습니다. 함께 내보낸 사진·동영상(폴더나 ZIP)은 '없음'으로 표시됩니다. 포함하려면 폴더나 "
+     "ZIP 파일을 가져오세요."),
+    (r"result\.json could not be read past byte (\d+) \((.*)\): the messages before it were imported",
+     r"result.json을 \1바이트 이후로는 읽을 수 없습니다(\2). 그 앞의 메시지만 가져왔습니다."),
+    (r"(.*): cannot be read", r"\1: 읽을 수 없습니다"),
+    (r"(.*): symbolic link not followed", r"\1: 바로가기(심볼릭 링크)는 따라가지 않습니다"),
+    (r"(.*): not a regular file, skipped", r"\1: 일반 파일이 아니어서 건너뛰었습니다"),
+    (r"message (\S+): (.*)", r"메시지 \1: \2"),
+]

@@ -37,7 +37,7 @@ from .vault.vault import Vault, VerifyResult
 
 if TYPE_CHECKING:  # issue 8: imported lazily at run time (reportlab is heavy)
     from .documents.bundle import ExportResult
-    from .documents.bundle_verify import BundleVerification
+    from .documents.bundle_result import BundleVerification
     from .documents.report import ReportResult
     from .timestamps.timestamp import CheckpointStamps, ExhibitSeal, QueuedCheckpoint, StampRun  # issue 11
     from .timestamps.tsa_defaults import TsaConfig

@@ -29,7 +29,7 @@ from .common.model import (
     Source,
 )
 from .crypto.keys import KdfParams
-from .documents.takedown import TakedownOptions, TakedownResult
+from .documents.takedown_model import TakedownOptions, TakedownResult
 from .evidence.ingest import Cancel, Progress, never_cancel, no_progress
 from .evidence.perceptual import NearDuplicateGroup, PdqOutcome, is_image, near_duplicate_groups
 from .evidence.redact import Rect

@@ -38,7 +38,11 @@ from .takedown_text import TEXT, bilingual
 BOX_EMPTY = "☐"  # U+2610: mapped to the font's box glyph (resources/fonts/README.md)
 BOX_CHECKED = "▣"  # U+25A3, the check mark used on Korean forms
 
+
 class TakedownPackage:
+    """One package being written: the case, its items, targets, groups and problems, and the
+    cells every document of it shares (check boxes, "where", "posted")."""
+
     def __init__(
         self,
         case: Case,

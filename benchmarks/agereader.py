@@ -28,7 +28,7 @@ from evidence_kit.core.crypto import age
 
 SEEKABLE = """
 import hashlib, sys
-from evidence_kit.core import age
+from evidence_kit.core.crypto import age
 from evidence_kit.core.crypto.agereader import open_sealed
 ident = age.X25519Identity.from_bech32(open(sys.argv[2]).read().split()[-1])
 h = hashlib.sha256()
@@ -38,7 +38,7 @@ with open(sys.argv[1], "rb") as raw, open_sealed(raw, [ident]) as f:
 """
 SEQUENTIAL = """
 import hashlib, sys
-from evidence_kit.core import age
+from evidence_kit.core.crypto import age
 ident = age.X25519Identity.from_bech32(open(sys.argv[2]).read().split()[-1])
 h = hashlib.sha256()
 with open(sys.argv[1], "rb") as raw:
@@ -47,7 +47,7 @@ with open(sys.argv[1], "rb") as raw:
 """
 RANDOM = """
 import random, sys, time
-from evidence_kit.core import age
+from evidence_kit.core.crypto import age
 from evidence_kit.core.crypto.agereader import open_sealed
 ident = age.X25519Identity.from_bech32(open(sys.argv[2]).read().split()[-1])
 rng = random.Random(1)

@@ -636,7 +636,7 @@ def cmd_export(ctx: Ctx) -> int:
 
 def _tsa_ca_certs(files: Sequence[str]) -> list[Any]:
     """Root certificates given with --tsa-ca (PEM files)."""
-    from .core.timestamps.timestamp import load_pem_certs
+    from .core.timestamps.certs import load_pem_certs
 
     out: list[Any] = []
     for f in files:
@@ -991,7 +991,7 @@ def cmd_stamp(ctx: Ctx) -> int:
         return _stamp_status(ctx)
     anchors: list[Any] = []
     if a.tsa_ca:
-        from .core.timestamps.timestamp import load_pem_certs
+        from .core.timestamps.certs import load_pem_certs
 
         for f in a.tsa_ca:
             certs = load_pem_certs(Path(f).read_bytes())

@@ -30,7 +30,9 @@ from evidence_kit.core.common.errors import EvidenceKitError
 from evidence_kit.core.common.model import AddResult, Source
 from evidence_kit.core.service import EvidenceService
 from evidence_kit.gui import i18n
-from evidence_kit.gui.capture import CaptureDialog, CaptureFlow, own_windows
+from evidence_kit.gui.capture import CaptureFlow
+from evidence_kit.gui.capture_controller import own_windows
+from evidence_kit.gui.capture_dialog import CaptureDialog
 from evidence_kit.gui.worker import Worker
 
 OWN_COLOUR = (255, 128, 0)

@@ -205,10 +205,72 @@ def test_the_checker_sees_a_cycle_and_an_upward_import(tmp_path: Path) -> None:
     assert _layer("evidence_kit.gui.app") == (8, "evidence_kit.gui")
 
 
+DOC = ROOT / "docs" / "architecture.md"
+TREE_MARK = "<!-- tree -->"
+
+
+def tree_lines() -> list[str]:
+    """evidence_kit/ as an indented tree, each module with the first line of its docstring."""
+    out = ["evidence_kit/"]
+
+    def walk(folder: Path, depth: int) -> None:
+        entries = sorted(folder.iterdir(), key=lambda p: (p.is_dir(), p.name != "__init__.py", p.name))
+        for p in entries:
+            if p.is_dir() and (p / "__init__.py").exists():
+                out.append("  " * depth + p.name + "/")
+                walk(p, depth + 1)
+            elif p.suffix == ".py":
+                doc = ast.get_docstring(ast.parse(p.read_text(encoding="utf-8"))) or ""
+                first = doc.strip().splitlines()[0] if doc.strip() else ""
+                first = first if len(first) <= 90 else first[:87] + "..."
+                out.append(f"{'  ' * depth + p.name:<34} {first}".rstrip())
+
+    walk(PKG, 1)
+    return out
+
+
+def _tree_paths(lines: list[str]) -> set[str]:
+    paths: set[str] = set()
+    stack: list[str] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        depth = (len(line) - len(line.lstrip(" "))) // 2
+        name = line.split()[0]
+        stack = stack[:depth]
+        if name.endswith("/"):
+            stack.append(name.rstrip("/"))
+            paths.add("/".join(stack) + "/")
+        elif name.endswith(".py"):
+            paths.add("/".join([*stack, name]))
+    return paths
+
+
+def documented_tree_problems() -> list[str]:
+    """The tree in docs/architecture.md names exactly the modules that exist."""
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    if TREE_MARK not in text:
+        return [f"{DOC.relative_to(ROOT)}: no {TREE_MARK} block"]
+    block = text.split(TREE_MARK, 1)[1].split("```text", 1)[-1].split("```", 1)[0]
+    documented = _tree_paths(block.strip("\n").splitlines())
+    actual = _tree_paths(tree_lines())
+    return [f"missing from the doc: {p}" for p in sorted(actual - documented)] + [
+        f"in the doc but not in the code: {p}" for p in sorted(documented - actual)]
+
+
+def test_the_documented_tree_matches_the_code() -> None:
+    assert documented_tree_problems() == []
+
+
 if __name__ == "__main__":
+    import sys
+
+    if "--tree" in sys.argv:
+        print("\n".join(tree_lines()))
+        raise SystemExit(0)
     for title, rows in (("layering", layering_violations()), ("cycles", [" <-> ".join(c) for c in import_cycles()]),
                         ("modules", long_modules()), ("functions", long_functions()),
-                        ("package docs", undocumented_packages())):
+                        ("package docs", undocumented_packages()), ("doc tree", documented_tree_problems())):
         print(f"== {title}: {len(rows)}")
         for r in rows:
             print("  ", r)

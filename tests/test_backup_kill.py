@@ -26,7 +26,7 @@ import os, sys
 from pathlib import Path
 from evidence_kit.core.vault.vault import Vault
 from evidence_kit.core.common.model import ItemInput
-from evidence_kit.core import backup as bk
+from evidence_kit.core.vault import backup as bk
 v = Vault.unlock(Path(sys.argv[1]), sys.argv[3])
 case = v.list_cases()[0]
 print("ready", flush=True)

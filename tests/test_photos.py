@@ -289,7 +289,7 @@ def test_decoder_messages_never_reach_stderr(tmp_path: Path) -> None:
         svc.create_vault("correct horse battery staple 1", kdf=fast_kdf())
         case = svc.create_case("c")
         s = svc.import_paths(case.id, [Path({str(src)!r})])
-        from evidence_kit.core import preview, redact
+        from evidence_kit.core.evidence import preview, redact
         for p in sorted(Path({str(src)!r}).iterdir()):
             preview.make_preview(p.read_bytes(), "image/tiff")
             try:

@@ -19,18 +19,12 @@ import pytest
 from asn1crypto import tsp as a_tsp
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from evidence_kit.core import timestamps
 from evidence_kit.core.common.i18n import MESSAGES
-from evidence_kit.core.timestamps import timestamp as ts
-from evidence_kit.core.timestamps.timestamp import (
-    FAIL,
-    PASS,
-    SKIP,
-    WARN,
-    TsaFailure,
-    build_request,
-    parse_token,
-    verify_token,
-)
+from evidence_kit.core.timestamps.checks import FAIL, PASS, SKIP, WARN, TokenVerification, TsaFailure
+from evidence_kit.core.timestamps.parse import parse_token
+from evidence_kit.core.timestamps.request import build_request, new_nonce
+from evidence_kit.core.timestamps.verify import verify_token
 
 from .tsa_server import (
     LocalTSA,
@@ -71,13 +65,13 @@ def tsa2(pki_ec: Pki, tmp_path_factory: pytest.TempPathFactory) -> LocalTSA:
     return LocalTSA(pki_ec, tmp_path_factory.mktemp("tsa2"), ess_alg="sha1", signer_digest="sha384")
 
 
-def verify(tsa: LocalTSA, reply: bytes, nonce: int | None, data: bytes = DATA, **kw: object) -> ts.TokenVerification:
+def verify(tsa: LocalTSA, reply: bytes, nonce: int | None, data: bytes = DATA, **kw: object) -> TokenVerification:
     kw.setdefault("anchors", [tsa.pki.root])
     kw.setdefault("root_sha256", [tsa.pki.root_sha256])
     return verify_token(reply, data, nonce=nonce, **kw)  # type: ignore[arg-type]
 
 
-def statuses(v: ts.TokenVerification) -> dict[str, str]:
+def statuses(v: TokenVerification) -> dict[str, str]:
     return {c.name: c.status for c in v.checks}
 
 
@@ -99,7 +93,7 @@ def test_request_carries_only_the_hash_a_nonce_and_cert_req() -> None:
         build_request(b"short", nonce=1)
     with pytest.raises(ValueError):
         build_request(digest, hash_alg="sha1", nonce=1)
-    nonces = {ts.new_nonce() for _ in range(100)}
+    nonces = {new_nonce() for _ in range(100)}
     assert len(nonces) == 100 and all(n.bit_length() == 63 for n in nonces)
 
 
@@ -318,7 +312,7 @@ def test_truncated_reply_is_garbage(tsa1: LocalTSA) -> None:
 def test_every_message_key_used_exists_in_both_languages() -> None:
     import re
 
-    src = Path(ts.__file__).read_text(encoding="utf-8")
+    src = "".join(p.read_text(encoding="utf-8") for p in sorted(Path(timestamps.__file__).parent.glob("*.py")))
     keys = set(re.findall(r'"(ts_[a-z_]+)"', src))
     missing = sorted(k for k in keys if k not in MESSAGES)
     assert not missing, missing

@@ -22,8 +22,13 @@ from evidence_kit.core.common.errors import CancelledError, IntegrityError
 from evidence_kit.core.common.model import ItemInput, Source
 from evidence_kit.core.crypto.keys import public_key_pem
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.timestamps import timestamp as ts
-from evidence_kit.core.timestamps.timestamp import FAIL, PASS
+from evidence_kit.core.timestamps.bundle import bundle_entries, openssl_commands, result_lines, verify_bundle_timestamps
+from evidence_kit.core.timestamps.certs import load_pem_certs
+from evidence_kit.core.timestamps.checks import FAIL, PASS, TimestampError, TsaFailure
+from evidence_kit.core.timestamps.request import post_request
+from evidence_kit.core.timestamps.seals import checkpoint_lines, report_lines
+from evidence_kit.core.timestamps.stamp import stamp_now
+from evidence_kit.core.timestamps.store import STATE_STAMPED, pending, queue_checkpoint, timestamp_status
 from evidence_kit.core.timestamps.tsa_defaults import TsaConfig
 from evidence_kit.core.vault.vault import MIGRATIONS, Vault
 
@@ -124,7 +129,7 @@ def test_two_tsas_succeed_while_one_times_out_and_one_returns_garbage(
         else:
             assert "reply_sha256" not in e.data or e.data["tsa"] == "Junk"
             assert e.data["error"]
-    assert status[0].state == ts.STATE_STAMPED
+    assert status[0].state == STATE_STAMPED
     assert len(status[0].trusted) == 2 and all(v.ok for _, v in status[0].tokens)
     assert service.vault.verify().ok
 
@@ -140,41 +145,41 @@ def test_http_errors_redirects_and_closed_ports_are_explained(
     port = closed.getsockname()[1]
     closed.close()
     try:
-        ts.queue_checkpoint(vault)
+        queue_checkpoint(vault)
         tsas = [
             config(http500),
             config(redirect),
             TsaConfig("Closed", f"http://127.0.0.1:{port}/tsr"),
             TsaConfig("Bad URL", "file:///etc/passwd"),
         ]
-        run = ts.stamp_now(vault, tsas, timeout=3)
+        run = stamp_now(vault, tsas, timeout=3)
     finally:
         http500.stop()
         redirect.stop()
     keys = [o.error.key if o.error else None for o in run.outcomes]
     assert keys == ["ts_err_http", "ts_err_redirect", "ts_err_connect", "ts_err_url"]
     assert not run.sealed and run.trusted == 0
-    assert ts.pending(vault), "nothing stored: the checkpoint keeps waiting"
+    assert pending(vault), "nothing stored: the checkpoint keeps waiting"
     assert len([e for e in vault.events() if e.action == "stamp"]) == 4
 
 
 def test_a_newer_checkpoint_supersedes_older_queued_ones(vault: Vault, servers: dict[str, LocalTSA]) -> None:
-    first = ts.queue_checkpoint(vault)
-    second = ts.queue_checkpoint(vault)
-    assert ts.pending(vault) == [first.checkpoint_id, second.checkpoint_id]
-    run = ts.stamp_now(vault, [config(servers["alpha"])], timeout=5)
+    first = queue_checkpoint(vault)
+    second = queue_checkpoint(vault)
+    assert pending(vault) == [first.checkpoint_id, second.checkpoint_id]
+    run = stamp_now(vault, [config(servers["alpha"])], timeout=5)
     assert run.checkpoint_id == second.checkpoint_id and run.sealed  # one TSA configured: one needed
-    states = {c.checkpoint_id: (c.state, c.superseded_by) for c in ts.timestamp_status(vault)}
+    states = {c.checkpoint_id: (c.state, c.superseded_by) for c in timestamp_status(vault)}
     assert states == {
         first.checkpoint_id: ("superseded", second.checkpoint_id),
         second.checkpoint_id: ("stamped", None),
     }
-    with pytest.raises(ts.TimestampError):
-        ts.stamp_now(vault, [config(servers["alpha"])])  # nothing waiting
+    with pytest.raises(TimestampError):
+        stamp_now(vault, [config(servers["alpha"])])  # nothing waiting
 
 
 def test_cancel_stops_waiting_and_stores_nothing(vault: Vault, servers: dict[str, LocalTSA]) -> None:
-    ts.queue_checkpoint(vault)
+    queue_checkpoint(vault)
     size = vault.log.size
     calls = {"n": 0}
 
@@ -184,9 +189,9 @@ def test_cancel_stops_waiting_and_stores_nothing(vault: Vault, servers: dict[str
 
     t0 = time.monotonic()
     with pytest.raises(CancelledError):
-        ts.stamp_now(vault, [config(servers["slow"])], timeout=20, cancel=cancel)
+        stamp_now(vault, [config(servers["slow"])], timeout=20, cancel=cancel)
     assert time.monotonic() - t0 < 3
-    assert vault.log.size == size and ts.timestamp_status(vault)[0].tokens == []
+    assert vault.log.size == size and timestamp_status(vault)[0].tokens == []
 
 
 # --------------------------------------------------------------------------- storage
@@ -197,10 +202,10 @@ def test_tokens_are_sealed_at_rest_and_bound_to_their_row(tmp_path: Path, server
     v = Vault.create(path, PASSPHRASE, kdf=fast_kdf())
     try:
         assert v._conn.execute("PRAGMA user_version").fetchone()[0] == max(MIGRATIONS) >= 3
-        ts.queue_checkpoint(v)
-        run = ts.stamp_now(v, [config(servers["alpha"]), config(servers["beta"])], timeout=5)
+        queue_checkpoint(v)
+        run = stamp_now(v, [config(servers["alpha"]), config(servers["beta"])], timeout=5)
         assert run.sealed
-        reply = ts.timestamp_status(v)[0].tokens[0][0].reply
+        reply = timestamp_status(v)[0].tokens[0][0].reply
     finally:
         v.lock()
     raw = b"".join(p.read_bytes() for p in path.glob("meta.sqlite*"))
@@ -208,13 +213,13 @@ def test_tokens_are_sealed_at_rest_and_bound_to_their_row(tmp_path: Path, server
         assert secret not in raw
     v = Vault.unlock(path, PASSPHRASE)
     try:
-        assert all(vv.ok for _, vv in ts.timestamp_status(v)[0].tokens)
+        assert all(vv.ok for _, vv in timestamp_status(v)[0].tokens)
         # a sealed token moved to another checkpoint no longer opens
         other, _ = v.checkpoint()
         with v._write():
             v._conn.execute("UPDATE timestamps SET checkpoint_id = ? WHERE ord = 1", (other,))
         with pytest.raises(IntegrityError):
-            ts.timestamp_status(v)
+            timestamp_status(v)
     finally:
         v.lock(seal=False)
 
@@ -225,7 +230,7 @@ def test_tokens_are_sealed_at_rest_and_bound_to_their_row(tmp_path: Path, server
 def _bundle_files(svc: EvidenceService) -> dict[str, bytes]:
     """What the lead's bundle will hold next to timestamps/: the signer key and the log."""
     v = svc.vault
-    files = ts.bundle_entries(v, max_size=v.log.size)
+    files = bundle_entries(v, max_size=v.log.size)
     files["signer.pub.pem"] = public_key_pem(v.keys.public_key_raw())
     files["custody.jsonl"] = b"".join(e.line + b"\n" for e in v.events())
     return files
@@ -249,13 +254,13 @@ def test_bundle_timestamps_verify_offline_and_with_stock_openssl(
     assert f"timestamps/checkpoint-{cp}.json" in names and f"timestamps/checkpoint-{cp}.sig" in names
     assert len([n for n in names if n.endswith(".tsr")]) == 2 and "timestamps/index.json" in names
     trusted = {p.root_sha256: p.label for p in pkis}
-    results = ts.verify_bundle_timestamps(files, trusted_roots=trusted)
+    results = verify_bundle_timestamps(files, trusted_roots=trusted)
     assert len(results) == 2 and all(r.ok for r in results), [c.en for r in results for c in r.checks if not c.ok]
     want = ["checkpoint", "log", "parse", "imprint", "nonce", "signer", "signature", "eku", "chain", "root", "time"]
     for r in results:
         assert [c.name for c in r.checks] == want and all(c.status == PASS for c in r.checks)
         assert r.checkpoint == cp and r.gen_time
-    lines = ts.result_lines(results, "ko")
+    lines = result_lines(results, "ko")
     assert any("통과" in line for line in lines)
 
     # the stock tools: openssl ts -verify per token, openssl pkeyutl for the checkpoint signature
@@ -263,7 +268,7 @@ def test_bundle_timestamps_verify_offline_and_with_stock_openssl(
     for name, data in files.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
-    cmds = ts.openssl_commands(files)
+    cmds = openssl_commands(files)
     assert len(cmds) == 2
     for cmd in cmds:
         args = cmd.split()
@@ -289,7 +294,7 @@ def test_bundle_timestamp_tampering_is_refused(
     first = index["tokens"][0]
 
     def failing(files: dict[str, bytes]) -> set[tuple[str, str]]:
-        res = ts.verify_bundle_timestamps(files, trusted_roots=trusted)
+        res = verify_bundle_timestamps(files, trusted_roots=trusted)
         return {(c.name, c.key) for c in res[0].checks if c.status == FAIL}
 
     assert failing(base) == set()
@@ -310,7 +315,7 @@ def test_bundle_timestamp_tampering_is_refused(
     edited = dict(base)
     del edited[first["token"]]
     assert ("file", "ts_file_missing") in failing(edited)
-    assert ts.verify_bundle_timestamps({k: v for k, v in base.items() if not k.startswith("timestamps/")}) == []
+    assert verify_bundle_timestamps({k: v for k, v in base.items() if not k.startswith("timestamps/")}) == []
 
 
 # --------------------------------------------------------------------------- report
@@ -327,13 +332,13 @@ def test_report_says_sealed_or_not_yet_sealed_per_exhibit(
         assert all(x.checkpoint_id == run.checkpoint_id for x in s.seals)
         assert {x.gen_time for x in s.seals} == {o.gen_time for o in run.outcomes}
     assert not seals[stamped["late"].id].sealed
-    en = ts.report_lines(service.vault, case, "en")
-    ko = ts.report_lines(service.vault, case, "ko")
+    en = report_lines(service.vault, case, "en")
+    ko = report_lines(service.vault, case, "ko")
     assert sum("Sealed no later than" in line for line in en) == 4
     assert sum("Not yet sealed by a trusted timestamp" in line for line in en) == 1
     assert sum("늦어도" in line for line in ko) == 4 and sum("아직 신뢰할 수 있는" in line for line in ko) == 1
     assert any("KST" in line and "Collected at" in line for line in en)
-    cps = ts.checkpoint_lines(service.vault, "ko")
+    cps = checkpoint_lines(service.vault, "ko")
     assert cps and str(run.head.root.hex()) in cps[0]
 
 
@@ -396,8 +401,8 @@ def test_the_guard_itself_catches_connections(guard: NetworkGuard, servers: dict
         socket.create_connection(("127.0.0.1", servers["alpha"].port), timeout=1)
     with pytest.raises(OSError):
         urllib.request.urlopen(servers["alpha"].url, data=b"x", timeout=1)
-    with pytest.raises(ts.TsaFailure, match="forbidden"):
-        ts.post_request("http://example.invalid/tsr", b"x", timeout=1)
+    with pytest.raises(TsaFailure, match="forbidden"):
+        post_request("http://example.invalid/tsr", b"x", timeout=1)
     assert len(guard.attempts) >= 3 and all(p == "offline" for p, _, _ in guard.attempts)
 
 
@@ -431,7 +436,7 @@ def test_nothing_connects_except_inside_the_explicit_stamp_command(
     svc.import_paths(case.id, [src / "capture-1.txt"], Source(platform="Telegram"))
     svc.vault.checkpoint()
     svc.queue_timestamp()
-    assert ts.report_lines(svc.vault, case.id, "ko") and ts.bundle_entries(svc.vault) == {}
+    assert report_lines(svc.vault, case.id, "ko") and bundle_entries(svc.vault) == {}
     svc.lock()
     assert ek("add", str(src / "capture-2.txt"), "--case", "case")[0] == 0
     rc, out = ek("stamp", "--queue-only")
@@ -463,14 +468,14 @@ def test_nothing_connects_except_inside_the_explicit_stamp_command(
     svc = EvidenceService(vault)
     svc.unlock(PASSPHRASE)
     try:
-        assert sum("Sealed no later than" in line for line in ts.report_lines(svc.vault, case.id, "en")) == 4
+        assert sum("Sealed no later than" in line for line in report_lines(svc.vault, case.id, "en")) == 4
         files = _bundle_files(svc)
         # roots the user trusted with --tsa-ca when stamping count for a verifier only when
         # the verifier passes them too: the bundle's chain file vouches for nothing
-        untrusted = ts.verify_bundle_timestamps(files)
+        untrusted = verify_bundle_timestamps(files)
         assert untrusted and not any(r.ok for r in untrusted)
-        roots_given = [c for p in roots for c in ts.load_pem_certs(p.read_bytes())]
-        assert all(r.ok for r in ts.verify_bundle_timestamps(files, extra_roots=roots_given))
+        roots_given = [c for p in roots for c in load_pem_certs(p.read_bytes())]
+        assert all(r.ok for r in verify_bundle_timestamps(files, extra_roots=roots_given))
     finally:
         svc.lock()
     assert guard.attempts == online, "something connected outside the stamp command"

@@ -40,8 +40,15 @@ from evidence_kit.core.documents import bundle
 from evidence_kit.core.documents.bundle_result import SignerFormatError, report_lines
 from evidence_kit.core.documents.bundle_texts import receipt_lines
 from evidence_kit.core.documents.bundle_verify import verify_bundle
-from evidence_kit.core.timestamps import timestamp as ts
-from evidence_kit.core.timestamps.tsa_defaults import BUILTIN_ROOTS_PEM, DEFAULT_TSAS, DIGICERT_TRUSTED_ROOT_G4_PEM
+from evidence_kit.core.timestamps.bundle import BUNDLE_FORMAT, verify_bundle_timestamps
+from evidence_kit.core.timestamps.certs import cert_sha256
+from evidence_kit.core.timestamps.tsa_defaults import (
+    BUILTIN_ROOTS_PEM,
+    DEFAULT_TSAS,
+    DIGICERT_TRUSTED_ROOT_G4_PEM,
+    REQUIRED_TSAS,
+)
+from evidence_kit.core.timestamps.verify import GEN_TIME_ALLOWANCE
 from evidence_kit.core.vault.vault import Vault
 
 from .conftest import PASSPHRASE, fast_kdf
@@ -280,14 +287,14 @@ def add_timestamp(base: Path, m: Made, tsa: LocalTSA, pki: Pki, *, delta: dt.tim
     (d / "checkpoint-1.1-digicert.tsr").write_bytes(reply)
     (d / "checkpoint-1.1-digicert.chain.pem").write_bytes(pem(pki.tsa, pki.inter, pki.root))
     index = {
-        "format": ts.BUNDLE_FORMAT, "version": 1, "imprint": "x", "verify": "x",
+        "format": BUNDLE_FORMAT, "version": 1, "imprint": "x", "verify": "x",
         "tokens": [{
             "checkpoint": 1, "size": size, "root": json.loads(body)["root"],
             "data": "timestamps/checkpoint-1.json", "signature": "timestamps/checkpoint-1.sig",
             "token": "timestamps/checkpoint-1.1-digicert.tsr", "chain": "timestamps/checkpoint-1.1-digicert.chain.pem",
             "tsa": "DigiCert", "url": "http://timestamp.digicert.com", "hash_alg": "sha256",
             "imprint": hashlib.sha256(body).hexdigest(), "nonce": format(nonce, "x"), "gen_time": "2024-01-01",
-            "serial": 1, "reply_sha256": hashlib.sha256(reply).hexdigest(), "root_sha256": ts.cert_sha256(pki.root),
+            "serial": 1, "reply_sha256": hashlib.sha256(reply).hexdigest(), "root_sha256": cert_sha256(pki.root),
         }],
     }  # fmt: skip
     (d / "index.json").write_bytes(canonical_json(index))
@@ -316,7 +323,7 @@ def test_fake_digicert_timestamp_fails_the_bundle(made: Made, tmp_path: Path) ->
     assert not t.name_verified
     en = "\n".join(report_lines(res, "en"))
     assert "does not end at a root built into Evidence Kit" in en
-    assert f"'DigiCert Trusted Root G4', SHA-256 {ts.cert_sha256(pki.root)}" in en  # the look-alike, named
+    assert f"'DigiCert Trusted Root G4', SHA-256 {cert_sha256(pki.root)}" in en  # the look-alike, named
     assert "DigiCert (unverified name from index.json)" in en and "FAIL" in en
     assert f"A trusted timestamp token failed verification: {token}" in en
     assert "Trusted timestamp — DigiCert," not in en  # never the claimed name as if verified
@@ -357,7 +364,7 @@ def test_back_dated_token_from_a_trusted_root_fails(made: Made, tmp_path: Path) 
     assert "back-dated" in "\n".join(report_lines(res, "en")) and "앞당긴" in "\n".join(report_lines(res, "ko"))
     # within the documented allowance (clock of the submitter's computer a little fast): fine
     near = copy(made, tmp_path, "near")
-    add_timestamp(near, made, tsa, pki, delta=-(ts.GEN_TIME_ALLOWANCE - dt.timedelta(minutes=1)))
+    add_timestamp(near, made, tsa, pki, delta=-(GEN_TIME_ALLOWANCE - dt.timedelta(minutes=1)))
     assert verify_bundle(near, tsa_ca=[pki.root]).ok
 
 
@@ -369,7 +376,7 @@ def _der_set(pem_bytes: bytes) -> set[str]:
 
     with warnings.catch_warnings():  # a few store roots have a non-positive serial
         warnings.simplefilter("ignore")
-        return {ts.cert_sha256(c) for c in x509.load_pem_x509_certificates(pem_bytes)}
+        return {cert_sha256(c) for c in x509.load_pem_x509_certificates(pem_bytes)}
 
 
 def test_builtin_roots_are_mozilla_store_certificates() -> None:
@@ -378,12 +385,12 @@ def test_builtin_roots_are_mozilla_store_certificates() -> None:
     certifi_fps = _der_set(Path(certifi.where()).read_bytes())
     debian = Path("/etc/ssl/certs/ca-certificates.crt")
     debian_fps = _der_set(debian.read_bytes()) if debian.exists() else set()
-    builtin = {ts.cert_sha256(x509.load_pem_x509_certificate(p)) for p in BUILTIN_ROOTS_PEM}
+    builtin = {cert_sha256(x509.load_pem_x509_certificate(p)) for p in BUILTIN_ROOTS_PEM}
     for fp in builtin:
         assert fp in certifi_fps or fp in debian_fps, fp
     # at least two independent default TSAs whose roots are pinned, and found in certifi
     pinned = [t for t in DEFAULT_TSAS if t.root_sha256 and set(t.root_sha256) & certifi_fps]
-    assert len({t.name for t in pinned}) >= 2 and len(pinned) >= ts.REQUIRED_TSAS
+    assert len({t.name for t in pinned}) >= 2 and len(pinned) >= REQUIRED_TSAS
     for t in DEFAULT_TSAS:
         assert set(t.root_sha256) <= builtin and _der_set(t.roots_pem) == set(t.root_sha256)
 
@@ -487,7 +494,7 @@ def test_json_nested_200000_deep_is_refused(made: Made, tmp_path: Path, name: st
 
 
 def test_timestamp_index_nested_deep_is_a_failure_not_a_crash() -> None:
-    res = ts.verify_bundle_timestamps({"timestamps/index.json": b"[" * 200_000 + b"]" * 200_000})
+    res = verify_bundle_timestamps({"timestamps/index.json": b"[" * 200_000 + b"]" * 200_000})
     assert len(res) == 1 and not res[0].ok and res[0].checks[0].key == "ts_index_bad"
 
 

@@ -29,7 +29,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from evidence_kit.core.timestamps.timestamp import build_request, cert_sha256, new_nonce
+from evidence_kit.core.timestamps.certs import cert_sha256
+from evidence_kit.core.timestamps.request import build_request, new_nonce
 
 Key = Any  # rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 

@@ -39,7 +39,9 @@ if TYPE_CHECKING:  # issue 8: imported lazily at run time (reportlab is heavy)
     from .documents.bundle import ExportResult
     from .documents.bundle_result import BundleVerification
     from .documents.report import ReportResult
-    from .timestamps.timestamp import CheckpointStamps, ExhibitSeal, QueuedCheckpoint, StampRun  # issue 11
+    from .timestamps.seals import ExhibitSeal  # issue 11
+    from .timestamps.stamp import StampRun
+    from .timestamps.store import CheckpointStamps, QueuedCheckpoint
     from .timestamps.tsa_defaults import TsaConfig
 
 log = logging.getLogger(__name__)
@@ -557,13 +559,13 @@ class EvidenceService:
 
     def queue_timestamp(self, checkpoint_id: int | None = None) -> QueuedCheckpoint:
         """Take a checkpoint (unless one is named) and queue it for stamping. Offline."""
-        from .timestamps.timestamp import queue_checkpoint
+        from .timestamps.store import queue_checkpoint
 
         return queue_checkpoint(self.vault, checkpoint_id)
 
     def timestamp_status(self) -> list[CheckpointStamps]:
         """Queued and stamped checkpoints, every stored token re-verified offline."""
-        from .timestamps.timestamp import timestamp_status
+        from .timestamps.store import timestamp_status
 
         return timestamp_status(self.vault)
 
@@ -583,7 +585,9 @@ class EvidenceService:
         The only method that touches the network. Only the checkpoint's 32-byte SHA-256
         (and a random nonce) is sent to each TSA.
         """
-        from .timestamps.timestamp import DEFAULT_TIMEOUT, queue_checkpoint, stamp_now
+        from .timestamps.request import DEFAULT_TIMEOUT
+        from .timestamps.stamp import stamp_now
+        from .timestamps.store import queue_checkpoint
 
         if checkpoint_id is None:
             checkpoint_id = queue_checkpoint(self.vault).checkpoint_id
@@ -599,7 +603,7 @@ class EvidenceService:
 
     def exhibit_seals(self, case_id: str) -> list[ExhibitSeal]:
         """Per exhibit: the local clock's claim and the trusted times that cover it."""
-        from .timestamps.timestamp import exhibit_seals
+        from .timestamps.seals import exhibit_seals
 
         return exhibit_seals(self.vault, case_id)
 

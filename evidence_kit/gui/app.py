@@ -150,10 +150,10 @@ def self_check() -> int:
     from ..core.crypto.keys import floor_params
     from ..core.service import EvidenceService
     from . import i18n
+    from .import_actions import png_bytes
     from .main_window import MainWindow
     from .settings import Settings
     from .widgets import decode_image
-    from .workspace import png_bytes
 
     t0 = time.monotonic()
     app = make_app()

@@ -9,18 +9,19 @@ vault (a sealed setting), so nothing about it is written to the host computer.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QProgressBar, QVBoxLayout, QWidget
 
 from ..core.common.clock import iso_utc, parse_iso_utc, utc_display
 from ..core.vault import backup as bk
-from .dialogs import MessageDialog, choose_folder, error_text
+from .dialogs import MessageDialog, error_text
+from .file_dialogs import choose_folder
 from .i18n import t
 from .widgets import SafeLabel, make_button, named
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .host import WindowHost
     from .worker import Job, JobContext
 
 REMIND_KEY = "backup_reminded"
@@ -58,7 +59,7 @@ class BackupDialog(QDialog):
         self.bar.setValue(done)
 
 
-def last_backup_text(win: MainWindow) -> str:
+def last_backup_text(win: WindowHost) -> str:
     rec = bk.last_backup(win.service.vault)
     if not rec:
         return t("No verified backup yet.")
@@ -69,14 +70,15 @@ def last_backup_text(win: MainWindow) -> str:
     return t("Last verified backup: {time}", time=when)
 
 
-def start_backup(win: MainWindow) -> None:
+def start_backup(win: WindowHost) -> None:
     if win.worker.busy or not win.service.is_unlocked:
         return
-    folder = choose_folder(win, t("Choose the backup folder (for example a USB stick)"))
+    parent = win.window()
+    folder = choose_folder(parent, t("Choose the backup folder (for example a USB stick)"))
     if folder is None:
         return
     svc = win.service
-    dlg = BackupDialog(win, str(folder))
+    dlg = BackupDialog(parent, str(folder))
 
     def run(ctx: JobContext) -> bk.BackupResult:
         res: bk.BackupResult = svc.backup(folder, progress=ctx.progress, cancel=ctx.cancelled)
@@ -85,7 +87,7 @@ def start_backup(win: MainWindow) -> None:
     def done(res: bk.BackupResult) -> None:
         dlg.accept()
         hide_reminder(win)
-        win.open_dialog(MessageDialog(win, t("Backup complete"), t(
+        win.open_dialog(MessageDialog(parent, t("Backup complete"), t(
             "Backup complete: {n} new file(s) copied, and all {items} item(s) in the backup were opened and "
             "checked. The backup opens with the same passphrase or the recovery key.",
             n=res.blobs_copied, items=res.items_verified)))
@@ -98,17 +100,17 @@ def start_backup(win: MainWindow) -> None:
     win.open_dialog(dlg)
 
 
-def hide_reminder(win: MainWindow) -> None:
-    bar: Any = getattr(win, "_backup_reminder", None)
+def hide_reminder(win: WindowHost) -> None:
+    bar = win._backup_reminder
     if bar is not None:
         win.statusBar().removeWidget(bar)
         bar.deleteLater()
-        win._backup_reminder = None  # type: ignore[attr-defined]
+        win._backup_reminder = None
 
 
-def maybe_remind(win: MainWindow, now: datetime | None = None) -> bool:
+def maybe_remind(win: WindowHost, now: datetime | None = None) -> bool:
     """Show the reminder bar if evidence is newer than the last backup and a week has passed."""
-    if not win.service.is_unlocked or getattr(win, "_backup_reminder", None) is not None:
+    if not win.service.is_unlocked or win._backup_reminder is not None:
         return False
     vault = win.service.vault
     if not bk.backup_is_stale(vault):
@@ -136,6 +138,6 @@ def maybe_remind(win: MainWindow, now: datetime | None = None) -> bool:
         hide_reminder(win)
 
     row.addWidget(make_button(t("Not now"), not_now))
-    win._backup_reminder = bar  # type: ignore[attr-defined]
+    win._backup_reminder = bar
     win.statusBar().addPermanentWidget(bar, 1)
     return True

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.common.model import POLICY_RECORD_ONLY, CustodyEvent, Item
-from .dialogs import SourceForm, plain_box, scrolled
+from .dialogs import plain_box, scrolled
 from .display import format_size, format_time, safe_text
 from .i18n import language, t
 from .models import EventTableModel, exhibit_label, item_display_name, method_label
+from .source_form import SourceForm
 from .widgets import BlurredPreview, SafeLabel, make_button, monospace, named
 
 
@@ -59,7 +60,25 @@ class DetailPanel(QWidget):
         self.preview = BlurredPreview()
         self.preview.reveal_requested.connect(self._reveal)
 
-        # Details tab
+        self.tabs = named(QTabWidget(), t("Item information"))
+        self.tabs.addTab(scrolled(self._build_details_tab()), t("Details"))
+        self.tabs.addTab(self._build_source_tab(), t("Source"))
+        self.tabs.addTab(self._build_custody_tab(), t("Custody log"))
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.preview)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setChildrenCollapsible(False)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.title)
+        lay.addWidget(split, 1)
+        self.show_item(None)
+
+    def _build_details_tab(self) -> QWidget:
+        """What is known about the item: names, hashes, times, policy, redaction, EXIF."""
         info = QWidget()
         form = QFormLayout(info)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -113,8 +132,10 @@ class DetailPanel(QWidget):
                 named(widget, label or t("About the hashes"))
             form.addRow(label, widget)
         self._form = form
+        return info
 
-        # Source tab
+    def _build_source_tab(self) -> QWidget:
+        """Where the person saw it, editable; changes go to the custody log."""
         source_tab = QWidget()
         sl = QVBoxLayout(source_tab)
         self.source_form = SourceForm(with_notes=True)
@@ -129,8 +150,9 @@ class DetailPanel(QWidget):
         row.addWidget(self.revert_button)
         row.addWidget(self.save_button)
         sl.addLayout(row)
+        return source_tab
 
-        # Custody tab
+    def _build_custody_tab(self) -> QWidget:
         self.events = EventTableModel(self)
         self.events_view = named(QTableView(), t("Custody log of this item"))
         self.events_view.setModel(self.events)
@@ -145,23 +167,7 @@ class DetailPanel(QWidget):
         cl = QVBoxLayout(custody_tab)
         cl.addWidget(self.events_view, 1)
         cl.addWidget(self.events_note)
-
-        self.tabs = named(QTabWidget(), t("Item information"))
-        self.tabs.addTab(scrolled(info), t("Details"))
-        self.tabs.addTab(source_tab, t("Source"))
-        self.tabs.addTab(custody_tab, t("Custody log"))
-
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.preview)
-        split.addWidget(self.tabs)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setChildrenCollapsible(False)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.title)
-        lay.addWidget(split, 1)
-        self.show_item(None)
+        return custody_tab
 
     # ----------------------------------------------------------------- item
 

@@ -11,29 +11,26 @@ from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QMainWindow, QMenu, QStackedWidget, QWidget
 
 from ..core.common.errors import EvidenceKitError, VaultExistsError, VaultNotFoundError
+from ..core.common.model import AddResult
 from ..core.crypto.keys import KdfParams
 from ..core.service import EvidenceService
 from ..core.vault.vault import Vault
 from . import i18n
 from .backup_dialog import hide_reminder, maybe_remind, start_backup
-from .capture import install_capture
-from .dialogs import (
-    MessageDialog,
-    RecoveryKeyDialog,
-    SettingsDialog,
-    choose_folder,
-    error_dialog,
-    error_text,
-    shortcuts_dialog,
-)
+from .capture import CaptureFlow, make_tray
+from .dialogs import MessageDialog, error_dialog, error_text, shortcuts_dialog
+from .file_dialogs import choose_folder
 from .focus import install_focus_ring
 from .i18n import t
+from .models import exhibit_label
 from .pages import CreateVaultPage, RecoveryPage, UnlockPage, WelcomePage
 from .passphrase_dialog import after_unlock, start_change_passphrase
+from .recovery_key import RecoveryKeyDialog
 from .reports import ReportActions, available
 from .resources import icon_path
 from .safety import IdleLock, SafetyFilter
 from .settings import Settings, SettingsStore
+from .settings_dialog import SettingsDialog
 from .widgets import fit_to_screen, make_button
 from .worker import JobContext, Worker
 from .workspace import WorkspacePage
@@ -79,7 +76,8 @@ class MainWindow(QMainWindow):
         install_focus_ring()
         self._dialogs: list[QDialog] = []
         self._actions: list[QAction] = []
-        self.capture_flow: Any = install_capture(self)  # screen capture (issue 5): dialog, tray icon
+        self._backup_reminder: QWidget | None = None  # the backup reminder bar while it is shown (issue 20)
+        self.capture_flow: CaptureFlow | None = self._install_capture()  # screen capture (issue 5)
         self.reports = ReportActions(self)
         self._exiting = False
         self._locking = False
@@ -131,6 +129,35 @@ class MainWindow(QMainWindow):
         a.triggered.connect(lambda _checked=False: slot())
         return a
 
+    def _install_capture(self) -> CaptureFlow:
+        """Wire capture into this window: its service, worker, case, dialogs and lock; and a tray icon."""
+
+        def case_id() -> str | None:
+            return self.workspace.case_id if self.service.is_unlocked else None
+
+        def stored(res: AddResult) -> None:
+            ws = self.workspace
+            if ws.case_id == res.item.case_id:
+                ws.refresh_items(select_id=res.item.id)
+                if not res.duplicate:
+                    ws.status.setText(t("Screen captured and saved as {exhibit}.", exhibit=exhibit_label(res.item)))
+
+        flow = CaptureFlow(
+            self,
+            service=lambda: self.service,
+            worker=self.worker,
+            case_id=case_id,
+            show_error=self.show_error,
+            open_dialog=self.open_dialog,
+            on_stored=stored,
+            import_files=lambda: self.workspace.import_files(),
+        )
+        self.locked.connect(flow.forget)
+        self.safety.quick_exit.connect(flow.shutdown)  # before the lock, which would show the windows again
+        self.exit_requested.connect(flow.shutdown)
+        flow.tray = make_tray(flow, self)
+        return flow
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         # A rebuild (language switch, capture installed) deletes the old menus and actions, so no
@@ -141,12 +168,19 @@ class MainWindow(QMainWindow):
             a.deleteLater()
         self._actions = []
         bar.clear()
-        action = self._action
-        ws = self.workspace
         have = available(self.service)
+        self._build_vault_menu(bar.addMenu(t("&Vault")), have)
+        self._build_case_menu(bar.addMenu(t("&Case")))
+        self._build_evidence_menu(bar.addMenu(t("&Evidence")), have)
+        help_menu = bar.addMenu(t("&Help"))
+        help_menu.addAction(self._action(t("Keyboard shortcuts"), lambda: self.open_dialog(shortcuts_dialog(self)),
+                                         "F1"))
+        self._build_corner()
+        self._update_actions()
 
-        vault = bar.addMenu(t("&Vault"))
-        self.verify_action = action(t("Check integrity…"), ws.verify_vault)
+    def _build_vault_menu(self, vault: QMenu, have: set[str]) -> None:
+        action = self._action
+        self.verify_action = action(t("Check integrity…"), self.workspace.verify_vault)
         self.recovery_action = action(t("Make a new recovery key…"), self.new_recovery_key)
         self.passphrase_action = action(t("Change passphrase…"), lambda: start_change_passphrase(self))
         self.settings_action = action(t("Settings…"), self.open_settings, "Ctrl+,")
@@ -164,13 +198,16 @@ class MainWindow(QMainWindow):
         vault.addAction(self.lock_action)
         vault.addAction(self.quick_exit_action)
 
-        case = bar.addMenu(t("&Case"))
-        self.new_case_action = action(t("New case…"), ws.new_case, "Ctrl+N")
-        self.case_details_action = action(t("Case details…"), ws.edit_case)
+    def _build_case_menu(self, case: QMenu) -> None:
+        ws = self.workspace
+        self.new_case_action = self._action(t("New case…"), ws.new_case, "Ctrl+N")
+        self.case_details_action = self._action(t("Case details…"), ws.edit_case)
         case.addAction(self.new_case_action)
         case.addAction(self.case_details_action)
 
-        evidence = bar.addMenu(t("&Evidence"))
+    def _build_evidence_menu(self, evidence: QMenu, have: set[str]) -> None:
+        action = self._action
+        ws = self.workspace
         self.import_files_action = action(t("Import files…"), ws.import_files, "Ctrl+I")
         self.import_folder_action = action(t("Import a folder…"), ws.import_folder, "Ctrl+Shift+I")
         self.paste_action = action(t("Paste an image"), ws.paste_image, "Ctrl+Shift+V")
@@ -195,9 +232,9 @@ class MainWindow(QMainWindow):
                 evidence.addAction(a)
             ws.add_police_menu(self.report_actions)
 
-        help_menu = bar.addMenu(t("&Help"))
-        help_menu.addAction(action(t("Keyboard shortcuts"), lambda: self.open_dialog(shortcuts_dialog(self)), "F1"))
-
+    def _build_corner(self) -> None:
+        """Lock and Quick exit as buttons at the right of the menu bar."""
+        bar = self.menuBar()
         old_corner = bar.cornerWidget()
         if old_corner is not None:  # rebuilt (language switch, capture installed): drop the old buttons
             old_corner.hide()
@@ -214,7 +251,6 @@ class MainWindow(QMainWindow):
         cl.addWidget(self.quick_exit_button)
         bar.setCornerWidget(corner)
         corner.show()  # a child added to a window already shown stays hidden otherwise
-        self._update_actions()
 
     # ----------------------------------------------------------------- screens
 

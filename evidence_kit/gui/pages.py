@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.crypto.keys import MIN_PASSPHRASE_CHARS, passphrase_strength
-from .dialogs import RecoveryKeyView, scrolled
+from .dialogs import scrolled
 from .i18n import t
+from .recovery_key import RecoveryKeyView
 from .widgets import SafeLabel, make_button, named
 
 PAGE_MAX_WIDTH = 640

@@ -16,13 +16,14 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLineEdit, QPro
 from ..core.common.errors import EvidenceKitError
 from ..core.crypto.keys import passphrase_strength
 from ..core.vault.vault import RekeyResult, alert_text
-from .dialogs import MessageDialog, RecoveryKeyDialog, error_text
+from .dialogs import MessageDialog, error_text
 from .i18n import language, t
 from .pages import strength_text
+from .recovery_key import RecoveryKeyDialog
 from .widgets import SafeLabel, make_button, named
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .host import WindowHost
     from .worker import JobContext
 
 
@@ -120,11 +121,12 @@ def result_text(res: RekeyResult) -> str:
     return text
 
 
-def start_change_passphrase(win: MainWindow, *, after_recovery: bool = False) -> None:
+def start_change_passphrase(win: WindowHost, *, after_recovery: bool = False) -> None:
     """Open the dialog; the change itself runs on the worker thread."""
     if win.worker.busy or not win.service.is_unlocked:
         return
-    dlg = ChangePassphraseDialog(win, need_old=not after_recovery)
+    parent = win.window()
+    dlg = ChangePassphraseDialog(parent, need_old=not after_recovery)
 
     def submitted(old: str | None, new: str) -> None:
         vault = win.service.vault
@@ -135,9 +137,9 @@ def start_change_passphrase(win: MainWindow, *, after_recovery: bool = False) ->
         def done(res: RekeyResult) -> None:
             dlg.forget()
             dlg.accept()
-            win.open_dialog(MessageDialog(win, t("Passphrase changed"), result_text(res)))
+            win.open_dialog(MessageDialog(parent, t("Passphrase changed"), result_text(res)))
             if res.recovery_key:
-                win.open_dialog(RecoveryKeyDialog(win, res.recovery_key, win.show_error))
+                win.open_dialog(RecoveryKeyDialog(parent, res.recovery_key, win.show_error))
 
         win.worker.start(run, name="rekey", on_done=done, on_error=dlg.failed, on_progress=dlg.show_progress)
 
@@ -146,15 +148,16 @@ def start_change_passphrase(win: MainWindow, *, after_recovery: bool = False) ->
     win.open_dialog(dlg)
 
 
-def after_unlock(win: MainWindow) -> bool:
+def after_unlock(win: WindowHost) -> bool:
     """Questions right after an unlock; True if one was asked (the caller then shows no more)."""
     vault = win.service.vault
     lang = language()
+    parent = win.window()
     for notice in vault.notices:
-        win.open_dialog(MessageDialog(win, t("Passphrase changed"), alert_text(notice, lang)))
+        win.open_dialog(MessageDialog(parent, t("Passphrase changed"), alert_text(notice, lang)))
     older = vault.older
     if older is not None:
-        dlg = MessageDialog(win, t("Older copy of the vault"), older.message(lang) + "\n\n" + t(
+        dlg = MessageDialog(parent, t("Older copy of the vault"), older.message(lang) + "\n\n" + t(
             "If you restored a backup on purpose, confirm it below; this is written in the custody log. "
             "If you did not, do not add evidence: someone may have replaced the vault with an older copy. "
             "Keep this message for whoever helps you."))
@@ -163,7 +166,9 @@ def after_unlock(win: MainWindow) -> bool:
         named(dlg.ok, t("Not now"))
         dlg.ok.clicked.disconnect()
         dlg.ok.clicked.connect(dlg.reject)
-        dlg.layout().addWidget(confirm)
+        layout = dlg.layout()
+        assert layout is not None  # MessageDialog lays itself out in its constructor
+        layout.addWidget(confirm)
         dlg.confirm = confirm  # type: ignore[attr-defined]
 
         def finished(result: int) -> None:

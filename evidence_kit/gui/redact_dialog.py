@@ -244,6 +244,24 @@ class RedactDialog(QDialog):
                                       "view. Showing it clearly is recorded in the custody log."))
         self.show_button.toggled.connect(self._show_toggled)
         self.blur_note = SafeLabel(wrap=True)
+        row = self._build_buttons(record_only=record_only, remaining=remaining, name=name)
+        show_row = QHBoxLayout()
+        show_row.addWidget(self.show_button)
+        show_row.addWidget(self.blur_note, 1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.intro)
+        lay.addWidget(self.file_label)
+        lay.addLayout(show_row)
+        lay.addWidget(self.canvas, 1)
+        lay.addWidget(self.summary)
+        if self.apply_all is not None:
+            lay.addWidget(self.apply_all)
+        lay.addLayout(row)
+        fit_to_screen(self, 760, 620)
+        self._update()
+
+    def _build_buttons(self, *, record_only: bool, remaining: int, name: str) -> QHBoxLayout:
+        """Undo, Clear, (Pixelate all), OK and Cancel; the summary and "use for the rest" above them."""
         # Record-only imports: "pixelate all" is one choice among others, and the choice can be
         # used for every remaining picture of the same import.
         self.pixelate_button: QPushButton | None = None
@@ -273,20 +291,7 @@ class RedactDialog(QDialog):
             row.addWidget(self.pixelate_button)
         row.addStretch(1)
         row.addWidget(self.buttons)
-        show_row = QHBoxLayout()
-        show_row.addWidget(self.show_button)
-        show_row.addWidget(self.blur_note, 1)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.intro)
-        lay.addWidget(self.file_label)
-        lay.addLayout(show_row)
-        lay.addWidget(self.canvas, 1)
-        lay.addWidget(self.summary)
-        if self.apply_all is not None:
-            lay.addWidget(self.apply_all)
-        lay.addLayout(row)
-        fit_to_screen(self, 760, 620)
-        self._update()
+        return row
 
     @property
     def sharp(self) -> bool:

@@ -36,16 +36,9 @@ from ..core.common.errors import EvidenceKitError
 from ..core.common.i18n import tr
 from ..core.crypto.keys import check_passphrase_strength
 from ..core.service import EvidenceService
-from .dialogs import (
-    MessageDialog,
-    choose_files,
-    choose_folder,
-    choose_save_path,
-    dialog_buttons,
-    error_text,
-    plain_box,
-)
+from .dialogs import MessageDialog, dialog_buttons, error_text, plain_box
 from .display import safe_text
+from .file_dialogs import choose_files, choose_folder, choose_save_path
 from .i18n import language, t
 from .widgets import SafeLabel, fit_to_screen, make_button, named
 from .worker import JobContext, Worker
@@ -289,7 +282,7 @@ class VerifyBundleDialog(QDialog):
             self.set_path(paths[0])
 
     def choose_tsa_roots(self) -> None:
-        from ..core.timestamps.timestamp import load_pem_certs
+        from ..core.timestamps.certs import load_pem_certs
 
         certs: list[Any] = []
         for p in choose_files(self, t("Choose a timestamp root certificate (PEM)")):

@@ -111,9 +111,10 @@ def main() -> int:
     settle()
     look(win, "workspace-item")
     dialogs: list[tuple[str, QDialog]] = []
-    from evidence_kit.gui.dialogs import CaseDialog, ImportDialog
+    from evidence_kit.gui.case_dialog import CaseDialog
     from evidence_kit.gui.redact_dialog import RedactDialog
     from evidence_kit.gui.reports import ExportDialog, ReportDialog
+    from evidence_kit.gui.source_form import ImportDialog
 
     dialogs.append(("import", ImportDialog(win, [work / "a.png", work / "b.png"])))
     dialogs.append(("case", CaseDialog(win, svc.vault.get_case(case.id))))

@@ -47,18 +47,13 @@ from evidence_kit.core.evidence.capture import (
 )
 from evidence_kit.core.service import EvidenceService
 from evidence_kit.gui import i18n
-from evidence_kit.gui.capture import (
-    CaptureController,
-    CaptureDialog,
-    CaptureFlow,
-    FrozenDesktop,
-    Grab,
-    QtScreenGrabber,
-    RegionSelector,
-    X11Windows,
-    own_windows,
-)
+from evidence_kit.gui.capture import CaptureFlow
+from evidence_kit.gui.capture_controller import CaptureController, own_windows
+from evidence_kit.gui.capture_dialog import CaptureDialog
+from evidence_kit.gui.region_selector import RegionSelector
+from evidence_kit.gui.screen_grabber import FrozenDesktop, Grab, QtScreenGrabber
 from evidence_kit.gui.worker import Worker
+from evidence_kit.gui.x11_windows import X11Windows
 
 from ..conftest import CANARY, PASSPHRASE, fast_kdf
 from ..pattern_window import PALETTE_A, PALETTE_B

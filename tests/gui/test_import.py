@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from evidence_kit.core.common.errors import CancelledError
-from evidence_kit.gui.dialogs import ImportDialog, MessageDialog
+from evidence_kit.gui.dialogs import MessageDialog
 from evidence_kit.gui.main_window import MainWindow
+from evidence_kit.gui.source_form import ImportDialog
 
 from ..conftest import CANARY
 from .conftest import WAIT_MS, MakeWindow, checkerboard_png, unlock, wait_idle

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from evidence_kit.gui import i18n
-from evidence_kit.gui.dialogs import ImportDialog
 from evidence_kit.gui.redact_dialog import RedactDialog
 from evidence_kit.gui.reports import ExportDialog, ReportDialog
 from evidence_kit.gui.settings import Settings
+from evidence_kit.gui.source_form import ImportDialog
 
 from .conftest import MakeWindow, checkerboard_png, unlock, wait_idle
 from .test_record_only_gui import counselor_vault, screenshot_png  # noqa: F401 - fixture

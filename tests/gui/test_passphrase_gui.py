@@ -14,8 +14,9 @@ from evidence_kit.core.common.model import ItemInput
 from evidence_kit.core.service import EvidenceService
 from evidence_kit.core.vault.vault import Vault
 from evidence_kit.gui import i18n
-from evidence_kit.gui.dialogs import MessageDialog, RecoveryKeyDialog
+from evidence_kit.gui.dialogs import MessageDialog
 from evidence_kit.gui.passphrase_dialog import ChangePassphraseDialog
+from evidence_kit.gui.recovery_key import RecoveryKeyDialog
 
 from ..conftest import PASSPHRASE, fast_kdf
 from .conftest import WAIT_MS, MakeWindow, unlock, wait_idle

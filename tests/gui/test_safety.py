@@ -11,7 +11,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from evidence_kit.gui.dialogs import SettingsDialog, choose_files
+from evidence_kit.gui.file_dialogs import choose_files
+from evidence_kit.gui.settings_dialog import SettingsDialog
 
 from .conftest import MakeWindow, unlock
 

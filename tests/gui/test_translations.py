@@ -38,18 +38,15 @@ from pytestqt.qtbot import QtBot
 
 from evidence_kit.core.common.errors import VaultBusyError
 from evidence_kit.gui import i18n
-from evidence_kit.gui.dialogs import (
-    CaseDialog,
-    ImportDialog,
-    RecoveryKeyDialog,
-    SettingsDialog,
-    error_dialog,
-    shortcuts_dialog,
-)
+from evidence_kit.gui.case_dialog import CaseDialog
+from evidence_kit.gui.dialogs import error_dialog, shortcuts_dialog
 from evidence_kit.gui.main_window import MainWindow
+from evidence_kit.gui.recovery_key import RecoveryKeyDialog
 from evidence_kit.gui.reports import ExportDialog, ReportDialog, VerifyBundleDialog
 from evidence_kit.gui.resources import translation_path
 from evidence_kit.gui.settings import Settings
+from evidence_kit.gui.settings_dialog import SettingsDialog
+from evidence_kit.gui.source_form import ImportDialog
 
 from .conftest import MakeWindow, unlock
 

@@ -130,7 +130,7 @@ def test_every_custody_action_has_words() -> None:
 def test_png_bytes_encodes_in_memory(qtbot: QtBot) -> None:
     from PySide6.QtGui import QColor, QImage
 
-    from evidence_kit.gui.workspace import png_bytes
+    from evidence_kit.gui.import_actions import png_bytes
 
     img = QImage(20, 10, QImage.Format.Format_RGB32)
     img.fill(QColor("#123456"))

@@ -65,7 +65,7 @@ from .snapshot import (
 )
 
 if TYPE_CHECKING:
-    from .report import ItemEvidence
+    from .report_input import ItemEvidence
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +186,7 @@ def _write_exhibits(
     total: int,
 ) -> dict[int, ItemEvidence]:
     """Every exhibit's file (SHA-256 re-checked as it streams) and its report evidence."""
-    from .report import item_evidence
+    from .report_input import item_evidence
 
     evidence: dict[int, ItemEvidence] = {}
     for done, item in enumerate(snap.items, 1):
@@ -207,7 +207,7 @@ def _write_exhibits(
 
 
 def _write_original(vault: Any, item: Item, rel: str, sink: BundleSink, clear_previews: bool) -> ItemEvidence:
-    from .report import ItemEvidence, item_evidence
+    from .report_input import ItemEvidence, item_evidence
 
     keep = item.media_type.startswith("image/") and item.size <= 64 * 1024 * 1024
     parts: list[bytes] = []
@@ -255,7 +255,8 @@ def _write_report_and_sums(
     cancel: Cancel,
 ) -> _Written:
     """report.pdf, README-VERIFY.txt, then SHA256SUMS over everything and its signature."""
-    from .report import ReportOptions, render_report
+    from .report import render_report
+    from .report_input import ReportOptions
 
     manifest_sha = hashlib.sha256(manifest_bytes).hexdigest()
 

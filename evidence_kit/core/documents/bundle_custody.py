@@ -1,9 +1,9 @@
-"""The custody log in a bundle: custody.jsonl against the signed head, the inclusion
-proofs, and per exhibit its file, its acquisition entry and its proof.
+"""The custody log in a bundle, its inclusion proofs, and each exhibit checked against both.
 
 custody.jsonl is checked line by line (canonical JSON, sequence numbers, hash chain) and
 its RFC 6962 root against the signed head; other cases' lines are present as leaf hashes
-only. Every problem names the file or the exhibit it is about.
+only. Per exhibit: its file, its acquisition entry in the log and its inclusion proof.
+Every problem names the file or the exhibit it is about.
 """
 
 from __future__ import annotations

@@ -216,7 +216,7 @@ def report_lines(res: BundleVerification, lang: str) -> list[str]:
             reasons = "; ".join(p.message(lang) for p in e.problems)
             lines.append(f"[{bad_word}] {label} {where}: {reasons}")
     if res.timestamps:
-        from ..timestamps.timestamp import result_lines
+        from ..timestamps.bundle import result_lines
 
         lines += result_lines(res.timestamps, lang)
     for p in res.problems:

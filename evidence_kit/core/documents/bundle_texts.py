@@ -103,7 +103,7 @@ def _redacted_bundle_banner() -> list[str]:
 
 def _intro_lines(snap: CaseSnapshot, manifest_sha256: str, lang: str) -> list[str]:
     """Who signed it (and how to compare that out of band), then how to start."""
-    from .report import tool_label
+    from .report_text import tool_label
 
     if lang == "ko":
         return [
@@ -156,7 +156,8 @@ def _intro_lines(snap: CaseSnapshot, manifest_sha256: str, lang: str) -> list[st
 
 def _command_lines(snap: CaseSnapshot, lang: str) -> list[str]:
     """The verification commands: OpenSSL steps, Windows, encrypted bundles, timestamps."""
-    from .report import tr, verification_steps
+    from .report_text import tr
+    from .report_verify import verification_steps
 
     lines: list[str] = []
     for step, cmds in verification_steps():
@@ -167,7 +168,7 @@ def _command_lines(snap: CaseSnapshot, lang: str) -> list[str]:
     lines.append(tr("v_windows", lang))
     lines.append(tr("v_encrypted", lang))
     if snap.timestamp_files:
-        from ..timestamps.timestamp import openssl_commands
+        from ..timestamps.bundle import openssl_commands
 
         lines.append("")
         lines.append(tr("v_timestamps", lang))

@@ -110,11 +110,11 @@ class _Verifier(CustodyChecks):
         res = self.res
         ts_names = sorted(n for n in self.names if n.startswith("timestamps/"))
         if ts_names:
-            from ..timestamps import timestamp as ts
+            from ..timestamps.bundle import verify_bundle_timestamps
 
             files = {n: data for n in ts_names if (data := self.small(n)) is not None}
             raw_key = key.public_bytes(Encoding.Raw, PublicFormat.Raw) if key is not None else None
-            res.timestamps = ts.verify_bundle_timestamps(
+            res.timestamps = verify_bundle_timestamps(
                 files, public_key_raw=raw_key, leaves=leaves or None, extra_roots=self.tsa_ca
             )
             if not res.timestamps:

@@ -190,10 +190,11 @@ def snapshot_case(
     created = iso_utc(now)
     pub = vault.keys.public_key_raw()
     from ..chat.store import ChatStore
-    from ..timestamps import timestamp as ts
+    from ..timestamps.bundle import bundle_entries
+    from ..timestamps.seals import checkpoint_lines, exhibit_seals
     from .chat_section import build_chat_section
 
-    seals = ts.exhibit_seals(vault, case_id)
+    seals = exhibit_seals(vault, case_id)
     chat_section = None
     if ChatStore(vault).list_chats(case_id):
 
@@ -201,9 +202,9 @@ def snapshot_case(
             return build_chat_section(vault, case_id, lang)
 
     return CaseSnapshot(
-        timestamp_files=ts.bundle_entries(vault, max_size=size),
+        timestamp_files=bundle_entries(vault, max_size=size),
         seal_lines={es.item.exhibit: {lang: es.lines(lang) for lang in ("ko", "en")} for es in seals},
-        checkpoint_lines={lang: ts.checkpoint_lines(vault, lang) for lang in ("ko", "en")},
+        checkpoint_lines={lang: checkpoint_lines(vault, lang) for lang in ("ko", "en")},
         chat_section=chat_section,
         case=case,
         items=items,

@@ -1,4 +1,4 @@
-"""The takedown package's documents for others: one request form per platform and the d4u summary.
+"""The takedown request forms (one per platform) and the d4u deletion-support summary.
 
 ``01-request-NN-<platform>.pdf`` is the 불법촬영물등 유통 신고·삭제요청서 (「전기통신사업법」
 제22조의5제1항), pre-filled from the items' source fields: every URL with its exhibit

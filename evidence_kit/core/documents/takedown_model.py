@@ -1,6 +1,7 @@
-"""What a takedown package is made of: the user's options, the places the material was
-seen (one target per URL, grouped per platform), the problems to check by hand, and the
-result; with the rules for untrusted text shown in the documents.
+"""What a takedown package is made of: options, targets, problems to check, the result.
+
+The places the material was seen are grouped as one target per URL, one group per
+platform; the rules for untrusted text shown in the documents live here too.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""PDF writing for the takedown package: the embedded font, styles, untrusted-text markup,
-tables, the numbered footer, and the "유포 경로" (near-duplicate) section.
+"""PDF writing for the takedown package, and its "유포 경로" (near-duplicate) section.
+
+The embedded font, styles, untrusted-text markup, tables and the numbered footer.
 
 Untrusted text (URLs, account and file names, notes) never reaches reportlab markup raw:
 control and format characters are stripped, characters the embedded font lacks are shown

@@ -250,7 +250,7 @@ def test_the_korean_hash_sheet_labels_the_check_code_in_korean(made: Made, tmp_p
     code = check_code(res.fingerprint)
     assert code in flat and "(check" not in flat
     assert f"(확인 코드 {code})" in flat
-    ko = "\n".join(bundle.receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, "ko"))
+    ko = "\n".join(receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, "ko"))
     assert f"(확인 코드 {code})" in ko
 
 

@@ -27,8 +27,9 @@ from evidence_kit.core.common.canonical import parse_canonical
 from evidence_kit.core.common.errors import CancelledError, InputError, WrongPassphraseError
 from evidence_kit.core.common.model import Item
 from evidence_kit.core.crypto import age_recipients, age_stream, merkle
-from evidence_kit.core.documents import bundle, snapshot
-from evidence_kit.core.documents.bundle_verify import BundleVerification, report_lines, verify_bundle
+from evidence_kit.core.documents import bundle, bundle_texts, snapshot
+from evidence_kit.core.documents.bundle_result import BundleVerification, report_lines
+from evidence_kit.core.documents.bundle_verify import verify_bundle
 from evidence_kit.core.vault.vault import Vault
 
 from .conftest import CANARY, PASSPHRASE, canary_hits, fast_kdf
@@ -263,7 +264,7 @@ def test_csv_neutralises_formulas(vault: Vault, tmp_path: Path) -> None:
         ),
     )
     snap = snapshot.snapshot_case(vault, case.id)
-    rows = list(csv.reader(io.StringIO(bundle.evidence_csv(snap)[3:].decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(bundle_texts.evidence_csv(snap)[3:].decode("utf-8"))))
     assert rows[1][2].startswith("'=") and rows[1][12].startswith("'+") and rows[1][3] == "'@acc"
 
 

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from evidence_kit import __version__
 from evidence_kit.core.common.model import ItemInput, Source
 from evidence_kit.core.documents import bundle, pdfstyle, report, report_input
-from evidence_kit.core.documents.takedown import TakedownOptions
+from evidence_kit.core.documents.takedown_model import TakedownOptions
 from evidence_kit.core.service import EvidenceService
 from evidence_kit.core.timestamps.tsa_defaults import TsaConfig
 

@@ -20,7 +20,8 @@ from pypdf import PdfReader
 from evidence_kit.cli import main
 from evidence_kit.core.common.errors import CancelledError, InputError
 from evidence_kit.core.common.model import Item, ItemInput, Source
-from evidence_kit.core.documents.takedown import TakedownOptions, TakedownResult, distribution_flowables
+from evidence_kit.core.documents.takedown_model import TakedownOptions, TakedownResult
+from evidence_kit.core.documents.takedown_pdf import distribution_flowables
 from evidence_kit.core.service import EvidenceService
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.test_pdq_grouping import encode, photo

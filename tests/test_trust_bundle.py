@@ -37,7 +37,9 @@ from evidence_kit.core.crypto import merkle
 from evidence_kit.core.crypto.anchor import check_code, group_hex, normalise_signer, readable
 from evidence_kit.core.crypto.keys import key_fingerprint, public_key_pem
 from evidence_kit.core.documents import bundle
-from evidence_kit.core.documents.bundle_verify import SignerFormatError, report_lines, verify_bundle
+from evidence_kit.core.documents.bundle_result import SignerFormatError, report_lines
+from evidence_kit.core.documents.bundle_texts import receipt_lines
+from evidence_kit.core.documents.bundle_verify import verify_bundle
 from evidence_kit.core.timestamps.bundle import BUNDLE_FORMAT, verify_bundle_timestamps
 from evidence_kit.core.timestamps.certs import cert_sha256
 from evidence_kit.core.timestamps.tsa_defaults import (
@@ -213,7 +215,7 @@ def test_signer_argument_is_checked(made: Made) -> None:
 
 
 def test_export_output_and_receipt_carry_the_anchor(made: Made, tmp_path: Path) -> None:
-    lines = bundle.receipt_lines(made.fingerprint, made.manifest_sha, made.head_size, made.head_root, "en")
+    lines = receipt_lines(made.fingerprint, made.manifest_sha, made.head_size, made.head_root, "en")
     text = "\n".join(lines)
     assert group_hex(made.fingerprint) in text and f"check {check_code(made.fingerprint)}" in text
     assert group_hex(made.manifest_sha) in text and f"{made.head_size} entries" in text
@@ -221,7 +223,7 @@ def test_export_output_and_receipt_carry_the_anchor(made: Made, tmp_path: Path) 
     assert len(group_hex(made.fingerprint).split()) == 4 and check_code(made.fingerprint).isdigit()
     other = "1" if made.fingerprint[-1] == "0" else "0"  # a real one-digit change, whatever the last digit is
     assert check_code(made.fingerprint) != check_code(made.fingerprint[:-1] + other)
-    ko = "\n".join(bundle.receipt_lines(made.fingerprint, made.manifest_sha, made.head_size, made.head_root, "ko"))
+    ko = "\n".join(receipt_lines(made.fingerprint, made.manifest_sha, made.head_size, made.head_root, "ko"))
     assert "서명 키 지문" in ko and group_hex(made.fingerprint) in ko
     # Korean text says 확인 코드, never the English "check" (issue 16)
     assert f"(확인 코드 {check_code(made.fingerprint)})" in ko and "(check " not in ko
@@ -248,7 +250,7 @@ def test_the_korean_hash_sheet_labels_the_check_code_in_korean(made: Made, tmp_p
     code = check_code(res.fingerprint)
     assert code in flat and "(check" not in flat
     assert f"(확인 코드 {code})" in flat
-    ko = "\n".join(bundle.receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, "ko"))
+    ko = "\n".join(receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, "ko"))
     assert f"(확인 코드 {code})" in ko
 
 

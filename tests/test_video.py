@@ -277,7 +277,7 @@ def test_report_item_page_has_blurred_contact_sheet(service: Any, tmp_path: Path
 def test_takedown_hash_list_carries_video_frame_hashes(service: Any, tmp_path: Path) -> None:
     import csv
 
-    from evidence_kit.core.documents.takedown import TakedownOptions
+    from evidence_kit.core.documents.takedown_model import TakedownOptions
 
     clip = tmp_path / "clip.mp4"
     clip.write_bytes(make_video(seconds=4, rate=10, fmt="mp4"))

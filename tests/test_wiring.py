@@ -9,7 +9,8 @@ from typing import Any
 from pypdf import PdfReader
 
 from evidence_kit.core.documents.bundle import export_bundle
-from evidence_kit.core.documents.bundle_verify import report_lines, verify_bundle
+from evidence_kit.core.documents.bundle_result import report_lines
+from evidence_kit.core.documents.bundle_verify import verify_bundle
 from evidence_kit.core.service import EvidenceService
 
 from .test_timestamp_flow import add, config, pkis, servers  # noqa: F401  (fixtures)

@@ -46,14 +46,15 @@ def cmd_verify(ctx: Ctx) -> int:
 
 def cmd_verify_bundle(ctx: Ctx) -> int:
     """Police side: no vault and no vault passphrase, only the bundle."""
-    from ..core.documents.bundle_verify import is_encrypted, report_lines
+    from ..core.documents.bundle_result import report_lines
+    from ..core.documents.bundle_source import is_encrypted
 
     path = Path(ctx.args.bundle)
     tsa_ca = tsa_ca_certs(ctx.args.tsa_ca or [])
     passphrase = bundle_passphrase(ctx, new=False) if is_encrypted(path) else None
     res = EvidenceService.verify_bundle(path, passphrase=passphrase, signer=ctx.args.signer, tsa_ca=tsa_ca)
     if ctx.json:
-        from ..core.documents.bundle_verify import json_terminal_safe
+        from ..core.documents.bundle_result import json_terminal_safe
 
         print(json_terminal_safe(json.dumps(res.to_json(ctx.lang), ensure_ascii=False, indent=2)))
     else:
@@ -102,7 +103,7 @@ def cmd_export(ctx: Ctx) -> int:
     ctx.say("bundle_written", path=res.path, files=res.files, items=res.items, pages=res.pages,
             fp=res.fingerprint, sha=res.manifest_sha256)
     if not ctx.json:
-        from ..core.documents.bundle import receipt_lines
+        from ..core.documents.bundle_texts import receipt_lines
 
         for line in receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, ctx.lang):
             print(line)

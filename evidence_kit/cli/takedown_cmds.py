@@ -14,7 +14,7 @@ from .context import (
 
 
 def cmd_pdq(ctx: Ctx) -> int:
-    from ..core.documents.takedown import plain
+    from ..core.documents.takedown_model import plain
     from ..core.evidence.perceptual import MATCH_THRESHOLD, STATUS_NOT_IMAGE, STATUS_OK, STATUS_UNRELIABLE
 
     svc = ctx.unlock()
@@ -73,7 +73,7 @@ def cmd_pdq(ctx: Ctx) -> int:
 
 
 def cmd_takedown(ctx: Ctx) -> int:
-    from ..core.documents.takedown import TakedownOptions
+    from ..core.documents.takedown_model import TakedownOptions
 
     a = ctx.args
     options = TakedownOptions(

@@ -26,7 +26,7 @@ from .common.model import (
     Source,
 )
 from .crypto.keys import KdfParams
-from .documents.takedown import TakedownOptions, TakedownResult
+from .documents.takedown_model import TakedownOptions, TakedownResult
 from .evidence.import_plan import ImportProblem, PlannedFile, plan_files
 from .evidence.ingest import Cancel, Progress, never_cancel, no_progress
 from .evidence.pdq_groups import NearDuplicateGroup, near_duplicate_groups
@@ -36,7 +36,7 @@ from .vault.vault import Vault, VerifyResult
 
 if TYPE_CHECKING:  # issue 8: imported lazily at run time (reportlab is heavy)
     from .documents.bundle import ExportResult
-    from .documents.bundle_verify import BundleVerification
+    from .documents.bundle_result import BundleVerification
     from .documents.report import ReportResult
     from .timestamps.seals import ExhibitSeal  # issue 11
     from .timestamps.stamp import StampRun

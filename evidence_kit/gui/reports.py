@@ -341,7 +341,7 @@ class VerifyBundleDialog(QDialog):
         self.verdict.setText(error_text(exc)[0])  # e.g. the passphrase is needed or wrong
 
     def show_result(self, res: Any) -> None:
-        from ..core.documents.bundle_verify import report_lines
+        from ..core.documents.bundle_result import report_lines
 
         lang = language()
         self.busy.setVisible(False)
@@ -524,7 +524,7 @@ class ReportActions:
             fp=res.fingerprint,
             sha=res.manifest_sha256,
         )
-        from ..core.documents.bundle import receipt_lines
+        from ..core.documents.bundle_texts import receipt_lines
 
         anchor = receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, language())
         text += "\n\n" + "\n".join(anchor)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ..core.chat.timeutil import computer_zone_name, resolve_zone
 from ..core.common.errors import EvidenceKitError
 from .chat_import import KOREA, ChatImportRequest, ExportInfo
+from .dialogs import scrolled
 from .display import safe_text
 from .file_dialogs import choose_files, choose_folder
 from .i18n import language, t
@@ -84,15 +85,20 @@ class ChatImportDialog(QDialog):
         row.addWidget(self.files_button)
         row.addStretch(1)
         lay.addLayout(row)
+        # The questions scroll rather than squeeze (a wrapped label in a squeezed group is cut off).
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
         self.found = named(SafeLabel(wrap=True, data=True), t("What was found"))
-        lay.addWidget(self.found)
-        lay.addWidget(self._build_chats())
-        lay.addWidget(self._build_zone())
-        lay.addWidget(self._build_order())
+        inner.addWidget(self.found)
+        inner.addWidget(self._build_chats())
+        inner.addWidget(self._build_zone())
+        inner.addWidget(self._build_order())
+        inner.addStretch(1)
+        lay.addWidget(scrolled(body), 1)
         self.problem = named(SafeLabel(wrap=True), t("What is still needed"))
         self.problem.setStyleSheet("color: #8e1b1b;")
         lay.addWidget(self.problem)
-        lay.addStretch(1)
         self.buttons = QDialogButtonBox()
         self.import_button = named(self.buttons.addButton(t("Import"), QDialogButtonBox.ButtonRole.AcceptRole),
                                    t("Import"))
@@ -288,12 +294,14 @@ def found_text(info: ExportInfo) -> str:
     """The calm sentence about what the export is."""
     d = info.detected
     lines = [t("Found: {label}", label=d.label)]
-    if d.title:
-        lines.append(t("Chat: {title}", title=safe_text(d.title, 120)))
-    if info.account_chats:
+    if info.account_chats:  # the detection looked at the first chat only: say nothing about it alone
         lines.append(t("{n} chat(s) in this export.", n=len(info.account_chats)))
-    if d.texts:
-        lines.append(t("Chat text: {names}", names=", ".join(safe_text(n, 80) for n in d.texts[:4])))
-    lines.append(t("{n} other file(s) (pictures, videos, documents) will be stored with it.", n=d.media_files))
+    else:
+        if d.title:
+            lines.append(t("Chat: {title}", title=safe_text(d.title, 120)))
+        if d.texts:
+            lines.append(t("Chat text: {names}", names=", ".join(safe_text(n, 80) for n in d.texts[:4])))
+        if d.media_files:
+            lines.append(t("{n} other file(s) (pictures, videos, documents) come with it.", n=d.media_files))
     lines.append(t("The message count is known after the import."))
     return "\n".join(lines)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -44,16 +44,35 @@ PAGE = 500  # messages shown at a time; a chat can hold a million
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def message_cells(m: Any) -> list[str]:
+def event_words() -> dict[str, str]:
+    """The record kinds of core/chat/model.py (EV_*) in the reader's language."""
+    return {
+        "header": t("export header"), "saved-at": t("saved at"), "date": t("date line"), "blank": t("blank line"),
+        "joined": t("joined"), "left": t("left"), "invited": t("invited"), "kicked": t("removed"),
+        "hidden": t("hidden by the managers"), "deleted": t("deleted"), "system": t("system message"),
+        "service": t("service message"), "unparsed": t("unrecognised line"),
+    }
+
+
+def shown_time(m: Any) -> str:
+    """The chat's own clock with its date ("2023-01-05 08:48"); as written when that is all there is."""
+    if m.local_time:
+        return safe_text(m.local_time.replace("T", " ")[:19], 40)
+    return safe_text(m.written_time, 40)
+
+
+def message_cells(m: Any, words: dict[str, str]) -> list[str]:
     """Marked, number, time, sender, text, attachments: every cell plain, made safe."""
-    kind = f"[{m.event or m.kind}] " if (m.kind != "message" or m.event) else ""
+    kind = ""
+    if m.kind != "message" or m.event:
+        kind = f"[{words.get(m.event or m.kind) or safe_text(m.event or m.kind, 40)}] "
     files = ", ".join(safe_text(a.name or a.detail or a.kind, 80) for a in m.attachments)
     return [
         "✓" if m.marked else "",
         str(m.seq),
-        safe_text(m.written_time or m.local_time, 40),
+        shown_time(m),
         safe_text(m.sender, 60) if m.sender else "–",
-        safe_text(kind + m.text, 400),
+        kind + safe_text(m.text, 400),
         files,
     ]
 
@@ -63,12 +82,13 @@ class MessageModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Any] = []
         self._cells: list[list[str]] = []
+        self._words = event_words()
         self.headers = [t("Marked"), t("No."), t("Time"), t("Sender"), t("Message"), t("Attachments")]
 
     def set_messages(self, msgs: list[Any]) -> None:
         self.beginResetModel()
         self._rows = list(msgs)
-        self._cells = [message_cells(m) for m in self._rows]
+        self._cells = [message_cells(m, self._words) for m in self._rows]
         self.endResetModel()
 
     def replace(self, msgs: list[Any]) -> None:
@@ -78,7 +98,7 @@ class MessageModel(QAbstractTableModel):
             new = by_id.get(old.id)
             if new is not None:
                 self._rows[row] = new
-                self._cells[row] = message_cells(new)
+                self._cells[row] = message_cells(new, self._words)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.headers) - 1))
 
     def message(self, row: int) -> Any:
@@ -103,9 +123,13 @@ class MessageModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cells[index.row()][index.column()]
+        m = self._rows[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
-            m = self._rows[index.row()]
             return tooltip_html(m.text + (f"\n\n{m.mark_note}" if m.mark_note else ""))
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
+            return tooltip_html(m.written_time)  # exactly as the export wrote it
+        if role == Qt.ItemDataRole.ForegroundRole and m.kind != "message":
+            return QBrush(QColor("#666666"))  # system lines are records too, but quieter
         return None
 
 
@@ -150,6 +174,7 @@ class ChatViewDialog(QDialog):
         self.chat_list = named(QListView(), t("Imported chats"))
         self.chat_list.setModel(self.chat_model)
         self.chat_list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.chat_list.setWordWrap(True)
         self.chat_list.setProperty("untrusted", True)  # chat titles are the export's words
         self.chat_list.selectionModel().currentRowChanged.connect(lambda _c, _p: self.show_chat())
         lay.addWidget(self.chat_list, 1)
@@ -157,7 +182,7 @@ class ChatViewDialog(QDialog):
         lay.addWidget(self.chat_info)
         return box
 
-    def _build_search(self) -> QHBoxLayout:
+    def _build_search(self) -> QVBoxLayout:
         self.sender_edit = line_edit("", t("Sender"), t("Sender"))
         self.text_edit = line_edit("", t("Text"), t("Words in the message"))
         self.from_edit = line_edit("", t("From date"), t("From (2023-01-05)"))
@@ -167,12 +192,17 @@ class ChatViewDialog(QDialog):
             e.returnPressed.connect(self.search)
         self.search_button = make_button(t("Search"), self.search)
         self.show_all_button = make_button(t("Show all"), self.show_all)
-        row = QHBoxLayout()
+        edits = QHBoxLayout()
         for edit in (self.sender_edit, self.text_edit, self.from_edit, self.to_edit):
-            row.addWidget(edit, 1)
+            edits.addWidget(edit, 1)
+        buttons = QHBoxLayout()
         for w in (self.marked_only, self.search_button, self.show_all_button):
-            row.addWidget(w)
-        return row
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        both = QVBoxLayout()
+        both.addLayout(edits)
+        both.addLayout(buttons)
+        return both
 
     def _build_messages(self) -> QWidget:
         box = QWidget()
@@ -187,12 +217,15 @@ class ChatViewDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
+        fm = self.fontMetrics()
+        self.table.verticalHeader().setDefaultSectionSize(fm.lineSpacing() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        fm = self.fontMetrics()
-        for col, sample in ((0, "✓✓✓✓"), (1, "000000"), (2, "0000-00-00 00:00:00"), (3, "M" * 10), (5, "M" * 12)):
-            self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 16)
+        header.setMinimumSectionSize(32)
+        for col, sample in ((0, "✓✓"), (1, "00000"), (2, "0000-00-00 00:00:00"), (3, "가나다라마바"), (5, "가나다라")):
+            self.table.setColumnWidth(col, max(fm.horizontalAdvance(sample) + 16,
+                                               fm.horizontalAdvance(self.model.headers[col]) + 20))
         lay.addWidget(self.table, 1)
         lay.addLayout(self._build_mark_row())
         return box
@@ -258,7 +291,8 @@ class ChatViewDialog(QDialog):
             return
         zone = chat.zone or tr("chat_zone_unknown", language())
         self.chat_info.setText(t("{label}\n{first} – {last}\nTime zone: {zone}\n{missing} missing attachment(s)",
-                                 label=chat.label, first=chat.first_time or "?", last=chat.last_time or "?",
+                                 label=chat.label, first=(chat.first_time or "?").replace("T", " "),
+                                 last=(chat.last_time or "?").replace("T", " "),
                                  zone=zone, missing=chat.missing_count))
         self._starts = [0]
         self._searching = False

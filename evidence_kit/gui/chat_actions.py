@@ -10,6 +10,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import shiboken6
+
 from ..core.common.errors import EvidenceKitError
 from ..core.common.i18n import tr, warning_text
 from .chat_import import ChatImportRequest, ExportInfo, describe_export, import_export
@@ -60,17 +62,23 @@ class ChatActions(WorkspaceParts):
 
     def _detect_chat(self, dlg: ChatImportDialog, paths: list[Path]) -> Job | None:
         if self.worker.busy or not self.service.is_unlocked:
+            dlg.show_info(None)
             return None
         svc, lang = self.service, language()
 
         def run(_ctx: JobContext) -> ExportInfo:
             return describe_export(svc, paths, lang)
 
-        def failed(error: Exception) -> None:
-            dlg.show_info(None)
-            self._show_error(error)
+        def done(info: ExportInfo) -> None:
+            if shiboken6.isValid(dlg) and dlg.isVisible():  # the person may have closed it meanwhile
+                dlg.show_info(info)
 
-        return self.worker.start(run, name="chat-detect", on_done=dlg.show_info, on_error=failed)
+        def failed(error: Exception) -> None:
+            if shiboken6.isValid(dlg) and dlg.isVisible():
+                dlg.show_info(None)
+                self._show_error(error)
+
+        return self.worker.start(run, name="chat-detect", on_done=done, on_error=failed)
 
     def start_chat_import(self, req: ChatImportRequest) -> Job | None:
         """Import on the worker with the job bar; a cancel or failure leaves no half chat."""

@@ -184,6 +184,8 @@ class ChatImportDialog(QDialog):
         self.show_info(None)
         names = ", ".join(p.name for p in paths[:4]) + (" …" if len(paths) > 4 else "")
         self.found.setText(t("Looking at {names}…", names=names))
+        for b in (self.folder_button, self.files_button):
+            b.setEnabled(False)  # one detection at a time; show_info gives them back
         self.paths_chosen.emit(list(paths))
 
     # ------------------------------------------------------------------ show
@@ -191,6 +193,8 @@ class ChatImportDialog(QDialog):
     def show_info(self, info: ExportInfo | None) -> None:
         """What was found, and only the questions this export needs."""
         self.info = info
+        for b in (self.folder_button, self.files_button):
+            b.setEnabled(True)
         self.chats_box.setVisible(bool(info and info.account_chats))
         self.zone_box.setVisible(bool(info and info.needs_zone))
         self.order_box.setVisible(bool(info and info.needs_date_order))

@@ -247,3 +247,51 @@ def test_chat_screens_in_both_languages(
     english = [f"{where}: {text!r}" for where, text in texts if lang == "ko" and english_words(text)]
     assert not english, english
     assert not unnamed, unnamed
+
+
+def test_split_ios_chat_chosen_as_several_files(
+    qtbot: QtBot, make_window: MakeWindow, vault_with_items: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    parts = [src(tmp_path, n, d) for n, d in fc.kakao_ios_ko_parts()]
+    win = opened(qtbot, make_window, vault_with_items[0])
+    dlg = detect_in_dialog(qtbot, win, parts)
+    assert "Talk_2023.5.2 20_06-1.txt" in dlg.found.full_text()
+    import_now(qtbot, win, dlg)
+    [chat] = case_chats(win)
+    texts = [m.text for m in win.service.chat_messages(chat.id)]
+    assert any("둘째 파일" in x for x in texts) and any(x.startswith("안녕") for x in texts)
+
+
+def test_record_only_case_imports_the_text_and_records_the_media(
+    qtbot: QtBot, make_window: MakeWindow, vault_with_items: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    folder = fc.telegram_export(tmp_path)
+    win = opened(qtbot, make_window, vault_with_items[0])
+    case = win.service.create_case("상담 B", policy="record_only", role="counselor")
+    win.workspace.load(select_case=case.id)
+    import_now(qtbot, win, detect_in_dialog(qtbot, win, [folder]))
+    [chat] = win.service.chats(case.id)
+    items = {i.original_name: i for i in win.service.items(case.id)}
+    assert items["result.json"].retained and not items["계약서 (1).pdf"].retained
+    assert chat.message_count > 5
+
+
+def test_closing_or_locking_leaves_nothing_behind(
+    qtbot: QtBot, make_window: MakeWindow, vault_with_items: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    folder = fc.telegram_export(tmp_path)
+    win = opened(qtbot, make_window, vault_with_items[0])
+    assert win.import_chat_action.isEnabled() and win.chats_action.isEnabled()
+    dlg = win.workspace.import_chat_export()
+    assert dlg is not None
+    dlg.set_paths([folder])
+    assert not dlg.folder_button.isEnabled()  # one detection at a time
+    dlg.reject()  # closed while the worker is still looking: its answer goes nowhere
+    wait_idle(qtbot, win)
+    assert case_chats(win) == [] and not any(isinstance(d, MessageDialog) for d in win._dialogs)
+    view = win.workspace.open_chats()
+    assert view is not None and view.model.rowCount() == 0
+    assert "no imported chats" in view.status.full_text()
+    win.lock()
+    assert not view.isVisible()
+    assert not win.import_chat_action.isEnabled() and not win.chats_action.isEnabled()

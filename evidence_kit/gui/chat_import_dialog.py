@@ -212,10 +212,10 @@ class ChatImportDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.chat_model.appendRow(item)
         self._preset_zone(info)
-        for b in self.order_buttons.values():
-            self.order_group.setExclusive(False)
-            b.setChecked(False)
-            self.order_group.setExclusive(True)
+        self.order_group.setExclusive(False)  # an exclusive group cannot be cleared otherwise
+        for radio in self.order_buttons.values():
+            radio.setChecked(False)
+        self.order_group.setExclusive(True)
         self._update_ok()
 
     def _preset_zone(self, info: ExportInfo) -> None:

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from evidence_kit import __version__
 from evidence_kit.core.common.model import ItemInput, Source
-from evidence_kit.core.documents import bundle, pdfstyle, report
+from evidence_kit.core.documents import bundle, pdfstyle, report, report_input
 from evidence_kit.core.documents.takedown import TakedownOptions
 from evidence_kit.core.service import EvidenceService
 from evidence_kit.core.timestamps.tsa_defaults import TsaConfig
@@ -241,9 +241,9 @@ def test_export_renders_once_and_matches_a_report_from_the_same_snapshot(
     bundled = (out / "report.pdf").read_bytes()
     # a report made from the same snapshot, now, after the export's own log events
     snap = snaps[0]
-    evidence = report.collect_item_evidence(v, snap.items, clear_previews=False)
+    evidence = report_input.collect_item_evidence(v, snap.items, clear_previews=False)
     again = io.BytesIO()
-    real_render(snap, res.manifest_sha256, again, evidence, report.ReportOptions("en", False, bundle.REPORT))
+    real_render(snap, res.manifest_sha256, again, evidence, report_input.ReportOptions("en", False, bundle.REPORT))
     assert again.getvalue() == bundled
     assert hashlib.sha256(bundled).hexdigest() == next(
         e.data["pdf_sha256"] for e in reversed(v.events(case_id=case.id)) if e.action == "report"

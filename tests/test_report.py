@@ -15,16 +15,11 @@ from pypdf import PdfReader
 from evidence_kit.core.common.errors import CancelledError, IntegrityError
 from evidence_kit.core.common.model import ItemInput, Source
 from evidence_kit.core.documents import bundle, snapshot
-from evidence_kit.core.documents.report import (
-    FONT_FILES,
-    TEXT,
-    ItemEvidence,
-    ReportOptions,
-    TextCleaner,
-    build_report,
-    fonts_dir,
-    render_report,
-)
+from evidence_kit.core.documents.pdfstyle import FONT_FILES, fonts_dir
+from evidence_kit.core.documents.report import build_report, render_report
+from evidence_kit.core.documents.report_input import ItemEvidence, ReportOptions
+from evidence_kit.core.documents.report_layout import TextCleaner
+from evidence_kit.core.documents.report_text import TEXT
 from evidence_kit.core.evidence import preview
 from evidence_kit.core.vault.vault import Vault
 

@@ -179,6 +179,9 @@ def test_resigned_bundle_is_consistent_but_fails_against_the_paper_fingerprint(m
     assert "INTERNALLY CONSISTENT — SIGNER NOT CONFIRMED" in en and group_hex(new_fp) in en
     assert "Result: PASS" not in en and "paper hash confirmation sheet" in en
     assert "서명자 미확인" in ko and "종이" in ko
+    # The check code is labelled in the reader's language (issue 16)
+    assert f"(확인 코드 {check_code(new_fp)})" in ko and "(check " not in ko
+    assert f"(check {check_code(new_fp)})" in en and "확인 코드" not in en
 
     # The investigator types the fingerprint from the paper 해시값 확인서: exit 6.
     paper = group_hex(made.fingerprint[:32])
@@ -188,6 +191,7 @@ def test_resigned_bundle_is_consistent_but_fails_against_the_paper_fingerprint(m
     assert group_hex(new_fp) in r.stdout and "Result: FAIL" in r.stdout and "Traceback" not in r.stderr
     r = cli("--lang", "ko", "verify", str(forged), "--signer", paper)
     assert r.returncode == 6 and "서명 키가 입력한 지문과 다릅니다" in r.stdout and "결과: 실패" in r.stdout
+    assert f"실제 {readable(new_fp, 'ko')}" in r.stdout and "(check " not in r.stdout
     r = cli("--lang", "en", "--json", "verify", str(forged), "--signer", made.fingerprint)
     out = json.loads(r.stdout)
     assert r.returncode == 6 and out["verdict"] == "fail" and out["signer"]["confirmed"] is False
@@ -200,6 +204,7 @@ def test_resigned_bundle_is_consistent_but_fails_against_the_paper_fingerprint(m
 def test_signer_argument_is_checked(made: Made) -> None:
     assert normalise_signer(" 552F 7BDC F1A7-AF9E ") == "552f7bdcf1a7af9e"
     assert normalise_signer(readable(made.fingerprint)) == made.fingerprint  # pasted with its check code
+    assert normalise_signer(readable(made.fingerprint, "ko")) == made.fingerprint  # copied from the Korean sheet
     for bad in ("552f7bdc", "not hex at all!!", "0" * 65):
         with pytest.raises(SignerFormatError):
             verify_bundle(made.folder, signer=bad)
@@ -218,6 +223,8 @@ def test_export_output_and_receipt_carry_the_anchor(made: Made, tmp_path: Path) 
     assert check_code(made.fingerprint) != check_code(made.fingerprint[:-1] + other)
     ko = "\n".join(bundle.receipt_lines(made.fingerprint, made.manifest_sha, made.head_size, made.head_root, "ko"))
     assert "서명 키 지문" in ko and group_hex(made.fingerprint) in ko
+    # Korean text says 확인 코드, never the English "check" (issue 16)
+    assert f"(확인 코드 {check_code(made.fingerprint)})" in ko and "(check " not in ko
     # README-VERIFY in the bundle tells the investigator to use the paper, in both languages
     readme = (made.folder / "README-VERIFY.txt").read_text(encoding="utf-8")
     assert "--signer" in readme and "해시값 확인서" in readme and "paper hash confirmation sheet" in readme
@@ -230,6 +237,19 @@ def test_export_output_and_receipt_carry_the_anchor(made: Made, tmp_path: Path) 
     for value in (made.fingerprint, made.head_root):
         assert all(g in flat for g in group_hex(value).split()), value
     assert check_code(made.fingerprint) in flat and "--signer" in flat
+
+
+def test_the_korean_hash_sheet_labels_the_check_code_in_korean(made: Made, tmp_path: Path) -> None:
+    """Issue 16: "(check 1234)" read as English in the Korean 해시값 확인서 and receipt."""
+    from pypdf import PdfReader
+
+    res = bundle.export_bundle(made.vault, made.case_id, tmp_path / "ko-bundle", kind="folder", lang="ko")
+    flat = "".join(p.extract_text() for p in PdfReader(res.path / "report.pdf").pages).replace("\n", " ")
+    code = check_code(res.fingerprint)
+    assert code in flat and "(check" not in flat
+    assert f"(확인 코드 {code})" in flat
+    ko = "\n".join(bundle.receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, "ko"))
+    assert f"(확인 코드 {code})" in ko
 
 
 # --------------------------------------------------------------------------- attack 2
@@ -567,8 +587,8 @@ def test_cli_export_prints_the_receipt(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     manifest = json.loads((out / "b" / "manifest.json").read_bytes())
     fp, head = manifest["signer"]["fingerprint_sha256"], manifest["custody"]["head"]
-    assert f"서명 키 지문:       {readable(fp)}" in r.stdout
-    assert f"기록 {head['size']}건, 루트 {readable(head['root'])}" in r.stdout
+    assert f"서명 키 지문:       {readable(fp, 'ko')}" in r.stdout
+    assert f"기록 {head['size']}건, 루트 {readable(head['root'], 'ko')}" in r.stdout
     r = ek("--json", "export", str(out / "c"), "--case", "a")
     assert json.loads(r.stdout)["head"]["size"] >= head["size"]
     bad = tmp_path / "not.pem"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -49,6 +50,7 @@ from .worker import Job, Worker
 log = logging.getLogger(__name__)
 
 PREVIEW_DELAY_MS = 120  # arrowing through the list does not decrypt every item on the way
+SHORT_SCREEN = 450  # logical px: 1366x768 at 200 % is 384 high
 
 
 class WorkspacePage(ImportActions, ChatActions, ItemActions, JobActions, QWidget):
@@ -94,14 +96,32 @@ class WorkspacePage(ImportActions, ChatActions, ItemActions, JobActions, QWidget
         lay.setSpacing(4)
         lay.addLayout(case_row)
         lay.addLayout(top)
-        lay.addWidget(self.guidance)
-        lay.addWidget(self.victim_guidance)
-        lay.addWidget(split, 1)
+        lay.addWidget(self._scroll_body(split), 1)
         lay.addWidget(self.job_bar)
         lay.addWidget(self.status)
 
         self.worker.busy_changed.connect(self.set_busy)
         self._update_actions()
+
+    def _scroll_body(self, split: QSplitter) -> QScrollArea:
+        """The guidance and the list with its detail panel scroll together below the button rows:
+        on a 1366x768 screen at 200 % (683x384 logical px) they cannot fit, while the case,
+        import and police buttons above stay in view (issue 16)."""
+        body = QWidget()
+        bl = QVBoxLayout(body)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.setSpacing(4)
+        bl.addWidget(self.guidance)
+        bl.addWidget(self.victim_guidance)
+        bl.addWidget(split, 1)
+        self.body_area = QScrollArea()
+        self.body_area.setWidgetResizable(True)
+        self.body_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.body_area.setWidget(body)
+        screen = self.screen()
+        if screen is not None and screen.availableGeometry().height() < SHORT_SCREEN:
+            self.guidance.toggle.setChecked(False)  # its title stays, one click away; the list gets the room
+        return self.body_area
 
     def _build_case_row(self) -> QHBoxLayout:
         """The case chooser, its policy, New case and Case details."""

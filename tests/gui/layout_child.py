@@ -107,6 +107,15 @@ def main() -> int:
     if qe.width() < qe.sizeHint().width() * 0.9:  # squeezed to a letter by the menu bar's corner
         problems.append(f"Quick exit squeezed to {qe.width()} px")
     ws = win.workspace
+    for b, label in ((win.lock_button, "Lock"), (ws.police_button, "For the police")):
+        # Never scrolled away (a scroll area would pass the check above): always in view.
+        if b is None or not b.isVisibleTo(win) or in_scroll_area(b, win):
+            problems.append(f"{label} is not always visible")
+        elif b.width() < b.sizeHint().width() * 0.9:
+            problems.append(f"{label} squeezed to {b.width()} px")
+    rows = ws.table.visibleRegion().boundingRect().height() // max(ws.table.verticalHeader().defaultSectionSize(), 1)
+    if rows < 3:  # usable without scrolling the page: the list shows a few items at least
+        problems.append(f"the evidence list shows {rows} row(s)")
     ws.table.selectRow(0)
     settle()
     look(win, "workspace-item")
@@ -121,6 +130,19 @@ def main() -> int:
     dialogs.append(("redact", RedactDialog(win, picture(), record_only=True, remaining=2, name="screen.png")))
     dialogs.append(("report", ReportDialog(win, lang)))
     dialogs.append(("export", ExportDialog(win, lang, record_only=True)))
+    from evidence_kit.gui.backup_dialog import BackupDialog
+    from evidence_kit.gui.dialogs import MessageDialog, shortcuts_dialog
+    from evidence_kit.gui.passphrase_dialog import ChangePassphraseDialog
+    from evidence_kit.gui.recovery_key import RecoveryKeyDialog
+    from evidence_kit.gui.settings_dialog import SettingsDialog
+
+    dialogs.append(("settings", SettingsDialog(win, Settings(language=lang))))
+    dialogs.append(("passphrase", ChangePassphraseDialog(win)))
+    dialogs.append(("backup", BackupDialog(win, str(work / "backup"))))
+    dialogs.append(("recovery-key", RecoveryKeyDialog(win, "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789", print)))
+    dialogs.append(("shortcuts", shortcuts_dialog(win)))
+    dialogs.append(("message", MessageDialog(win, "Problem", "A long message. " * 20, "details\n" * 40,
+                                             show_details=True)))
     for name, dlg in dialogs:
         dlg.show()
         look(dlg, name)

@@ -34,11 +34,16 @@ def check_code(hex_value: str) -> str:
     return f"{int.from_bytes(digest[:4], 'big') % 10_000:04d}"
 
 
-def readable(hex_value: str) -> str:
+# The check code's label in the reader's language (issue 16: "(check 1234)" in Korean text).
+CHECK_LABEL = {"ko": "확인 코드", "en": "check"}
+
+
+def readable(hex_value: str, lang: str = "en") -> str:
     """Grouped value plus its check code, the form printed on paper and on screen."""
     if not hex_value:
         return ""
-    return f"{group_hex(hex_value)}  (check {check_code(hex_value)})"
+    label = CHECK_LABEL.get(lang, CHECK_LABEL["en"])
+    return f"{group_hex(hex_value)}  ({label} {check_code(hex_value)})"
 
 
 def normalise_signer(text: str) -> str:
@@ -47,8 +52,8 @@ def normalise_signer(text: str) -> str:
     Raises ValueError (with a plain reason) unless it is 16 to 64 hex digits.
     """
     h = _NOT_HEX.sub("", text).lower()
-    # A copied "(check 1234)" suffix is not part of the fingerprint.
-    h = re.sub(r"\(check\d{4}\)$", "", h)
+    # A copied "(check 1234)" or "(확인 코드 1234)" suffix is not part of the fingerprint.
+    h = re.sub(r"\((?:check|확인코드)\d{4}\)$", "", h)
     if not re.fullmatch(r"[0-9a-f]*", h):
         raise ValueError("only hex digits 0-9 and a-f (spaces are ignored)")
     if len(h) < MIN_SIGNER_HEX:

@@ -136,7 +136,8 @@ def evidence_csv(snap: CaseSnapshot) -> bytes:
 
 
 def readme_text(snap: CaseSnapshot, manifest_sha256: str) -> bytes:
-    from .report import tool_label, tr, verification_steps
+    from .report_text import tool_label, tr
+    from .report_verify import verification_steps
 
     lines: list[str] = []
     if snap.redacted_only:
@@ -396,9 +397,9 @@ def receipt_lines(fingerprint: str, manifest_sha256: str, head_size: int, head_r
     if lang == "ko":
         return [
             "— 수사기관 확인용 (종이 해시값 확인서에 인쇄된 값과 같습니다) —",
-            f"서명 키 지문:       {readable(fingerprint)}",
-            f"매니페스트 SHA-256: {readable(manifest_sha256)}",
-            f"보관 기록 헤드:     기록 {head_size}건, 루트 {readable(head_root)}",
+            f"서명 키 지문:       {readable(fingerprint, lang)}",
+            f"매니페스트 SHA-256: {readable(manifest_sha256, lang)}",
+            f"보관 기록 헤드:     기록 {head_size}건, 루트 {readable(head_root, lang)}",
             "수사관은 evidence-kit verify 묶음 --signer 서명키지문 으로 확인합니다.",
             "지문은 묶음과 따로(종이, 전화) 전하세요.",
         ]
@@ -433,7 +434,8 @@ def export_bundle(
     original at all.
     """
     from .casegraph import case_graph
-    from .report import ItemEvidence, ReportOptions, item_evidence, render_report
+    from .report import render_report
+    from .report_input import ItemEvidence, ReportOptions, item_evidence
 
     out = Path(out)
     if kind not in ("folder", "zip", "zip.age"):

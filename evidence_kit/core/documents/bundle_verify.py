@@ -129,9 +129,10 @@ class Problem:
     kw: dict[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str) -> str:
-        return tr(
-            self.key, lang, **{k: printable(v) if isinstance(v, str) else v for k, v in self.kw.items()}
-        )
+        kw = dict(self.kw)
+        if self.key == "bvp_signer":  # fingerprints with their check code, labelled in the reader's language
+            kw = {k: readable(str(v), lang) for k, v in kw.items()}
+        return tr(self.key, lang, **{k: printable(v) if isinstance(v, str) else v for k, v in kw.items()})
 
 
 @dataclass
@@ -199,10 +200,10 @@ class BundleVerification:
             "path": self.path,
             "verdict": self.verdict,
             "fingerprint": self.fingerprint,
-            "fingerprint_readable": readable(self.fingerprint),
+            "fingerprint_readable": readable(self.fingerprint, lang),
             "signer": {"expected": self.signer_expected or None, "confirmed": self.signer_confirmed},
             "manifest_sha256": self.manifest_sha256,
-            "manifest_sha256_readable": readable(self.manifest_sha256),
+            "manifest_sha256_readable": readable(self.manifest_sha256, lang),
             "head": {"size": self.head_size, "root": self.head_root or None},
             "report_id": self.report_id,
             "files_checked": self.files_checked,
@@ -591,7 +592,7 @@ def verify_bundle(
         res.checks.append(Check("bv_check_signer", ok, {"fp": res.signer_expected}))
         if not ok:
             res.problems.append(
-                Problem("bvp_signer", {"want": readable(res.signer_expected), "got": readable(res.fingerprint)})
+                Problem("bvp_signer", {"want": res.signer_expected, "got": res.fingerprint})
             )
     res.ok = res.problem_count == 0 and bool(res.checks) and all(c.ok for c in res.checks)
     return res
@@ -958,11 +959,11 @@ def report_lines(res: BundleVerification, lang: str) -> list[str]:
     """Human-readable result: checks, one line per exhibit, problems, verdict."""
     lines = [tr("bv_header", lang, path=printable(res.path))]
     if res.fingerprint:
-        lines.append(tr("bv_fingerprint", lang, fp=readable(res.fingerprint)))
+        lines.append(tr("bv_fingerprint", lang, fp=readable(res.fingerprint, lang)))
     if res.manifest_sha256:
-        lines.append(tr("bv_manifest_sha", lang, sha=readable(res.manifest_sha256)))
+        lines.append(tr("bv_manifest_sha", lang, sha=readable(res.manifest_sha256, lang)))
     if res.head_size is not None:
-        lines.append(tr("bv_head", lang, size=res.head_size, root=readable(printable(res.head_root, 64))))
+        lines.append(tr("bv_head", lang, size=res.head_size, root=readable(printable(res.head_root, 64), lang)))
     if res.report_id:
         lines.append(tr("bv_report_id", lang, rid=printable(res.report_id, 80)))
     ok_word, bad_word = tr("bv_pass", lang), tr("bv_fail", lang)
@@ -985,9 +986,9 @@ def report_lines(res: BundleVerification, lang: str) -> list[str]:
         lines.append(f"[{bad_word}] {p.message(lang)}")
     verdict = res.verdict
     if verdict == "pass":
-        lines.append(tr("bv_verdict_ok", lang, n=len(res.exhibits), fp=readable(res.fingerprint)))
+        lines.append(tr("bv_verdict_ok", lang, n=len(res.exhibits), fp=readable(res.fingerprint, lang)))
     elif verdict == "unconfirmed":
-        lines.append(tr("bv_verdict_unconfirmed", lang, n=len(res.exhibits), fp=readable(res.fingerprint)))
+        lines.append(tr("bv_verdict_unconfirmed", lang, n=len(res.exhibits), fp=readable(res.fingerprint, lang)))
     elif verdict == "not_bundle":
         lines.append(tr("bv_verdict_not_bundle", lang))
     else:

@@ -70,7 +70,6 @@ def _hash(vault: str, item: Item, method: str, value: str) -> dict[str, Any]:
 def build_graph(snap: CaseSnapshot) -> dict[str, Any]:
     v, case = snap.vault_id, snap.case
     tool_iri = _iri("tool", "evidence-kit", __version__)
-    inv_iri = _iri(v, case.id, "investigation")
     nodes: list[dict[str, Any]] = [
         {
             "@id": tool_iri,
@@ -95,81 +94,99 @@ def build_graph(snap: CaseSnapshot) -> dict[str, Any]:
     members: list[dict[str, str]] = []
     in_bundle = {i.id: i for i in snap.items}
     for item in snap.items:
-        file_iri = _iri(v, item.id, "file")
-        hashes = [_hash(v, item, "SHA256", item.sha256)]
-        if item.md5:
-            hashes.append(_hash(v, item, "MD5", item.md5))
-        if item.sha1:
-            hashes.append(_hash(v, item, "SHA1", item.sha1))
-        nodes.append(
-            {
-                "@id": file_iri,
-                "@type": "uco-observable:File",
-                "uco-core:description": f"{item.exhibit_label_ko} ({item.exhibit_label_en})",
-                "uco-core:hasFacet": [
-                    {
-                        "@id": _iri(v, item.id, "file-facet"),
-                        "@type": "uco-observable:FileFacet",
-                        "uco-observable:fileName": item.original_name,
-                        "uco-observable:sizeInBytes": _int(item.size),
-                    },
-                    {
-                        "@id": _iri(v, item.id, "content-facet"),
-                        "@type": "uco-observable:ContentDataFacet",
-                        "uco-observable:mimeType": item.media_type,
-                        "uco-observable:sizeInBytes": _int(item.size),
-                        "uco-observable:hash": hashes,
-                    },
-                ],
-            }
-        )
-        prov_iri = _iri(v, item.id, "provenance")
-        nodes.append(
-            {
-                "@id": prov_iri,
-                "@type": "case-investigation:ProvenanceRecord",
-                "case-investigation:exhibitNumber": str(item.exhibit),
-                "uco-core:description": item.exhibit_label_ko,
-                "uco-core:object": [_ref(file_iri)],
-            }
-        )
-        action: dict[str, Any] = {
-            "@id": _iri(v, item.id, "acquisition"),
-            "@type": "case-investigation:InvestigativeAction",
-            "uco-core:name": {"screen-capture": "capture", "derived": "derive"}.get(item.method, "import"),
-            "uco-core:description": f"{item.method}; custody log entry #{item.log_index}"
-            + ("" if item.retained else "; original not kept, hash recorded only")
-            + (f"; redacted copy ({item.derivation}) of another exhibit" if item.derived_from else ""),
-            "uco-action:startTime": _dt(item.acquired_utc),
-            "uco-action:endTime": _dt(item.acquired_utc),
-            "uco-action:instrument": [_ref(tool_iri)],
-            "uco-action:result": [_ref(file_iri), _ref(prov_iri)],
-        }
-        if performer:
-            action["uco-action:performer"] = _ref(performer)
+        file_node, prov_node = _file_node(v, item), _provenance_node(v, item)
+        action = _acquisition(v, item, tool_iri, performer, [_ref(file_node["@id"]), _ref(prov_node["@id"])])
+        nodes += [file_node, prov_node]
         if item.source.url:
-            url_iri = _iri(v, item.id, "source-url")
-            nodes.append(
-                {
-                    "@id": url_iri,
-                    "@type": "uco-observable:URL",
-                    "uco-core:hasFacet": [
-                        {
-                            "@id": _iri(v, item.id, "source-url-facet"),
-                            "@type": "uco-observable:URLFacet",
-                            "uco-observable:fullValue": item.source.url,
-                        }
-                    ],
-                }
-            )
-            action["uco-action:object"] = [_ref(url_iri)]
+            url_node = _url_node(v, item)
+            nodes.append(url_node)
+            action["uco-action:object"] = [_ref(url_node["@id"])]
         parent = in_bundle.get(item.derived_from or "")
         if parent is not None:  # a redacted copy: the action's input is its sealed original
             action["uco-action:object"] = [*action.get("uco-action:object", []), _ref(_iri(v, parent.id, "file"))]
         nodes.append(action)
-        members += [_ref(file_iri), _ref(prov_iri), _ref(action["@id"])]
+        members += [_ref(file_node["@id"]), _ref(prov_node["@id"]), _ref(action["@id"])]
+    nodes.insert(0, _investigation(snap, members))
+    return {"@context": CONTEXT, "@graph": nodes}
+
+
+def _file_node(v: str, item: Item) -> dict[str, Any]:
+    hashes = [_hash(v, item, "SHA256", item.sha256)]
+    if item.md5:
+        hashes.append(_hash(v, item, "MD5", item.md5))
+    if item.sha1:
+        hashes.append(_hash(v, item, "SHA1", item.sha1))
+    return {
+        "@id": _iri(v, item.id, "file"),
+        "@type": "uco-observable:File",
+        "uco-core:description": f"{item.exhibit_label_ko} ({item.exhibit_label_en})",
+        "uco-core:hasFacet": [
+            {
+                "@id": _iri(v, item.id, "file-facet"),
+                "@type": "uco-observable:FileFacet",
+                "uco-observable:fileName": item.original_name,
+                "uco-observable:sizeInBytes": _int(item.size),
+            },
+            {
+                "@id": _iri(v, item.id, "content-facet"),
+                "@type": "uco-observable:ContentDataFacet",
+                "uco-observable:mimeType": item.media_type,
+                "uco-observable:sizeInBytes": _int(item.size),
+                "uco-observable:hash": hashes,
+            },
+        ],
+    }
+
+
+def _provenance_node(v: str, item: Item) -> dict[str, Any]:
+    return {
+        "@id": _iri(v, item.id, "provenance"),
+        "@type": "case-investigation:ProvenanceRecord",
+        "case-investigation:exhibitNumber": str(item.exhibit),
+        "uco-core:description": item.exhibit_label_ko,
+        "uco-core:object": [_ref(_iri(v, item.id, "file"))],
+    }
+
+
+def _acquisition(
+    v: str, item: Item, tool_iri: str, performer: str | None, result: list[dict[str, str]]
+) -> dict[str, Any]:
+    """The capture or import that produced the item (its object, if any, is added by the caller)."""
+    action: dict[str, Any] = {
+        "@id": _iri(v, item.id, "acquisition"),
+        "@type": "case-investigation:InvestigativeAction",
+        "uco-core:name": {"screen-capture": "capture", "derived": "derive"}.get(item.method, "import"),
+        "uco-core:description": f"{item.method}; custody log entry #{item.log_index}"
+        + ("" if item.retained else "; original not kept, hash recorded only")
+        + (f"; redacted copy ({item.derivation}) of another exhibit" if item.derived_from else ""),
+        "uco-action:startTime": _dt(item.acquired_utc),
+        "uco-action:endTime": _dt(item.acquired_utc),
+        "uco-action:instrument": [_ref(tool_iri)],
+        "uco-action:result": result,
+    }
+    if performer:
+        action["uco-action:performer"] = _ref(performer)
+    return action
+
+
+def _url_node(v: str, item: Item) -> dict[str, Any]:
+    return {
+        "@id": _iri(v, item.id, "source-url"),
+        "@type": "uco-observable:URL",
+        "uco-core:hasFacet": [
+            {
+                "@id": _iri(v, item.id, "source-url-facet"),
+                "@type": "uco-observable:URLFacet",
+                "uco-observable:fullValue": item.source.url,
+            }
+        ],
+    }
+
+
+def _investigation(snap: CaseSnapshot, members: list[dict[str, str]]) -> dict[str, Any]:
+    case = snap.case
     investigation: dict[str, Any] = {
-        "@id": inv_iri,
+        "@id": _iri(snap.vault_id, case.id, "investigation"),
         "@type": "case-investigation:Investigation",
         "uco-core:name": case.name,
         "uco-core:description": f"Evidence Kit report {snap.report_id}"
@@ -177,8 +194,7 @@ def build_graph(snap: CaseSnapshot) -> dict[str, Any]:
     }
     if members:
         investigation["uco-core:object"] = members
-    nodes.insert(0, investigation)
-    return {"@context": CONTEXT, "@graph": nodes}
+    return investigation
 
 
 def case_graph(snap: CaseSnapshot) -> bytes:

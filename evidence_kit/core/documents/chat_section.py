@@ -1,13 +1,13 @@
 """The report section for marked chat messages (issues 6 and 12), as reportlab flowables.
 
 ``build_chat_section(vault, case_id, lang, style)`` returns the flowables; the main report
-(core/report.py) places them. Marked messages appear chat by chat, in chat order, each
+(documents/report.py) places them. Marked messages appear chat by chat, in chat order, each
 with sender, time as written and in UTC (Telegram: KST and UTC from ``date_unixtime``;
 text exports: the confirmed zone, said so), text, attachments with exhibit numbers and
 hashes, and the source position (evidence item + byte range and lines) so every line of
 the report can be traced to the exact bytes.
 
-All untrusted text goes through :meth:`ChatSectionStyle.markup` (core/untrusted.py): control and format
+All untrusted text goes through :meth:`ChatSectionStyle.markup` (common/untrusted.py): control and format
 characters (RTL overrides, zero-width marks) and characters the embedded font lacks are
 shown as ``[U+XXXX]``, then the text is XML-escaped. Long lines wrap anywhere (CJK wrap).
 """

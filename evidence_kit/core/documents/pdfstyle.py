@@ -106,22 +106,28 @@ def font_glyphs() -> frozenset[int]:
 
 @lru_cache(maxsize=1)
 def _sheet() -> dict[str, Any]:
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
 
     register_fonts()
-    grey = colors.HexColor("#555555")
     # Every style derives from this one; the bullet font is set too (its default is Helvetica).
     base = ParagraphStyle("base", fontName=FONT, fontSize=8.5, leading=11.5, splitLongWords=1, bulletFontName=FONT)
 
     def s(name: str, **kw: Any) -> ParagraphStyle:
         return ParagraphStyle(name, parent=base, **kw)
 
+    return {"base": base, **_report_styles(s), **_chat_styles(s), **_form_styles(s)}
+
+
+_Derive = Callable[..., Any]  # s(name, **overrides): a style derived from the base style
+
+
+def _report_styles(s: _Derive) -> dict[str, Any]:
+    """The police-ready report."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER
+
     bold = {"fontName": FONT_BOLD}
     return {
-        "base": base,
-        # the report
         "small": s("small", fontSize=7, leading=9),
         "tiny": s("tiny", fontSize=6.3, leading=8),
         "cell": s("cell", fontSize=7, leading=8.8),
@@ -183,14 +189,31 @@ def _sheet() -> dict[str, Any]:
         ),
         "statement": s("statement", fontSize=9, leading=13, spaceBefore=8, spaceAfter=6),
         "center": s("center", fontSize=7, leading=9, alignment=TA_CENTER),
-        # the report's chat section
+    }
+
+
+def _chat_styles(s: _Derive) -> dict[str, Any]:
+    """The report's chat section."""
+    from reportlab.lib import colors
+
+    return {
         "chat_h1": s("chat_h1", fontSize=13, leading=17, spaceBefore=6, spaceAfter=6),
         "chat_h2": s("chat_h2", fontSize=10.5, leading=14, spaceBefore=8, spaceAfter=4),
         "chat_body": s("chat_body", spaceAfter=3),
         "chat_cell": s("chat_cell", wordWrap="CJK"),
         "chat_label": s("chat_label", textColor=colors.HexColor("#333333")),
         "chat_small": s("chat_small", fontSize=7, leading=10.2),
-        # the takedown documents
+    }
+
+
+def _form_styles(s: _Derive) -> dict[str, Any]:
+    """The takedown documents."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
+
+    grey = colors.HexColor("#555555")
+    bold = {"fontName": FONT_BOLD}
+    return {
         "form_title": s("form_title", **bold, fontSize=15, leading=20, spaceAfter=2),
         "form_title_en": s("form_title_en", fontSize=9.5, leading=12, textColor=grey, spaceAfter=6),
         "form_en_right": s("form_en_right", fontSize=8, leading=10.5, textColor=grey, alignment=TA_RIGHT),

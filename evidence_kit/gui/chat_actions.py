@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
+from PySide6.QtWidgets import QMenu, QPushButton
 
 from ..core.common.errors import EvidenceKitError
 from ..core.common.i18n import tr, warning_text
@@ -20,6 +21,7 @@ from .chat_view import ChatViewDialog
 from .dialogs import MessageDialog
 from .display import safe_text
 from .i18n import language, t
+from .widgets import make_button
 from .worker import Job, JobContext
 from .workspace_parts import WorkspaceParts
 
@@ -33,6 +35,18 @@ class ChatActions(WorkspaceParts):
 
     chat_import_dialog: ChatImportDialog | None = None  # the one open now (tests look at it)
     chat_view: ChatViewDialog | None = None
+
+    def _build_chat_button(self) -> QPushButton:
+        """One short "Chats" button with Import chat export… and the chat view: two buttons made
+        the window too wide for 1366x768 at 200 % (issue 16's layout check)."""
+        button = make_button(t("Chats"))
+        menu = QMenu(button)
+        menu.addAction(t("Import chat export…"), self.import_chat_export)
+        menu.addAction(t("Read and mark chats…"), self.open_chats)
+        button.setMenu(menu)
+        button.setToolTip(t("Import a KakaoTalk, Telegram or WhatsApp export; read its messages and mark them "
+                            "for the report."))
+        return button
 
     def _chat_ready(self) -> bool:
         if self.worker.busy or not self.service.is_unlocked:

@@ -150,8 +150,7 @@ class WorkspacePage(ImportActions, ChatActions, ItemActions, JobActions, QWidget
         self.import_files_button = make_button(t("Import files"), self.import_files)
         self.import_folder_button = make_button(t("Import a folder"), self.import_folder)
         self.paste_button = make_button(t("Paste an image"), self.paste_image)
-        self.import_chat_button = make_button(t("Import chat export…"), self.import_chat_export)
-        self.chats_button = make_button(t("Chats…"), self.open_chats)
+        self.chat_button = self._build_chat_button()
         self.redact_copy_button = make_button(t("Make a redacted copy…"), self.make_redacted_copy)
         self.redact_copy_button.setToolTip(t("A copy of the selected picture with areas blacked out or pixelated, "
                                              "for a school or family; the original stays sealed."))
@@ -159,8 +158,7 @@ class WorkspacePage(ImportActions, ChatActions, ItemActions, JobActions, QWidget
         top.addWidget(self.import_files_button)
         top.addWidget(self.import_folder_button)
         top.addWidget(self.paste_button)
-        top.addWidget(self.import_chat_button)
-        top.addWidget(self.chats_button)
+        top.addWidget(self.chat_button)
         top.addWidget(self.redact_copy_button)
         top.addStretch(1)
         self._top = top
@@ -439,8 +437,8 @@ class WorkspacePage(ImportActions, ChatActions, ItemActions, JobActions, QWidget
         self.case_combo.setEnabled(idle and self.case_combo.count() > 0)
         self.new_case_button.setEnabled(idle)
         self.case_details_button.setEnabled(idle and has_case)
-        for b in (self.import_files_button, self.import_folder_button, self.paste_button, self.import_chat_button,
-                  self.chats_button, self.police_button):
+        for b in (self.import_files_button, self.import_folder_button, self.paste_button, self.chat_button,
+                  self.police_button):
             if b is not None:
                 b.setEnabled(idle and has_case)
         self.redact_copy_button.setEnabled(idle and has_case and self._can_copy(self.selected_item()))

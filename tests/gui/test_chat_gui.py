@@ -41,7 +41,11 @@ def opened(qtbot: QtBot, make_window: MakeWindow, vault: Path) -> MainWindow:
 
 
 def detect_in_dialog(qtbot: QtBot, win: MainWindow, paths: list[Path]) -> ChatImportDialog:
-    dlg = win.workspace.import_chat_export()
+    menu = win.workspace.chat_button.menu()
+    assert menu is not None
+    import_action, _read_action = menu.actions()
+    import_action.trigger()  # the workspace's Chats button, as a person would
+    dlg = win.workspace.chat_import_dialog
     assert isinstance(dlg, ChatImportDialog) and dlg.isVisible()
     assert not dlg.import_button.isEnabled()  # nothing chosen yet
     dlg.set_paths(paths)
@@ -173,7 +177,7 @@ def test_cancel_leaves_no_half_chat(
     dlg = detect_in_dialog(qtbot, win, [folder])
     dlg.import_button.click()
     ws = win.workspace
-    assert win.worker.busy and ws.job_bar.isVisible() and not ws.import_chat_button.isEnabled()
+    assert win.worker.busy and ws.job_bar.isVisible() and not ws.chat_button.isEnabled()
     ws.cancel_job()
     wait_idle(qtbot, win)
     assert "ancel" in ws.status.full_text()
@@ -195,8 +199,9 @@ def test_chat_view_searches_and_marks_for_the_report(
     win = opened(qtbot, make_window, vault_with_items[0])
     import_now(qtbot, win, detect_in_dialog(qtbot, win, [src(tmp_path, name, data)]))
     case_id = win.workspace.case_id or ""
-    view = win.workspace.open_chats()
-    assert isinstance(view, ChatViewDialog) and view.chat_model.rowCount() == 1
+    win.chats_action.trigger()  # Evidence ▸ Chats…
+    view = win.workspace.chat_view
+    assert isinstance(view, ChatViewDialog) and view.isVisible() and view.chat_model.rowCount() == 1
     n = view.model.rowCount()
     assert n > 8 and any("김민수" in view.model.data(view.model.index(r, 3)) for r in range(n))
     view.sender_edit.setText("이지은")

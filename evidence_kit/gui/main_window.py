@@ -212,7 +212,10 @@ class MainWindow(QMainWindow):
         self.import_folder_action = action(t("Import a folder…"), ws.import_folder, "Ctrl+Shift+I")
         self.paste_action = action(t("Paste an image"), ws.paste_image, "Ctrl+Shift+V")
         self.search_action = action(t("Search the evidence list"), ws.filter.setFocus, QKeySequence.StandardKey.Find)
-        for a in (self.import_files_action, self.import_folder_action, self.paste_action, self.search_action):
+        self.import_chat_action = action(t("Import chat export…"), ws.import_chat_export)
+        self.chats_action = action(t("Chats…"), ws.open_chats)
+        for a in (self.import_files_action, self.import_folder_action, self.import_chat_action, self.chats_action,
+                  self.paste_action, self.search_action):
             evidence.addAction(a)
         self.capture_action: QAction | None = None
         if self.capture_flow is not None:
@@ -283,6 +286,7 @@ class MainWindow(QMainWindow):
         idle = not self.worker.busy
         for a in (self.verify_action, self.recovery_action, self.new_case_action, self.case_details_action,
                   self.import_files_action, self.import_folder_action, self.paste_action, *self.report_actions,
+                  self.import_chat_action, self.chats_action,
                   *([self.capture_action] if self.capture_action else [])):
             a.setEnabled(unlocked and idle)
         self.passphrase_action.setEnabled(unlocked and idle)

@@ -35,6 +35,7 @@ from ..core.common.errors import EvidenceKitError
 from ..core.common.model import POLICY_RECORD_ONLY, Item, default_policy
 from ..core.service import EvidenceService
 from .case_dialog import CaseDialog
+from .chat_actions import ChatActions
 from .detail import DetailPanel, policy_label
 from .guidance import GuidancePanel
 from .i18n import t
@@ -52,7 +53,7 @@ PREVIEW_DELAY_MS = 120  # arrowing through the list does not decrypt every item 
 SHORT_SCREEN = 450  # logical px: 1366x768 at 200 % is 384 high
 
 
-class WorkspacePage(ImportActions, ItemActions, JobActions, QWidget):
+class WorkspacePage(ImportActions, ChatActions, ItemActions, JobActions, QWidget):
     """The open vault. Its actions live in the mixins beside it: :mod:`.import_actions`,
     :mod:`.item_actions` (preview, reveal, source, redacted copies) and :mod:`.job_actions`."""
 
@@ -149,6 +150,7 @@ class WorkspacePage(ImportActions, ItemActions, JobActions, QWidget):
         self.import_files_button = make_button(t("Import files"), self.import_files)
         self.import_folder_button = make_button(t("Import a folder"), self.import_folder)
         self.paste_button = make_button(t("Paste an image"), self.paste_image)
+        self.chat_button = self._build_chat_button()
         self.redact_copy_button = make_button(t("Make a redacted copy…"), self.make_redacted_copy)
         self.redact_copy_button.setToolTip(t("A copy of the selected picture with areas blacked out or pixelated, "
                                              "for a school or family; the original stays sealed."))
@@ -156,6 +158,7 @@ class WorkspacePage(ImportActions, ItemActions, JobActions, QWidget):
         top.addWidget(self.import_files_button)
         top.addWidget(self.import_folder_button)
         top.addWidget(self.paste_button)
+        top.addWidget(self.chat_button)
         top.addWidget(self.redact_copy_button)
         top.addStretch(1)
         self._top = top
@@ -434,7 +437,8 @@ class WorkspacePage(ImportActions, ItemActions, JobActions, QWidget):
         self.case_combo.setEnabled(idle and self.case_combo.count() > 0)
         self.new_case_button.setEnabled(idle)
         self.case_details_button.setEnabled(idle and has_case)
-        for b in (self.import_files_button, self.import_folder_button, self.paste_button, self.police_button):
+        for b in (self.import_files_button, self.import_folder_button, self.paste_button, self.chat_button,
+                  self.police_button):
             if b is not None:
                 b.setEnabled(idle and has_case)
         self.redact_copy_button.setEnabled(idle and has_case and self._can_copy(self.selected_item()))

@@ -26,7 +26,7 @@ from .core.common.i18n import system_lang, tr, warning_text
 from .core.common.model import SOURCE_FIELDS, Case, Item, Source
 from .core.evidence.redact import Rect
 from .core.service import EvidenceService
-from .core.vault.vault import alert_text
+from .core.vault.alerts import alert_text
 
 log = logging.getLogger(__name__)
 

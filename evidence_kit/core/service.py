@@ -33,7 +33,8 @@ from .documents.takedown import TakedownOptions, TakedownResult
 from .evidence.ingest import Cancel, Progress, never_cancel, no_progress
 from .evidence.perceptual import NearDuplicateGroup, PdqOutcome, is_image, near_duplicate_groups
 from .evidence.redact import Rect
-from .vault.vault import Vault, VerifyResult
+from .vault.vault import Vault
+from .vault.verify import VerifyResult
 
 if TYPE_CHECKING:  # issue 8: imported lazily at run time (reportlab is heavy)
     from .documents.bundle import ExportResult
@@ -267,7 +268,7 @@ class EvidenceService:
         """The pictures among ``paths`` (folders expanded) that a record-only import would
         store only as a redacted version: the person chooses what to black out in each."""
         from .evidence.metadata import sniff_media_type
-        from .vault.vault import RECORD_ONLY_IMAGE_LIMIT
+        from .vault.recordonly import RECORD_ONLY_IMAGE_LIMIT
 
         found: list[Path] = []
         for plan in self._plan(paths, ImportSummary()):

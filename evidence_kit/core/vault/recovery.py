@@ -4,14 +4,68 @@ blobs without records), each logged as it is handled."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..common.clock import Clock
 from ..common.errors import EvidenceKitError
 from ..common.fsutil import fsync_dir
 from ..crypto import merkle
+from ..crypto.keys import Keyring
+from . import rekey
 from .alerts import Alert
+from .backup_switch import finish_pending, switch_pending
 from .blobstore import BlobStore
 from .custody import CustodyLog
 from .localstate import OlderVaultError, SeenHead, load_flagged, load_seen, record_flagged, record_seen
-from .metastore import MetaStore
+from .metastore import MetaStore, check_seal, set_aside_journal
+
+
+@dataclass
+class Ready:
+    """What :func:`before_open` found: the keys and key-file body to open with, the seal's
+    verdict, and what to tell the user."""
+
+    keys: Keyring
+    body: dict[str, Any]
+    seal_state: str
+    journal_alert: Alert | None
+    notice: Alert | None
+
+
+def before_open(path: Path, keys: Keyring, body: dict[str, Any], clock: Clock) -> Ready:
+    """Under the vault's lock, before the database is opened for use."""
+    if switch_pending(path):
+        finish_pending(path)  # a backup killed mid-switch (issue 20)
+    journal_alert = set_aside_journal(path)
+    keys, body, notice = rekey.resume_change(path, keys, body, clock)
+    seal_state = check_seal(path, keys)
+    # Before anything is written with these keys, also after a dirty close.
+    rekey.refuse_replaced_keys(path, keys)
+    return Ready(keys, body, seal_state, journal_alert, notice)
+
+
+def after_open(
+    db: MetaStore, log: CustodyLog, blobs: BlobStore, vault_id: str, alerts: list[str], seal_state: str
+) -> OlderVaultError | None:
+    """The checks of a freshly opened vault; problems go to ``alerts``. Returns the older
+    copy this is, if it is one."""
+    tampered = seal_alert(seal_state)
+    if tampered:
+        alerts.append(tampered)
+    alerts.extend(log.verify())
+    if seal_state == "dirty":
+        alerts.extend(db.dirty_seal_problems(log.size))
+    older = None
+    if not alerts:
+        older = check_rollback(vault_id, log)
+        if older is not None:
+            alerts.append(Alert(older.message("en"), older.message("ko")))
+    recover(db, log, blobs, alerts, older, after_crash=seal_state == "dirty")
+    if not alerts:
+        remember_head(vault_id, log)
+    return older
 
 
 def seal_alert(seal_state: str) -> str | None:

@@ -37,6 +37,7 @@ import shutil
 import signal
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,18 @@ _SEALED: dict[str, tuple[str, Callable[[tuple[Any, ...]], str]]] = {
 }
 
 Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RekeyResult:
+    """What a passphrase change did, for the UI to say."""
+
+    blobs_rewrapped: int
+    blobs_damaged: list[str]
+    old_key: str
+    new_key: str
+    recovery_key: str | None  # a new recovery key to show once, if the vault had one
+    seconds: float
 
 
 def kill_point(step: str) -> None:
@@ -392,6 +405,23 @@ def remove_pending(path: Path) -> None:
 
 
 # ------------------------------------------------------------------ the whole change
+
+
+def change(
+    path: Path,
+    conn: sqlite3.Connection,
+    old: Keyring,
+    new: Keyring,
+    new_obj: dict[str, Any],
+    clock: Clock,
+    *,
+    recovery: str,
+    progress: Progress | None = None,
+) -> tuple[int, list[str]]:
+    """Steps 1-4 above for an open vault whose seal already says "dirty"."""
+    write_pending(path, new_obj["body"]["vault_id"], old, new, new_obj)
+    kill_point("prepared")
+    return finish_change(path, conn, old, new, new_obj, clock, recovery=recovery, progress=progress)
 
 
 def finish_change(

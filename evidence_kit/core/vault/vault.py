@@ -11,12 +11,8 @@ without the passphrase)::
     quarantine/     ciphertext found without a record (kept, logged)
     lock            advisory lock: one process at a time
 
-Who does what: ``keyring`` (vault.json, slots, unlock), ``metastore`` (the database, its
-migrations, seal and write scope), ``blobstore`` (sealed files), ``custody`` (the signed
-log), ``cases`` and ``items`` (records), ``acquire`` (the write path of an item, see there),
-``recordonly`` (record-only items and redacted copies), ``itemhashes`` (PDQ, video and
-legacy hashes after the save), ``reading`` (checked reads and exports), ``recovery``
-(checks on open), ``verify`` and ``rekey``. See docs/design.md for the reasoning.
+Each collaborator has one job; docs/architecture.md names them and docs/design.md gives the
+reasoning.
 """
 
 from __future__ import annotations
@@ -27,7 +23,6 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +37,13 @@ from ..evidence.ingest import Cancel, Digests, Progress, Readable, never_cancel,
 from . import keyring, recovery, rekey
 from .acquire import Acquirer, open_regular_file
 from .alerts import Alert
-from .backup_switch import finish_pending, switch_pending
 from .blobstore import BlobStore
 from .cases import Cases
 from .custody import CustodyLog, SignedHead
 from .itemhashes import ItemHashes
 from .items import ItemRecords
 from .localstate import OlderVaultError
-from .metastore import DB_ERRORS, MetaStore, check_seal, set_aside_journal
+from .metastore import DB_ERRORS, MetaStore
 from .reading import ItemReader
 from .recordonly import RecordOnly
 from .verify import VerifyResult, verify_vault
@@ -65,18 +59,6 @@ def on_lock(hook: Callable[[Vault], None]) -> None:
     """Call ``hook(vault)`` whenever a vault locks (once per hook)."""
     if hook not in _LOCK_HOOKS:
         _LOCK_HOOKS.append(hook)
-
-
-@dataclass
-class RekeyResult:
-    """What a passphrase change did, for the UI to say."""
-
-    blobs_rewrapped: int
-    blobs_damaged: list[str]
-    old_key: str
-    new_key: str
-    recovery_key: str | None  # a new recovery key to show once, if the vault had one
-    seconds: float
 
 
 class Vault:
@@ -189,18 +171,10 @@ class Vault:
         clock = clock or Clock()
         lock_fd = cls._take_lock(path)
         try:
-            if switch_pending(path):
-                finish_pending(path)  # a backup killed mid-switch (issue 20)
-            journal_alert = set_aside_journal(path)
-            keys, body, notice = rekey.resume_change(path, keys, obj["body"], clock)
-            seal_state = check_seal(path, keys)
-            # Before anything is written with these keys, also after a dirty close.
-            rekey.refuse_replaced_keys(path, keys)
-            vault = cls(path, keys, body, clock, lock_fd)
-            if journal_alert:
-                vault.alerts.append(journal_alert)
-            if notice:
-                vault.notices.append(notice)
+            ready = recovery.before_open(path, keys, obj["body"], clock)
+            vault = cls(path, ready.keys, ready.body, clock, lock_fd)
+            vault.alerts += [ready.journal_alert] if ready.journal_alert else []
+            vault.notices += [ready.notice] if ready.notice else []
         except DB_ERRORS as e:
             os.close(lock_fd)
             raise IntegrityError("the metadata database is damaged") from e
@@ -208,7 +182,7 @@ class Vault:
             os.close(lock_fd)
             raise
         try:
-            vault._startup(seal_state)
+            vault._startup(ready.seal_state)
         except DB_ERRORS as e:
             vault.lock(seal=False)
             raise IntegrityError("the metadata database is damaged") from e
@@ -218,19 +192,7 @@ class Vault:
         return vault
 
     def _startup(self, seal_state: str) -> None:
-        tampered = recovery.seal_alert(seal_state)
-        if tampered:
-            self.alerts.append(tampered)
-        self.alerts.extend(self.log.verify())
-        if seal_state == "dirty":
-            self.alerts.extend(self.db.dirty_seal_problems(self.log.size))
-        if not self.alerts:
-            self.older = recovery.check_rollback(self.vault_id, self.log)
-            if self.older is not None:
-                self.alerts.append(Alert(self.older.message("en"), self.older.message("ko")))
-        recovery.recover(self.db, self.log, self.blobs, self.alerts, self.older, after_crash=seal_state == "dirty")
-        if not self.alerts:
-            recovery.remember_head(self.vault_id, self.log)
+        self.older = recovery.after_open(self.db, self.log, self.blobs, self.vault_id, self.alerts, seal_state)
 
     def accept_older_vault(self) -> dict[str, Any] | None:
         """The user restored this older copy on purpose: log it once and remember it as current."""
@@ -319,7 +281,7 @@ class Vault:
         *,
         kdf: KdfParams | None = None,
         progress: Progress = no_progress,
-    ) -> RekeyResult:
+    ) -> rekey.RekeyResult:
         """A new passphrase AND a new master key (issue 15): see core/vault/rekey.py.
 
         ``old`` is None only right after unlocking with the recovery key. If the vault had a
@@ -340,11 +302,9 @@ class Vault:
         if not self._dirty:
             self._write_seal("dirty")
             self._dirty = True
-        rekey.write_pending(self.path, self.vault_id, self.keys, new_keys, new_obj)
-        rekey.kill_point("prepared")
         old_fp = key_fingerprint(self.keys.public_key_raw())
         try:
-            blobs, damaged = rekey.finish_change(
+            blobs, damaged = rekey.change(
                 self.path, self._conn, self.keys, new_keys, new_obj, self.clock,
                 recovery="re-issued" if recovery_text else "none", progress=progress,
             )
@@ -358,14 +318,8 @@ class Vault:
         self._compose(new_keys)
         self._dirty = True
         self.flush()
-        return RekeyResult(
-            blobs_rewrapped=blobs,
-            blobs_damaged=damaged,
-            old_key=old_fp,
-            new_key=key_fingerprint(new_keys.public_key_raw()),
-            recovery_key=recovery_text,
-            seconds=time.perf_counter() - t0,
-        )
+        new_fp = key_fingerprint(new_keys.public_key_raw())
+        return rekey.RekeyResult(blobs, damaged, old_fp, new_fp, recovery_text, time.perf_counter() - t0)
 
     def add_recovery_key(self) -> str:
         """Create (or replace) the recovery slot; returns the key to print once."""

@@ -78,6 +78,15 @@ class _Planned:
     method: str
 
 
+def _span(progress: Progress, base: int, size: int, total: int) -> Progress:
+    """A step's own ``(done, of)`` progress drawn over ``size`` units of an import's bar from ``base``."""
+
+    def tick(done: int, of: int) -> None:
+        progress(base + done * size // max(of, 1), total)
+
+    return tick
+
+
 class EvidenceService:
     def __init__(self, vault_path: Path | None = None, *, clock: Clock | None = None) -> None:
         self.vault_path = Path(vault_path) if vault_path else default_vault_path()
@@ -257,7 +266,9 @@ class EvidenceService:
                 if res.data is not None and is_image(res.item) and res.item.retained:
                     pipeline.submit(res.item, res.data)  # saved already; PDQ beside the next files
                 else:
-                    res.item = self._pdq_after_add(res.item, cancel=cancel)
+                    # A video's facts step sweeps this file's span of the bar a second time.
+                    step = _span(progress, done_before - plan.size, plan.size, total)
+                    res.item = self._pdq_after_add(res.item, cancel=cancel, progress=step)
                 summary.added.append(res.item)
             res.data = None
             if on_item is not None:
@@ -409,12 +420,19 @@ class EvidenceService:
 
     # -- perceptual hashes and takedown (issue 10)
 
-    def _pdq_after_add(self, item: Item, data: bytes | None = None, *, cancel: Cancel = never_cancel) -> Item:
+    def _pdq_after_add(
+        self,
+        item: Item,
+        data: bytes | None = None,
+        *,
+        cancel: Cancel = never_cancel,
+        progress: Progress = no_progress,
+    ) -> Item:
         """PDQ for an image item just committed (already acknowledged); bad pixels are no error."""
         if item.media_type.startswith("video/"):
             # issue 23: facts and frame hashes. Cancelling leaves the saved item without them
             # (compute_pdq fills them in later) and stops the import.
-            return self.vault.compute_video(item.id, cancel=cancel)
+            return self.vault.compute_video(item.id, progress=progress, cancel=cancel)
         if not is_image(item):
             return item
         return self.vault.compute_perceptual(item.id, data=data).item

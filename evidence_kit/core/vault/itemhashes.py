@@ -22,14 +22,47 @@ from .reading import ItemReader
 log = logging.getLogger(__name__)
 
 
-def _read_video(f: IO[bytes], cancel: Cancel) -> tuple[dict[str, Any], str, video.FrameHashes]:
-    """Facts and 1 fps frame PDQ hashes of an open, seekable video (never raises: a note
-    says why facts are unavailable)."""
+class _Ticking:
+    """A seekable file that reports the bytes read through it, as FFmpeg decodes frames:
+    the slow part of a long video's step, which would otherwise show no progress."""
+
+    def __init__(self, f: IO[bytes], size: int, tick: Progress) -> None:
+        self._f = f
+        self._size = max(size, 1)
+        self._tick = tick
+        self._read = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._f.read(n)
+        self._read += len(data)
+        self._tick(min(self._read, self._size), self._size)  # re-reads never pass the end
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._f.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._f.tell()
+
+    def seekable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+
+def _read_video(
+    f: IO[bytes], size: int, cancel: Cancel, progress: Progress
+) -> tuple[dict[str, Any], str, video.FrameHashes]:
+    """Facts and 1 fps frame PDQ hashes of an open, seekable video of ``size`` bytes (never
+    raises: a note says why facts are unavailable); ``progress`` follows the frame pass."""
     f.seek(0)
     facts, note = video.video_facts(f)
     f.seek(0)
-    hashes = video.frame_hashes(f, cancel=cancel) if not note else video.FrameHashes(status="unavailable")
-    return facts, note, hashes
+    if note:
+        return facts, note, video.FrameHashes(status="unavailable")
+    ticking: Any = _Ticking(f, size, progress)
+    return facts, note, video.frame_hashes(ticking, cancel=cancel)
 
 
 class ItemHashes:
@@ -97,20 +130,30 @@ class ItemHashes:
         reader over its sealed copy (a few 64 KiB chunks in memory, whatever the video's size),
         after one streaming pass has checked the whole plaintext against the item's SHA-256;
         recorded on the item with a "hash" event. Called after the item is committed;
-        unreadable videos are a note, never an error."""
+        unreadable videos are a note, never an error. ``progress`` runs once over both passes."""
         item = self.items.get(item_id)
         if not video.is_video(item) or not item.retained or item.frame_pdq is not None:
             return item
-        with self.reader.open_item_stream(item_id, progress=progress, cancel=cancel) as f:
-            facts, note, hashes = _read_video(f, cancel)
+        size = item.stored_size or item.size
+
+        def checking(done: int, _total: int) -> None:
+            progress(done, 2 * size)
+
+        def decoding(done: int, _total: int) -> None:
+            progress(size + done, 2 * size)
+
+        with self.reader.open_item_stream(item_id, progress=checking, cancel=cancel) as f:
+            facts, note, hashes = _read_video(f, size, cancel, decoding)
         if cancel():  # hashes cut short by the cancel are not the item's hashes: record nothing
             raise CancelledError()
         return self._record_video(item, facts, note, hashes, "sealed copy, SHA-256 verified")
 
-    def record_only_video(self, item: Item, src: IO[bytes], cancel: Cancel) -> Item:
+    def record_only_video(
+        self, item: Item, src: IO[bytes], *, progress: Progress = no_progress, cancel: Cancel = never_cancel
+    ) -> Item:
         """Facts and frame PDQ hashes of a record-only video (issue 23), read from the person's
         own file while it is open; the video itself, and its frames, are never kept."""
-        facts, note, hashes = _read_video(src, cancel)
+        facts, note, hashes = _read_video(src, item.size, cancel, progress)
         return self._record_video(item, facts, note, hashes, "the file being recorded (not kept)")
 
     def _record_video(

@@ -81,7 +81,10 @@ class RecordOnly:
         digests = seal_stream(src, _Discard(), total=total, legacy=True, progress=progress, cancel=cancel)
         res = self.acq.add_record_only(case_id, digests, info)
         if not res.duplicate and res.item.media_type.startswith("video/"):
-            res.item = self.hashes.record_only_video(res.item, src, cancel)  # type: ignore[arg-type]
+            # The facts step sweeps the file a second time: its progress runs over the same span.
+            res.item = self.hashes.record_only_video(
+                res.item, src, progress=progress, cancel=cancel  # type: ignore[arg-type]
+            )
         return res
 
     def add_redacted(

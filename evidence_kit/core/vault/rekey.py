@@ -61,8 +61,8 @@ STEPS = ("prepared", "journal", "blob", "blobs", "metadata", "vault-file", "done
 HANDOVER_STATEMENT = "evidence-kit signing key change"
 
 # Every table with a sealed column and how its AAD is made (keep in step with the writers:
-# vault.py, chat/store.py, timestamp.py). tests/test_rekey.py fails if a new sealed table
-# is added to the schema without an entry here.
+# metastore.py, cases.py, items.py, custody.py, chat/store.py, timestamps/timestamp.py).
+# tests/test_rekey.py fails if a new sealed table is added to the schema without an entry here.
 _SEALED: dict[str, tuple[str, Callable[[tuple[Any, ...]], str]]] = {
     "settings": ("key", lambda r: f"settings\x00{r[0]}"),
     "cases": ("id", lambda r: f"cases\x00{r[0]}"),

@@ -16,7 +16,8 @@ import pytest
 
 from evidence_kit.cli import main
 from evidence_kit.core.common.model import ItemInput
-from evidence_kit.core.vault.vault import Alert, Vault
+from evidence_kit.core.vault.alerts import Alert
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import PASSPHRASE, fast_kdf
 

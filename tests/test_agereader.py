@@ -254,17 +254,17 @@ def test_a_video_bigger_than_memory_reads_gets_facts_frames_and_hashes(
 
     from evidence_kit.core.common.errors import InputError
     from evidence_kit.core.documents.report import build_report
-    from evidence_kit.core.vault.vault import Vault
+    from evidence_kit.core.vault.reading import ItemReader
 
     data = _noisy_video(8 * 1024 * 1024)
     assert len(data) > 8 * 1024 * 1024
     clip = tmp_path / "big.mp4"
     clip.write_bytes(data)
 
-    def no_whole_reads(self: Vault, item_id: str, **kw: Any) -> bytes:
+    def no_whole_reads(self: ItemReader, item_id: str, **kw: Any) -> bytes:
         raise InputError("whole read", ko="전체 읽기", en="whole read")
 
-    monkeypatch.setattr(Vault, "read_item_bytes", no_whole_reads)
+    monkeypatch.setattr(ItemReader, "read_item_bytes", no_whole_reads)
     case = service.vault.create_case("c")
     item = service.import_paths(case.id, [clip]).added[0]
     assert item.image["width"] == 320 and item.image["duration_ms"] > 3000
@@ -325,7 +325,7 @@ def test_cancel_during_the_video_step_stops_the_import_keeps_the_item(
     """Cancelling while a just-saved video is read for facts: the import stops, the video
     stays saved, nothing half-done is recorded, and computing hashes later fills it in."""
     from evidence_kit.core.common.errors import CancelledError
-    from evidence_kit.core.vault.vault import Vault
+    from evidence_kit.core.vault.reading import ItemReader
 
     from .test_video import make_video
 
@@ -334,19 +334,19 @@ def test_cancel_during_the_video_step_stops_the_import_keeps_the_item(
     other = tmp_path / "b.mp4"
     other.write_bytes(make_video(seconds=2, fmt="mp4", seed=9))
     state = {"reading": False}
-    real = Vault.open_item_stream
+    real = ItemReader.open_item_stream
 
-    def spy(self: Vault, item_id: str, **kw: Any) -> Any:
+    def spy(self: ItemReader, item_id: str, **kw: Any) -> Any:
         state["reading"] = True
         return real(self, item_id, **kw)
 
-    monkeypatch.setattr(Vault, "open_item_stream", spy)
+    monkeypatch.setattr(ItemReader, "open_item_stream", spy)
     case = service.vault.create_case("c")
     with pytest.raises(CancelledError):
         service.import_paths(case.id, [clip, other], cancel=lambda: state["reading"])
     items = service.vault.list_items(case.id)
     assert len(items) == 1 and items[0].frame_pdq is None
     assert not [e for e in service.vault.events(item_id=items[0].id) if e.action == "hash"]
-    monkeypatch.setattr(Vault, "open_item_stream", real)
+    monkeypatch.setattr(ItemReader, "open_item_stream", real)
     service.compute_pdq(case.id)
     assert len(service.vault.get_item(items[0].id).frame_pdq) == 3

@@ -11,8 +11,6 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "evidence_kit"
 MAX_MODULE_LINES = 600
@@ -171,22 +169,18 @@ def undocumented_packages() -> list[str]:
     return out
 
 
-@pytest.mark.xfail(reason="issue 19: restructuring in progress", strict=False)
 def test_no_upward_or_sideways_imports() -> None:
     assert layering_violations() == []
 
 
-@pytest.mark.xfail(reason="issue 19: restructuring in progress", strict=False)
 def test_no_import_cycles() -> None:
     assert import_cycles() == []
 
 
-@pytest.mark.xfail(reason="issue 19: restructuring in progress", strict=False)
 def test_no_module_over_600_lines() -> None:
     assert long_modules() == []
 
 
-@pytest.mark.xfail(reason="issue 19: restructuring in progress", strict=False)
 def test_no_function_over_80_lines() -> None:
     assert long_functions() == []
 

@@ -22,7 +22,7 @@ from evidence_kit.core.evidence import imaging, redact
 from evidence_kit.core.evidence import perceptual as pq
 from evidence_kit.core.evidence.preview import make_preview
 from evidence_kit.core.service import EvidenceService
-from evidence_kit.core.vault.vault import Vault
+from evidence_kit.core.vault.reading import ItemReader
 from tests.conftest import SHARED
 from tests.test_pdq_grouping import encode, photo
 
@@ -206,7 +206,7 @@ def test_folder_of_photos_one_progress_pdq_beside_import(
     def no_second_read(*_a: object, **_k: object) -> None:
         raise AssertionError("the sealed copy was read back")
 
-    monkeypatch.setattr(Vault, "iter_plaintext", no_second_read)
+    monkeypatch.setattr(ItemReader, "iter_plaintext", no_second_read)
     byte_ticks: list[tuple[int, int]] = []
     item_ticks: list[tuple[int, int]] = []
     case = service.create_case("c")

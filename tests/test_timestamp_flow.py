@@ -30,7 +30,8 @@ from evidence_kit.core.timestamps.seals import checkpoint_lines, report_lines
 from evidence_kit.core.timestamps.stamp import stamp_now
 from evidence_kit.core.timestamps.store import STATE_STAMPED, pending, queue_checkpoint, timestamp_status
 from evidence_kit.core.timestamps.tsa_defaults import TsaConfig
-from evidence_kit.core.vault.vault import MIGRATIONS, Vault
+from evidence_kit.core.vault.metastore import MIGRATIONS
+from evidence_kit.core.vault.vault import Vault
 
 from .conftest import CANARY, PASSPHRASE, fast_kdf
 from .tsa_server import LocalTSA, Pki, make_pki, openssl_verify, pem

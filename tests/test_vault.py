@@ -26,6 +26,7 @@ from evidence_kit.core.common.errors import (
 )
 from evidence_kit.core.common.model import ItemInput, Source
 from evidence_kit.core.crypto.keys import KDF_FLOOR_MEMORY_KIB, KdfParams, Keyring, calibrate_kdf
+from evidence_kit.core.vault.reading import ItemReader
 from evidence_kit.core.vault.vault import Vault
 
 from .conftest import PASSPHRASE, fast_kdf
@@ -349,7 +350,7 @@ def test_every_size_gets_all_three_hashes_in_one_pass(
     def no_second_read(*_a: object, **_k: object) -> None:
         raise AssertionError("the sealed copy was read back")
 
-    monkeypatch.setattr(Vault, "iter_plaintext", no_second_read)
+    monkeypatch.setattr(ItemReader, "iter_plaintext", no_second_read)
     svc = EvidenceService(vault.path)
     svc._vault = vault
     assert svc.import_paths(case.id, [f.with_name("missing.bin")], None).problems  # reported, not raised
@@ -392,7 +393,7 @@ def test_cancel_leaves_nothing(vault: Vault, tmp_path: Path) -> None:
 
 
 def test_schema_migration_on_open_is_not_tampering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from evidence_kit.core.vault import vault as vault_mod
+    from evidence_kit.core.vault import metastore as vault_mod
 
     path = tmp_path / "v"
     v = Vault.create(path, PASSPHRASE, kdf=fast_kdf())

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from ..core.common import untrusted
 from ..core.common.i18n import tr
 from ..core.service import EvidenceService
-from ..core.vault.vault import alert_text
+from ..core.vault.alerts import alert_text
 from .context import (
     Ctx,
     accept_older,

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..core.common.errors import UsageError
 from ..core.common.i18n import tr
 from ..core.service import EvidenceService
-from ..core.vault.vault import alert_text
+from ..core.vault.alerts import alert_text
 from .context import (
     Ctx,
     accept_older,

@@ -32,7 +32,8 @@ from .evidence.ingest import Cancel, Progress, never_cancel, no_progress
 from .evidence.pdq_groups import NearDuplicateGroup, near_duplicate_groups
 from .evidence.perceptual import PdqOutcome, is_image
 from .evidence.redact import Rect
-from .vault.vault import Vault, VerifyResult
+from .vault.vault import Vault
+from .vault.verify import VerifyResult
 
 if TYPE_CHECKING:  # issue 8: imported lazily at run time (reportlab is heavy)
     from .documents.bundle import ExportResult
@@ -60,6 +61,15 @@ class ImportSummary:
     added: list[Item] = field(default_factory=list)
     duplicates: list[tuple[str, Item]] = field(default_factory=list)  # (name given, existing item)
     problems: list[ImportProblem] = field(default_factory=list)
+
+
+def _span(progress: Progress, base: int, size: int, total: int) -> Progress:
+    """A step's own ``(done, of)`` progress drawn over ``size`` units of an import's bar from ``base``."""
+
+    def tick(done: int, of: int) -> None:
+        progress(base + done * size // max(of, 1), total)
+
+    return tick
 
 
 class EvidenceService:
@@ -201,7 +211,9 @@ class EvidenceService:
                 if res.data is not None and is_image(res.item) and res.item.retained:
                     pipeline.submit(res.item, res.data)  # saved already; PDQ beside the next files
                 else:
-                    res.item = self._pdq_after_add(res.item, cancel=cancel)
+                    # A video's facts step sweeps this file's span of the bar a second time.
+                    step = _span(progress, done_before - plan.size, plan.size, total)
+                    res.item = self._pdq_after_add(res.item, cancel=cancel, progress=step)
                 summary.added.append(res.item)
             res.data = None
             if on_item is not None:
@@ -212,7 +224,7 @@ class EvidenceService:
         """The pictures among ``paths`` (folders expanded) that a record-only import would
         store only as a redacted version: the person chooses what to black out in each."""
         from .evidence.metadata import sniff_media_type
-        from .vault.vault import RECORD_ONLY_IMAGE_LIMIT
+        from .vault.recordonly import RECORD_ONLY_IMAGE_LIMIT
 
         found: list[Path] = []
         for plan in plan_files(paths)[0]:
@@ -353,12 +365,19 @@ class EvidenceService:
 
     # -- perceptual hashes and takedown (issue 10)
 
-    def _pdq_after_add(self, item: Item, data: bytes | None = None, *, cancel: Cancel = never_cancel) -> Item:
+    def _pdq_after_add(
+        self,
+        item: Item,
+        data: bytes | None = None,
+        *,
+        cancel: Cancel = never_cancel,
+        progress: Progress = no_progress,
+    ) -> Item:
         """PDQ for an image item just committed (already acknowledged); bad pixels are no error."""
         if item.media_type.startswith("video/"):
             # issue 23: facts and frame hashes. Cancelling leaves the saved item without them
             # (compute_pdq fills them in later) and stops the import.
-            return self.vault.compute_video(item.id, cancel=cancel)
+            return self.vault.compute_video(item.id, progress=progress, cancel=cancel)
         if not is_image(item):
             return item
         return self.vault.compute_perceptual(item.id, data=data).item

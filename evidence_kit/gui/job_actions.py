@@ -9,7 +9,8 @@ from typing import Any
 
 from ..core.common.errors import CancelledError
 from ..core.common.i18n import tr
-from ..core.vault.vault import VerifyResult, alert_text
+from ..core.vault.alerts import alert_text
+from ..core.vault.verify import VerifyResult
 from .dialogs import MessageDialog
 from .display import format_size
 from .i18n import language, t

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLineEdit, QPro
 
 from ..core.common.errors import EvidenceKitError
 from ..core.crypto.keys import passphrase_strength
-from ..core.vault.vault import RekeyResult, alert_text
+from ..core.vault.alerts import alert_text
+from ..core.vault.rekey import RekeyResult
 from .dialogs import MessageDialog, error_text
 from .i18n import language, t
 from .pages import strength_text

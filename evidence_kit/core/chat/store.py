@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..common.canonical import _reject_floats, canonical_json, parse_canonical
 from ..common.errors import InputError, NotFoundError
+from ..vault.vault import on_lock
 from .model import _SPACES, KIND_MESSAGE, ST_MISSING, Chat, Message, MissingMedia, search_key
 
 if TYPE_CHECKING:
@@ -181,6 +182,9 @@ _INDEXES: weakref.WeakKeyDictionary[Any, dict[str, _ChatIndex]] = weakref.WeakKe
 def forget_indexes(vault: Any) -> None:
     """Drop the in-memory search index of this vault (on lock, or after a write we did not make)."""
     _INDEXES.pop(vault, None)
+
+
+on_lock(forget_indexes)  # the index holds opened text: dropped whenever a vault locks
 
 
 class ChatStore:

@@ -34,6 +34,7 @@ import os
 import secrets
 import sqlite3
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,18 +51,16 @@ from ..common.errors import (
 )
 from ..common.fsutil import fsync_dir
 from ..evidence.ingest import Cancel, Progress, never_cancel, no_progress
-from .vault import Vault, VerifyResult
+from .backup_switch import NEXT, READY, STAGED_BLOBS, finish_pending
+from .backup_switch import make_dir as _mkdir
+from .metastore import db_mac, seal_body_mac
+from .vault import Vault
+from .verify import VerifyResult
 
 log = logging.getLogger(__name__)
 
 FAT_LIMIT = 4 * 1024**3 - 1  # the largest file FAT32 can hold
 HEADER_PROBE = 4096  # an age header (the part a passphrase change rewrites) fits in this
-NEXT = "next"
-STAGED_BLOBS = "blobs"  # new blobs wait in staging/blobs/ until the switch, so an
-# interrupted backup never leaves blobs without records in blobs/ (the first open of the
-# old backup would quarantine them and log it, and its log would no longer be the vault's)
-READY = "READY"
-META_FILES = ("meta.sqlite", "meta.seal", "vault.json")
 LAST_BACKUP_KEY = "last_backup"
 _CHUNK = 1 << 20
 _FAT_TYPES = {"vfat", "msdos", "exfat", "fat", "fuseblk-exfat"}
@@ -100,12 +99,6 @@ class BackupResult:
             "seconds": round(self.seconds, 3),
             "verified_at": self.verified_at,
         }
-
-
-def _mkdir(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(OSError):  # FAT/exFAT: no permissions to set
-        os.chmod(path, 0o700)
 
 
 def _fs_type(path: Path) -> str:
@@ -151,28 +144,46 @@ def _disk_error(e: OSError) -> EvidenceKitError:
     return DiskFullError(str(e.strerror or e))
 
 
+def _write_checked(path: Path, blocks: Iterable[bytes], cancel: Cancel = never_cancel) -> int:
+    """Write ``blocks`` to a new file, fsync it, and read it back: a drive whose fsync lies
+    or that hands back other bytes is caught here, not when the backup is needed."""
+    h = hashlib.sha256()
+    n = 0
+    with open(path, "xb") as fout:
+        for block in blocks:
+            if cancel():
+                raise CancelledError()
+            h.update(block)
+            view = memoryview(block)
+            while view:  # a short write is retried, not taken for done
+                w = fout.write(view)
+                if not w:
+                    raise OSError(errno.EIO, "short write")
+                view = view[w:]
+            n += len(block)
+        fout.flush()
+        os.fsync(fout.fileno())
+    if _sha256_file(path) != h.hexdigest():
+        raise IntegrityError(f"{path.name} read back different bytes: the destination is unreliable")
+    return n
+
+
+def _blocks(src: Path) -> Iterator[bytes]:
+    with src.open("rb") as fin:
+        while block := fin.read(_CHUNK):
+            yield block
+
+
 def copy_verified(src: Path, dst: Path, staging: Path, cancel: Cancel = never_cancel) -> int:
     """Copy ``src`` to ``dst`` through ``staging``: fsync, read back, compare, rename."""
     tmp = staging / f"{secrets.token_hex(8)}.part"
-    h = hashlib.sha256()
-    n = 0
     try:
-        with src.open("rb") as fin, open(tmp, "xb") as fout:
-            while block := fin.read(_CHUNK):
-                if cancel():
-                    raise CancelledError()
-                h.update(block)
-                view = memoryview(block)
-                while view:  # a short write is retried, not taken for done
-                    w = fout.write(view)
-                    if not w:
-                        raise OSError(errno.EIO, "short write")
-                    view = view[w:]
-                n += len(block)
-            fout.flush()
-            os.fsync(fout.fileno())
-        if _sha256_file(tmp) != h.hexdigest():
-            raise IntegrityError(f"the copy of {src.name} read back different bytes: the destination is unreliable")
+        try:
+            n = _write_checked(tmp, _blocks(src), cancel)
+        except IntegrityError:
+            raise IntegrityError(
+                f"the copy of {src.name} read back different bytes: the destination is unreliable"
+            ) from None
         os.replace(tmp, dst)
         fsync_dir(dst.parent)
     except BaseException:
@@ -180,36 +191,6 @@ def copy_verified(src: Path, dst: Path, staging: Path, cancel: Cancel = never_ca
             tmp.unlink()
         raise
     return n
-
-
-def finish_pending(dest: Path) -> bool:
-    """Roll an interrupted switch forward; drop unfinished metadata (staged blobs are kept
-    for the next run: they are complete, read-back-checked copies)."""
-    nxt = dest / "staging" / NEXT
-    if not nxt.is_dir():
-        return False
-    if (nxt / READY).is_file():
-        staged = dest / "staging" / STAGED_BLOBS
-        if staged.is_dir():
-            for p in sorted(staged.iterdir()):
-                _mkdir(dest / "blobs" / p.name[:2])
-                os.replace(p, dest / "blobs" / p.name[:2] / p.name)
-            for d in {p.parent for p in (dest / "blobs").glob("*/*")}:
-                fsync_dir(d)
-        for name in ("meta.sqlite", "meta.seal", "vault.json"):
-            if (nxt / name).exists():
-                if name == "meta.sqlite":
-                    for side in ("meta.sqlite-wal", "meta.sqlite-shm"):
-                        with contextlib.suppress(FileNotFoundError):
-                            (dest / side).unlink()
-                os.replace(nxt / name, dest / name)
-        fsync_dir(dest)
-        (nxt / READY).unlink()
-        log.info("an interrupted backup switch was finished")
-    for p in nxt.iterdir():
-        p.unlink()
-    nxt.rmdir()
-    return True
 
 
 def _check_dest(vault: Vault, dest: Path) -> None:
@@ -265,12 +246,82 @@ def _snapshot_db(vault: Vault, out: Path) -> int:
 
 
 def _write_file(path: Path, data: bytes) -> None:
-    with open(path, "xb") as f:
-        f.write(data)
-        f.flush()
+    _write_checked(path, [data])
+
+
+def _prepare_dest(dest: Path) -> Path:
+    """The destination's folders, an interrupted switch finished; returns the folder for
+    partial copies (emptied)."""
+    _mkdir(dest)
+    for sub in ("blobs", "staging", "quarantine"):
+        _mkdir(dest / sub)
+    finish_pending(dest)
+    # Partial copies live in a subfolder: a vault opening this backup removes loose
+    # staging files and logs it, and that entry would set its log apart from the vault's.
+    parts = dest / "staging" / "part"
+    _mkdir(parts)
+    for p in parts.iterdir():
+        p.unlink()  # a killed copy's .part: ciphertext only
+    return parts
+
+
+def _blob_names(vault: Vault, dest: Path) -> tuple[list[str], list[int]]:
+    """The vault's blob names and sizes, refused if the destination cannot hold them."""
+    names = sorted(r[0] for r in vault._conn.execute("SELECT DISTINCT blob FROM items WHERE blob IS NOT NULL"))
+    if len({n.lower() for n in names}) != len(names):
+        raise IntegrityError("two evidence files differ only by letter case: cannot copy them to this drive")
+    sizes = [(vault.path / "blobs" / n[:2] / n).stat().st_size for n in names]
+    if is_fat(dest):
+        big = [n for n, s in zip(names, sizes, strict=True) if s > FAT_LIMIT]
+        if big:
+            raise BackupTooLargeError(f"{len(big)} file(s), e.g. {big[0]}")
+    return names, sizes
+
+
+def _copy_blobs(
+    vault: Vault, dest: Path, parts: Path, res: BackupResult, *, progress: Progress, cancel: Cancel
+) -> list[str]:
+    """Step 1: blobs the destination lacks go to ``staging/blobs/``; returns all names."""
+    names, sizes = _blob_names(vault, dest)
+    total = sum(sizes) or 1
+    done = 0
+    res.blobs_total = len(names)
+    staged = dest / "staging" / STAGED_BLOBS
+    _mkdir(staged)
+
+    def same(p: Path, src: Path, size: int) -> bool:
+        return p.is_file() and p.stat().st_size == size and _head(p) == _head(src)
+
+    for name, size in zip(names, sizes, strict=True):
+        if cancel():
+            raise CancelledError()
+        src = vault.path / "blobs" / name[:2] / name
+        if not (same(dest / "blobs" / name[:2] / name, src, size) or same(staged / name, src, size)):
+            res.bytes_copied += copy_verified(src, staged / name, parts, cancel)
+            res.blobs_copied += 1
+        done += size
+        progress(done, total)
+    return names
+
+
+def _stage_metadata(vault: Vault, nxt: Path) -> int:
+    """Step 2: database snapshot, a clean seal over it and vault.json, each read back."""
+    _mkdir(nxt)
+    log_size = _snapshot_db(vault, nxt / "meta.sqlite")
+    body: dict[str, Any] = {
+        "state": "clean",
+        "log_size": log_size,
+        "nonce": secrets.token_hex(16),
+        "db": db_mac(nxt, vault.keys),
+    }
+    _write_file(nxt / "meta.seal", canonical_json({"body": body, "mac": seal_body_mac(vault.keys, body)}))
+    _write_file(nxt / "vault.json", (vault.path / "vault.json").read_bytes())
+    with open(nxt / "meta.sqlite", "rb+") as f:
         os.fsync(f.fileno())
-    if path.read_bytes() != data:
-        raise IntegrityError(f"{path.name} read back different bytes: the destination is unreliable")
+    if db_mac(nxt, vault.keys) != body["db"]:
+        raise IntegrityError("the database copy read back different bytes: the destination is unreliable")
+    fsync_dir(nxt)
+    return log_size
 
 
 def copy_vault(
@@ -286,64 +337,11 @@ def copy_vault(
     _check_dest(vault, dest)
     res = BackupResult(dest)
     try:
-        _mkdir(dest)
-        for sub in ("blobs", "staging", "quarantine"):
-            _mkdir(dest / sub)
-        finish_pending(dest)
-        # Partial copies live in a subfolder: a vault opening this backup removes loose
-        # staging files and logs it, and that entry would set its log apart from the vault's.
-        parts = dest / "staging" / "part"
-        _mkdir(parts)
-        for p in parts.iterdir():
-            p.unlink()  # a killed copy's .part: ciphertext only
+        parts = _prepare_dest(dest)
         vault.flush()
-        names = sorted(
-            r[0] for r in vault._conn.execute("SELECT DISTINCT blob FROM items WHERE blob IS NOT NULL")
-        )
-        lowered = {n.lower() for n in names}
-        if len(lowered) != len(names):
-            raise IntegrityError("two evidence files differ only by letter case: cannot copy them to this drive")
-        fat = is_fat(dest)
-        sources = [vault.path / "blobs" / n[:2] / n for n in names]
-        sizes = [p.stat().st_size for p in sources]
-        if fat:
-            big = [n for n, s in zip(names, sizes, strict=True) if s > FAT_LIMIT]
-            if big:
-                raise BackupTooLargeError(f"{len(big)} file(s), e.g. {big[0]}")
-        total = sum(sizes) or 1
-        done = 0
-        res.blobs_total = len(names)
-        staged = dest / "staging" / STAGED_BLOBS
-        _mkdir(staged)
-
-        def same(p: Path, src: Path, size: int) -> bool:
-            return p.is_file() and p.stat().st_size == size and _head(p) == _head(src)
-
-        for name, src, size in zip(names, sources, sizes, strict=True):
-            if cancel():
-                raise CancelledError()
-            if not (same(dest / "blobs" / name[:2] / name, src, size) or same(staged / name, src, size)):
-                res.bytes_copied += copy_verified(src, staged / name, parts, cancel)
-                res.blobs_copied += 1
-            done += size
-            progress(done, total)
+        names = _copy_blobs(vault, dest, parts, res, progress=progress, cancel=cancel)
         nxt = dest / "staging" / NEXT
-        _mkdir(nxt)
-        res.log_size = _snapshot_db(vault, nxt / "meta.sqlite")
-        body: dict[str, Any] = {
-            "state": "clean",
-            "log_size": res.log_size,
-            "nonce": secrets.token_hex(16),
-            "db": Vault._db_mac(nxt, vault.keys),
-        }
-        seal = canonical_json({"body": body, "mac": Vault._seal_body_mac(vault.keys, body)})
-        _write_file(nxt / "meta.seal", seal)
-        _write_file(nxt / "vault.json", (vault.path / "vault.json").read_bytes())
-        with open(nxt / "meta.sqlite", "rb+") as f:
-            os.fsync(f.fileno())
-        if Vault._db_mac(nxt, vault.keys) != body["db"]:
-            raise IntegrityError("the database copy read back different bytes: the destination is unreliable")
-        fsync_dir(nxt)
+        res.log_size = _stage_metadata(vault, nxt)
         if cancel():
             raise CancelledError()
         _write_file(nxt / READY, b"ready\n")
@@ -351,8 +349,8 @@ def copy_vault(
         finish_pending(dest)
         # Blobs the new database does not name would be quarantined (and logged) by the
         # first open, which would make the backup's log differ from the vault's.
-        keep = set(lowered)
-        for p in list((dest / "blobs").glob("*/*")) + list(staged.iterdir()):
+        keep = {n.lower() for n in names}
+        for p in list((dest / "blobs").glob("*/*")) + list((dest / "staging" / STAGED_BLOBS).iterdir()):
             if p.name.lower() not in keep:
                 p.unlink()
                 res.blobs_removed += 1

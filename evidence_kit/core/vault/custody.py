@@ -124,6 +124,10 @@ class CustodyLog:
             self._range.size, self._range._stack = self._snapshot[0], list(self._snapshot[1])
         self._snapshot = None
 
+    def committed(self) -> None:
+        """The transaction holding the appends since :meth:`snapshot` committed."""
+        self._snapshot = None
+
     def append(
         self,
         action: str,

@@ -37,6 +37,7 @@ import shutil
 import signal
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,9 @@ from ..common.errors import EvidenceKitError, IntegrityError, VaultFormatError
 from ..common.fsutil import atomic_write_bytes, fsync_dir
 from ..crypto import age, age_stream
 from ..crypto.keys import Keyring, b64d, b64e, hkdf, key_fingerprint, unwrap_key, wrap_key
+from .alerts import Alert
 from .custody import CustodyLog
+from .metastore import DB_ERRORS, SESSION_KEY, connect_plain, write_seal_file
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +61,8 @@ STEPS = ("prepared", "journal", "blob", "blobs", "metadata", "vault-file", "done
 HANDOVER_STATEMENT = "evidence-kit signing key change"
 
 # Every table with a sealed column and how its AAD is made (keep in step with the writers:
-# vault.py, chat/store.py, timestamp.py). tests/test_rekey.py fails if a new sealed table
-# is added to the schema without an entry here.
+# metastore.py, cases.py, items.py, custody.py, chat/store.py, timestamps/timestamp.py).
+# tests/test_rekey.py fails if a new sealed table is added to the schema without an entry here.
 _SEALED: dict[str, tuple[str, Callable[[tuple[Any, ...]], str]]] = {
     "settings": ("key", lambda r: f"settings\x00{r[0]}"),
     "cases": ("id", lambda r: f"cases\x00{r[0]}"),
@@ -72,6 +75,18 @@ _SEALED: dict[str, tuple[str, Callable[[tuple[Any, ...]], str]]] = {
 }
 
 Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RekeyResult:
+    """What a passphrase change did, for the UI to say."""
+
+    blobs_rewrapped: int
+    blobs_damaged: list[str]
+    old_key: str
+    new_key: str
+    recovery_key: str | None  # a new recovery key to show once, if the vault had one
+    seconds: float
 
 
 def kill_point(step: str) -> None:
@@ -387,3 +402,111 @@ def remove_pending(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         (path / PENDING).unlink()
     fsync_dir(path)
+
+
+# ------------------------------------------------------------------ the whole change
+
+
+def change(
+    path: Path,
+    conn: sqlite3.Connection,
+    old: Keyring,
+    new: Keyring,
+    new_obj: dict[str, Any],
+    clock: Clock,
+    *,
+    recovery: str,
+    progress: Progress | None = None,
+) -> tuple[int, list[str]]:
+    """Steps 1-4 above for an open vault whose seal already says "dirty"."""
+    write_pending(path, new_obj["body"]["vault_id"], old, new, new_obj)
+    kill_point("prepared")
+    return finish_change(path, conn, old, new, new_obj, clock, recovery=recovery, progress=progress)
+
+
+def finish_change(
+    path: Path,
+    conn: sqlite3.Connection,
+    old: Keyring,
+    new: Keyring,
+    new_obj: dict[str, Any],
+    clock: Clock,
+    *,
+    recovery: str,
+    progress: Progress | None = None,
+) -> tuple[int, list[str]]:
+    """Steps 2-4 above; each redone safely after a kill."""
+    blobs, damaged = rewrap_blobs(path, old, new, progress)
+    kill_point("blobs")
+    if not metadata_done(conn, old):
+        event = {"slot": "passphrase", "master_key": "new", "blobs_rewrapped": blobs, "recovery_key": recovery}
+        reseal_metadata(conn, old, new, vault_id=new_obj["body"]["vault_id"], clock=clock, event=event)
+    kill_point("metadata")
+    # The seal must now be under the new key too; dirty, naming the session the
+    # database records, so the next open runs the crash checks, not a tamper alarm.
+    row = conn.execute("SELECT sealed FROM settings WHERE key = ?", (SESSION_KEY,)).fetchone()
+    nonce = None
+    if row is not None:
+        nonce = parse_canonical(new.open(row[0], f"settings\x00{SESSION_KEY}")).get("nonce")
+    size = conn.execute("SELECT COUNT(*) FROM custody_log").fetchone()[0]
+    write_seal_file(path, new, {"state": "dirty", "log_size": int(size), "nonce": nonce, "prev": nonce})
+    atomic_write_bytes(path / "vault.json", canonical_json(new_obj) + b"\n")
+    kill_point("vault-file")
+    remove_pending(path)
+    kill_point("done")
+    return blobs, damaged
+
+
+def resume_change(
+    path: Path, keys: Keyring, body: dict[str, Any], clock: Clock
+) -> tuple[Keyring, dict[str, Any], Alert | None]:
+    """Finish a passphrase change that a crash interrupted (before the database is read)."""
+    pending = read_pending(path)
+    if pending is None:
+        return keys, body, None
+    pair = pending_keys(pending, keys)
+    if pair is None:
+        raise IntegrityError(
+            PENDING,
+            ko="중단된 암호 변경 파일(rekey.json)이 이 보관함의 키와 맞지 않습니다.",
+            en="The file of an interrupted passphrase change (rekey.json) does not match this vault's keys.",
+        )
+    old, new = pair
+    new_obj = pending_new_vault(pending)
+    conn = connect_plain(path)
+    try:
+        finish_change(path, conn, old, new, new_obj, clock, recovery="not shown (interrupted)")
+    finally:
+        conn.close()
+    log.warning("an interrupted passphrase change was completed")
+    notice = Alert(
+        "An interrupted passphrase change was completed. From now on only the NEW passphrase opens "
+        "this vault. If you had a recovery key, make a new one (the old one no longer works).",
+        "중단되었던 암호 변경을 마쳤습니다. 이제부터는 새 암호로만 이 보관함을 열 수 있습니다. "
+        "복구 키가 있었다면 새로 만드세요(예전 복구 키는 더 이상 쓸 수 없습니다).",
+    )
+    return new, new_obj["body"], notice
+
+
+def refuse_replaced_keys(path: Path, keys: Keyring) -> None:
+    """A vault.json whose key no longer opens the database: an old copy kept from before
+    a passphrase change. Refused before anything is written with it."""
+    conn = sqlite3.connect(path / "meta.sqlite", isolation_level=None)
+    try:
+        row = conn.execute("SELECT sealed FROM custody_log WHERE seq = 0").fetchone()
+    except DB_ERRORS:
+        return
+    finally:
+        conn.close()
+    if row is None:
+        return
+    try:
+        keys.open(row[0], "custody_log\x000")
+    except IntegrityError:
+        raise IntegrityError(
+            "vault.json",
+            ko="이 보관함 키 파일(vault.json)은 데이터베이스와 맞지 않습니다. 암호를 바꾸기 전의 예전 "
+            "파일일 수 있습니다. 예전 암호와 예전 키 파일로는 보관함을 열 수 없습니다.",
+            en="This vault key file (vault.json) does not match the database: it may be an old copy "
+            "from before a passphrase change. The old passphrase and old key file open nothing.",
+        ) from None

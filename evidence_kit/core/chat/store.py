@@ -1,4 +1,4 @@
-"""Chats and messages in the vault's database (tables from vault.MIGRATIONS[2]).
+"""Chats and messages in the vault's database (tables from vault.metastore.MIGRATIONS[2]).
 
 Clear columns are ids and order only (chat id, case id, ordinal; message id, chat id,
 sequence number). Everything else is one AEAD-sealed canonical JSON value per row whose

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..common import untrusted
 from ..common.errors import EvidenceKitError
 from ..common.i18n import tr
 from ..crypto.anchor import MIN_SIGNER_HEX, readable, signer_matches
@@ -159,18 +160,10 @@ class BundleVerification:
 
 
 def printable(s: str, limit: int = 300) -> str:
-    """Text from a hostile bundle, safe to print on a terminal: every control, format
-    (bidi overrides, zero-width), surrogate, private-use, unassigned and line/paragraph
-    separator character is shown as a visible ``\\uXXXX``, so a name cannot move the
-    cursor, recolour the screen or paint a fake "PASS". Kept as one small function so a
-    general untrusted-text module can replace it."""
-    out = []
-    for ch in s[:limit]:
-        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
-            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
-        else:
-            out.append(ch)
-    return "".join(out) + ("…" if len(s) > limit else "")
+    """Text from a hostile bundle for a terminal line: the one untrusted-text rule set
+    (common/untrusted.py), so a name cannot move the cursor, recolour the screen or paint
+    a fake "PASS"; controls, bidi overrides and other invisible characters show as ``[U+XXXX]``."""
+    return untrusted.terminal_line(s, limit)
 
 
 def json_terminal_safe(text: str) -> str:

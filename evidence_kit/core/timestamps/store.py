@@ -1,6 +1,6 @@
 """Timestamps in the vault: the stamp queue, the stored tokens, and their offline re-check.
 
-Storage (vault.MIGRATIONS[3]): ``timestamp_queue(checkpoint_id, sealed)`` and
+Storage (vault.metastore.MIGRATIONS[3]): ``timestamp_queue(checkpoint_id, sealed)`` and
 ``timestamps(id, checkpoint_id, ord, sealed)``. Clear columns are ids and order only; each
 sealed value is canonical JSON AEAD-bound to its table, row id and clear columns, like every
 other table.

@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS chat_messages (
 """,
     # 3: trusted timestamps (issue 11). Clear columns: checkpoint ids and order only; the queue
     # state and each RFC 3161 reply with its chain sealed with AAD binding table, row id,
-    # checkpoint id and position (evidence_kit/core/timestamps/timestamp.py).
+    # checkpoint id and position (evidence_kit/core/timestamps/store.py).
     3: """
 CREATE TABLE IF NOT EXISTS timestamp_queue (
     checkpoint_id INTEGER PRIMARY KEY REFERENCES checkpoints(id),

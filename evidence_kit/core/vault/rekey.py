@@ -61,7 +61,7 @@ STEPS = ("prepared", "journal", "blob", "blobs", "metadata", "vault-file", "done
 HANDOVER_STATEMENT = "evidence-kit signing key change"
 
 # Every table with a sealed column and how its AAD is made (keep in step with the writers:
-# metastore.py, cases.py, items.py, custody.py, chat/store.py, timestamps/timestamp.py).
+# metastore.py, cases.py, items.py, custody.py, chat/store.py, timestamps/store.py).
 # tests/test_rekey.py fails if a new sealed table is added to the schema without an entry here.
 _SEALED: dict[str, tuple[str, Callable[[tuple[Any, ...]], str]]] = {
     "settings": ("key", lambda r: f"settings\x00{r[0]}"),

@@ -181,6 +181,7 @@ class EvidenceService:
     ) -> None:
         vault = self.vault
         done_before = 0
+        item_progress(0, len(planned))  # the count is known before the first byte is read
         for index, plan in enumerate(planned):
             if cancel():
                 raise CancelledError()

@@ -73,6 +73,7 @@ class WorkspacePage(ImportActions, ChatActions, ItemActions, JobActions, QWidget
         self._open_dialog = open_dialog
         self._job: Job | None = None
         self._progress_items = False
+        self._import_files = (0, 0)  # (done, total) files of a running import; (0, 0) otherwise
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)

@@ -13,7 +13,10 @@ Target: add - fixed cost <= 1.0 x Pillow's full decode.
 It also reports how far the PDQ hashes of the reduced JPEG decode used at import are from
 full-size hashes of the same files (bits; target <= 4 on typical photos).
 
-Usage: python benchmarks/photos.py [--jpegs 1000] [--heics 20] [--pdq-sample 40] [--dir DIR]
+JPEGs are derived: one generated scene per 25 photos, each photo a different crop, brightness
+and mirror of it (different bytes, different pixels), and kept in --cache between runs.
+
+Usage: python benchmarks/photos.py [--jpegs 1000] [--heics 20] [--pdq-sample 40] [--dir DIR] [--cache DIR]
 """
 
 from __future__ import annotations
@@ -91,6 +94,53 @@ def _make(job: tuple[Path, int, str]) -> int:
     return path.stat().st_size
 
 
+BASE_SIZE = (4400, 3300)  # bases a little larger than the camera, so crops of one base differ
+PER_BASE = 25  # photos derived from each generated base
+
+
+def _make_family(job: tuple[Path, int, int, int]) -> int:
+    """Photos ``first`` .. ``first+count-1`` from one generated base: each a different crop,
+    brightness and tint of it, so the bytes and the pixels (and their PDQ) all differ, at a
+    fraction of the cost of generating every scene."""
+    from PIL import Image, ImageEnhance
+
+    folder, base_seed, first, count = job
+    base = photo_like(base_seed, BASE_SIZE)
+    total = 0
+    for i in range(first, first + count):
+        rnd = random.Random(i)
+        dx, dy = rnd.randrange(BASE_SIZE[0] - SIZE[0]), rnd.randrange(BASE_SIZE[1] - SIZE[1])
+        im = base.crop((dx, dy, dx + SIZE[0], dy + SIZE[1]))  # type: ignore[attr-defined]
+        if i != first:
+            im = ImageEnhance.Brightness(im).enhance(rnd.uniform(0.75, 1.25))
+            if rnd.random() < 0.5:
+                im = im.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        path = folder / f"IMG_{i:04d}.jpg"
+        im.save(path, "JPEG", quality=90, exif=_exif(i))
+        total += path.stat().st_size
+    return total
+
+
+def cached_jpegs(n: int, root: Path) -> Path:
+    """``n`` derived photo-like JPEGs, generated once and kept under ``root`` between runs
+    (synthetic pictures, not evidence)."""
+    folder = root / f"jpeg-{n}-{PER_BASE}"
+    if folder.is_dir() and len(list(folder.glob("*.jpg"))) == n:
+        print(f"reusing {n} JPEGs in {folder}")
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp = folder.with_name(folder.name + ".part")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    jobs = [(tmp, 100_000 + first, first, min(PER_BASE, n - first)) for first in range(0, n, PER_BASE)]
+    t0 = time.perf_counter()
+    with Pool(os.cpu_count() or 1) as pool:
+        total = sum(pool.map(_make_family, jobs, chunksize=1))
+    tmp.rename(folder)
+    print(f"generated {n} JPEGs from {len(jobs)} bases ({total / 1e6:.0f} MB) in {time.perf_counter() - t0:.0f} s")
+    return folder
+
+
 def cli() -> list[str]:
     exe = Path(sys.executable).with_name("evidence-kit")
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "evidence_kit"]
@@ -130,7 +180,9 @@ def main() -> int:
     ap.add_argument("--jpegs", type=int, default=1000)
     ap.add_argument("--heics", type=int, default=20)
     ap.add_argument("--pdq-sample", type=int, default=40, help="JPEGs hashed at full size too")
-    ap.add_argument("--dir", help="where to put the photos (default: a temp folder)")
+    ap.add_argument("--dir", help="where to put the vaults and HEICs (default: a temp folder)")
+    ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "ek-photos-cache"),
+                    help="where generated JPEGs are kept between runs")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ek-photos-", dir=args.dir))
     env = dict(os.environ, EVIDENCE_KIT_PASSPHRASE=PASSPHRASE)
@@ -138,13 +190,13 @@ def main() -> int:
         sets = {"JPEG": work / "jpeg", "HEIC": work / "heic"}
         for folder in sets.values():
             folder.mkdir()
-        jobs = [(sets["JPEG"] / f"IMG_{i:04d}.jpg", i, "jpeg") for i in range(args.jpegs)]
-        jobs += [(sets["HEIC"] / f"IMG_{5000 + i:04d}.heic", 5000 + i, "heic") for i in range(args.heics)]
+        if args.jpegs:
+            sets["JPEG"] = cached_jpegs(args.jpegs, Path(args.cache))
+        jobs = [(sets["HEIC"] / f"IMG_{5000 + i:04d}.heic", 5000 + i, "heic") for i in range(args.heics)]
         t0 = time.perf_counter()
         with Pool(os.cpu_count() or 1) as pool:
             total = sum(pool.map(_make, jobs, chunksize=2))
-        made = time.perf_counter() - t0
-        print(f"generated {args.jpegs} JPEG + {args.heics} HEIC 4032x3024 ({total / 1e6:.0f} MB) in {made:.0f} s")
+        print(f"generated {args.heics} HEIC 4032x3024 ({total / 1e6:.0f} MB) in {time.perf_counter() - t0:.0f} s")
         subprocess.run(["sync"], check=False)
         tiny = work / "one-byte.bin"
         tiny.write_bytes(b"x")

@@ -441,11 +441,17 @@ class EvidenceService:
 
     # -- chat exports (issues 6 and 12)
 
-    def detect_chat(self, paths: Iterable[Path], *, lang: str = "en") -> Any:
+    def detect_chat(self, paths: Iterable[Path], *, lang: str = "en", chat: str | None = None) -> Any:
         """What a chat export looks like ("KakaoTalk PC, Korean, 2025"), storing nothing."""
         from .chat.importer import detect
 
-        return detect(paths, lang=lang)
+        return detect(paths, lang=lang, chat=chat)
+
+    def account_chats(self, paths: Iterable[Path]) -> list[tuple[str, str]]:
+        """A full-account Telegram HTML export's chats, (chat_NNN, name), to choose from."""
+        from .chat.detect import account_chats
+
+        return account_chats(list(paths))
 
     def import_chat(
         self,

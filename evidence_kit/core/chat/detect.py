@@ -298,6 +298,21 @@ def html_chats(folder: Path) -> list[tuple[str, str]]:
     return out
 
 
+def account_chats(paths: list[Path]) -> list[tuple[str, str]]:
+    """The chats to choose from when ``paths`` is one full-account Telegram HTML export
+    (its folder or its ``export_results.html``); [] for anything else."""
+    if len(paths) != 1:
+        return []
+    p = paths[0]
+    try:
+        st = os.lstat(p)
+    except OSError:
+        return []
+    if stat.S_ISDIR(st.st_mode):
+        return html_chats(p)
+    return html_chats(p.parent) if p.name == "export_results.html" else []
+
+
 def _pick_chat(folder: Path, chat: str | None) -> Path:
     chats = html_chats(folder)
     listing = "\n".join(f"  {sub}  {_printable(title)}" for sub, title in chats) or "  -"

@@ -273,6 +273,28 @@ def test_kakao_ios_split_parts_are_one_chat(shared_vault: Vault, tmp_path: Path)
     assert texts == ["안녕", "정오\n이어지는 줄", "24시간제 줄", "둘째 파일"]
 
 
+def test_same_export_twice_is_one_chat_but_another_zone_is_a_new_reading(
+    shared_vault: Vault, tmp_path: Path
+) -> None:
+    vault = shared_vault
+    case = vault.create_case("twice")
+    paths = [write(tmp_path, part) for part in fx.kakao_ios_ko_parts()]
+    first = import_chat(vault, case.id, paths)
+    imports = [e for e in vault.log.events(case_id=case.id) if e.action == "chat-import"]
+    again = import_chat(vault, case.id, list(reversed(paths)))
+    assert again.already_imported and [c.id for c in again.chats] == [first.chats[0].id]
+    assert not again.stored and len(again.duplicates) == 2
+    store = ChatStore(vault)
+    assert [c.id for c in store.list_chats(case.id)] == [first.chats[0].id]
+    assert len(list(store.search(case.id, SearchQuery(text="둘째 파일")))) == 1  # one hit, not two
+    # the duplicate files are logged as every duplicate is; no second chat-import event
+    assert [e for e in vault.log.events(case_id=case.id) if e.action == "chat-import"] == imports
+    # The same files read in another zone are another reading of them, kept beside the first.
+    other = import_chat(vault, case.id, paths, zone="UTC")
+    assert not other.already_imported and other.chats[0].zone == "UTC"
+    assert len(store.list_chats(case.id)) == 2
+
+
 def test_kakao_android_zip_links_media_and_lists_placeholders(shared_vault: Vault, tmp_path: Path) -> None:
     vault = shared_vault
     case = vault.create_case("zip")

@@ -56,6 +56,10 @@ def cmd_chat_import(ctx: Ctx) -> int:
     )
     ctx.say("chat_detected", label=res.label)
     for chat in res.chats:
+        if res.already_imported:
+            ctx.say("chat_already_imported", title=_one_line(chat.title, 80), ref=chat.id[:8],
+                    messages=chat.message_count, when=term(chat.imported_utc[:16].replace("T", " ")) + " UTC")
+            continue
         ctx.say(
             "chat_imported",
             title=_one_line(chat.title, 80),
@@ -80,6 +84,7 @@ def cmd_chat_import(ctx: Ctx) -> int:
     ctx.emit(
         {
             "label": res.label,
+            "already_imported": res.already_imported,
             "chats": [_chat_json(c) for c in res.chats],
             "stored": [item_json(i) for i in res.stored],
             "duplicates": [item_json(i) for i in res.duplicates],

@@ -117,6 +117,11 @@ class ChatActions(WorkspaceParts):
         details: list[str] = []
         for res in results:
             for chat in res.chats:
+                if res.already_imported:
+                    lines.append(tr("chat_already_imported", lang, title=safe_text(chat.title, 80), ref=chat.id[:8],
+                                    messages=chat.message_count,
+                                    when=chat.imported_utc[:16].replace("T", " ") + " UTC"))
+                    continue
                 zone = chat.zone or tr("chat_zone_unknown", lang)
                 lines.append(tr("chat_imported", lang, title=safe_text(chat.title, 80), messages=chat.message_count,
                                 events=chat.event_count, missing=chat.missing_count, files=len(res.stored),

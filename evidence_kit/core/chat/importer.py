@@ -117,7 +117,11 @@ def import_chat(
         )
         imp.decide()
         imp.store_all()
-        _parse_all(imp)
+        earlier = imp.earlier_import()
+        if earlier is not None:
+            imp.res.chats, imp.res.already_imported = [earlier], True
+        else:
+            _parse_all(imp)
         res = imp.res
         res.zone = res.chats[0].zone if res.chats else imp.zone
         res.zone_source = res.chats[0].zone_source if res.chats else imp.zone_source

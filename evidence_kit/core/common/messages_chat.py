@@ -16,6 +16,12 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
         "Chat imported: {title} — {messages} message(s), {events} system record(s), {missing} missing "
         "media. {files} file(s) stored, {dups} already in the case. Time zone: {zone}",
     ),
+    "chat_already_imported": (
+        "이 대화 내보내기는 이미 이 사건에 있습니다: {title} ({ref}, 메시지 {messages}개, {when} 가져옴). "
+        "같은 파일이라 새로 추가한 것은 없습니다.",
+        "This chat export is already in this case: {title} ({ref}, {messages} message(s), imported {when}). "
+        "The files are the same, so nothing was added.",
+    ),
     "chat_zone_unknown": ("알 수 없음", "unknown"),
     "chat_missing": ("빠진 첨부: #{seq} {kind} {name} — {reason}", "Missing media: #{seq} {kind} {name} — {reason}"),
     "chat_warning": ("경고: {text}", "Warning: {text}"),

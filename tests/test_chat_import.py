@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -257,6 +258,30 @@ def test_kakao_families(shared_vault: Vault, tmp_path: Path, builder, label, zon
         piece = raw[m.source.byte_start : m.source.byte_end].decode("utf-8", "replace")
         if chat.family != "kakao-mac-csv":
             assert piece == m.render()
+
+
+@pytest.mark.parametrize(
+    "builder",
+    [fx.kakao_pc_ko, fx.kakao_pc_en, fx.kakao_android_ko, fx.kakao_android_en, fx.kakao_ios_en,
+     fx.kakao_mac_csv, fx.kakao_android_en_lower_pm, fx.kakao_ios_en_no_file_line,
+     fx.kakao_pc_en_header_ko_times, lambda: fx.kakao_ios_ko_parts()[0]],
+)
+def test_detection_evidence_is_shown_in_korean_and_english(tmp_path: Path, builder) -> None:
+    from evidence_kit.core.common.i18n import detection_text
+
+    p = write(tmp_path, builder())
+    lines = detect([p]).detected_by
+    assert lines and lines[-1].startswith(("family KakaoTalk", "line 1: CSV header"))
+    for line in lines:
+        ko = detection_text(line, "ko")
+        assert detection_text(line, "en") == line
+        # every English word of the recorded line has a Korean wording; only names and format
+        # patterns (PC, iOS, YYYY. M. D., Talk_….txt, "Date,User,Message", language codes) remain
+        words = set(re.findall(r"[A-Za-z]{2,}", ko)) - {
+            "PC", "iOS", "Android", "Mac", "CSV", "YYYY", "MM", "DD", "HH", "SS", "Talk_", "txt", "Talk",
+            "Date", "User", "Message", "ko", "en",
+        }
+        assert not words, (line, ko)
 
 
 def test_kakao_ios_split_parts_are_one_chat(shared_vault: Vault, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.common.errors import UsageError
-from ..core.common.i18n import tr, warning_text
+from ..core.common.i18n import detection_text, tr, warning_text
 from .context import (
     Ctx,
     item_json,
@@ -55,6 +55,9 @@ def cmd_chat_import(ctx: Ctx) -> int:
         chat=ctx.args.chat,
     )
     ctx.say("chat_detected", label=res.label)
+    if not ctx.json:
+        for line in res.detected_by:
+            print(tr("chat_decided_by", ctx.lang, text=term(detection_text(line, ctx.lang), 200)))
     for chat in res.chats:
         if res.already_imported:
             ctx.say("chat_already_imported", title=_one_line(chat.title, 80), ref=chat.id[:8],
@@ -85,6 +88,7 @@ def cmd_chat_import(ctx: Ctx) -> int:
         {
             "label": res.label,
             "already_imported": res.already_imported,
+            "detected_by": res.detected_by,
             "chats": [_chat_json(c) for c in res.chats],
             "stored": [item_json(i) for i in res.stored],
             "duplicates": [item_json(i) for i in res.duplicates],

@@ -64,6 +64,7 @@ class ChatImportResult:
     date_order_source: str = ""
     zone: str = ""
     zone_source: str = ""
+    detected_by: list[str] = field(default_factory=list)  # the lines that decided family/language
     already_imported: bool = False  # chats = the case's earlier chat from exactly these files
 
 

@@ -22,6 +22,7 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
         "This chat export is already in this case: {title} ({ref}, {messages} message(s), imported {when}). "
         "The files are the same, so nothing was added.",
     ),
+    "chat_decided_by": ("  판단 근거: {text}", "  Decided by: {text}"),
     "chat_zone_unknown": ("알 수 없음", "unknown"),
     "chat_missing": ("빠진 첨부: #{seq} {kind} {name} — {reason}", "Missing media: #{seq} {kind} {name} — {reason}"),
     "chat_warning": ("경고: {text}", "Warning: {text}"),
@@ -58,4 +59,26 @@ CHAT_WARNINGS_KO: list[tuple[str, str]] = [
     (r"(.*): symbolic link not followed", r"\1: 바로가기(심볼릭 링크)는 따라가지 않습니다"),
     (r"(.*): not a regular file, skipped", r"\1: 일반 파일이 아니어서 건너뛰었습니다"),
     (r"message (\S+): (.*)", r"메시지 \1: \2"),
+]
+
+
+# The lines that decided a KakaoTalk export's family and language (kakao_sniff.py). The custody
+# log keeps them in English; a Korean reader sees these. Word parts first, then whole phrases.
+CHAT_DETECTION_KO: list[tuple[str, str]] = [
+    (r"line (\d+): ", r"\1번째 줄: "),
+    (r"first line repeats the Talk_….txt file name", "첫 줄이 Talk_….txt 파일 이름을 되풀이함"),
+    (r"title line", "대화방 제목 줄"),
+    (r"saved date in the PC form YYYY-MM-DD HH:MM:SS", "PC 형식의 저장 날짜(YYYY-MM-DD HH:MM:SS)"),
+    (r"saved date in the Android form YYYY년 M월 D일", "안드로이드 형식의 저장 날짜(YYYY년 M월 D일)"),
+    (r"saved date in the iOS form YYYY\. M\. D\.", "iOS 형식의 저장 날짜(YYYY. M. D.)"),
+    (r"day separator between 15 dashes", "대시 15개 사이의 날짜 구분 줄"),
+    (r"\[name\] \[time\] message", "[이름] [시각] 메시지 형태"),
+    (r"(Android|iOS)-shaped message", r"\1 형태의 메시지"),
+    (r"(Android|iOS)-shaped system line \(timestamp, text\)", r"\1 형태의 시스템 줄(시각, 내용)"),
+    (r"(Android|iOS)-shaped system line \(timestamp: text\)", r"\1 형태의 시스템 줄(시각: 내용)"),
+    (r"CSV header (.*) -> Mac CSV, language (\w+)", r"CSV 머리글 \1 -> Mac CSV, 언어 \2"),
+    (r"family KakaoTalk (.*) \(score (\d+)\); language (\w+) from ", r"종류 카카오톡 \1(점수 \2), 언어 \3 — 근거: "),
+    (r"date/clock words: Korean (\d+), English (\d+)", r"날짜·시각 표현 한국어 \1개, 영어 \2개"),
+    (r"header words", "머리글의 낱말"),
+    (r"no Korean format words", "한국어 형식 낱말 없음"),
 ]

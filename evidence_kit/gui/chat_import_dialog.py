@@ -311,6 +311,7 @@ def found_text(info: ExportInfo) -> str:
         if d.detected_by:  # which lines told the format apart (issue 18); also in the custody log
             lines.append(t("How this was recognised:"))
             lang = language()
-            lines += ["  · " + safe_text(detection_text(x, lang), 160) for x in d.detected_by[-4:]]
+            shown = d.detected_by if len(d.detected_by) <= 4 else [*d.detected_by[:3], d.detected_by[-1]]
+            lines += ["  · " + safe_text(detection_text(x, lang), 160) for x in shown]
     lines.append(t("The message count is known after the import."))
     return "\n".join(lines)

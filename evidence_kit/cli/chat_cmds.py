@@ -32,6 +32,10 @@ def _one_line(text: str, limit: int = 160) -> str:
     return term(text[:limit]) + ("…" if len(text) > limit else "")
 
 
+def _title(chat: Any, lang: str) -> str:
+    return _one_line(chat.title, 80) if chat.title.strip() else tr("chat_untitled", lang)
+
+
 def _print_msg(m: Any) -> None:
     when = term(m.written_time or m.local_time, 40)
     who = _one_line(m.sender, 40) if m.sender else "-"
@@ -60,12 +64,12 @@ def cmd_chat_import(ctx: Ctx) -> int:
             print(tr("chat_decided_by", ctx.lang, text=term(detection_text(line, ctx.lang), 200)))
     for chat in res.chats:
         if res.already_imported:
-            ctx.say("chat_already_imported", title=_one_line(chat.title, 80), ref=chat.id[:8],
+            ctx.say("chat_already_imported", title=_title(chat, ctx.lang), ref=chat.id[:8],
                     messages=chat.message_count, when=term(chat.imported_utc[:16].replace("T", " ")) + " UTC")
             continue
         ctx.say(
             "chat_imported",
-            title=_one_line(chat.title, 80),
+            title=_title(chat, ctx.lang),
             messages=chat.message_count,
             events=chat.event_count,
             missing=chat.missing_count,
@@ -178,8 +182,8 @@ def cmd_chat_show(ctx: Ctx) -> int:
     if ctx.json:
         ctx.emit({"chat": _chat_json(chat), "messages": [_msg_json(chat, m) for m in msgs]})
         return 0
-    zone = f"zone {term(chat.zone or '?')} ({term(chat.zone_source)})"
-    print(f"{_one_line(chat.title, 80)}  [{term(chat.label)}]  {zone}")
+    zone = f"{tr('chat_zone_word', ctx.lang)} {term(chat.zone or '?')} ({term(chat.zone_source)})"
+    print(f"{_title(chat, ctx.lang)}  [{term(chat.label)}]  {zone}")
     for w in chat.warnings[:20]:
         print(tr("chat_warning", ctx.lang, text=_one_line(warning_text(w, ctx.lang), 300)), file=sys.stderr)
     for m in msgs:

@@ -24,6 +24,8 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "chat_decided_by": ("  판단 근거: {text}", "  Decided by: {text}"),
     "chat_zone_unknown": ("알 수 없음", "unknown"),
+    "chat_untitled": ("(제목 없는 대화)", "(untitled chat)"),
+    "chat_zone_word": ("시간대", "zone"),
     "chat_missing": ("빠진 첨부: #{seq} {kind} {name} — {reason}", "Missing media: #{seq} {kind} {name} — {reason}"),
     "chat_warning": ("경고: {text}", "Warning: {text}"),
     "chat_no_chats": (

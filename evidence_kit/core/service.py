@@ -29,7 +29,7 @@ from .crypto.keys import KdfParams
 from .documents.takedown_model import TakedownOptions, TakedownResult
 from .evidence.import_plan import ImportProblem, PlannedFile, plan_files
 from .evidence.ingest import Cancel, Progress, never_cancel, no_progress
-from .evidence.pdq_groups import NearDuplicateGroup, near_duplicate_groups
+from .evidence.pdq_groups import NearDuplicateGroup
 from .evidence.perceptual import PdqOutcome, is_image
 from .evidence.redact import Rect
 from .vault.vault import Vault
@@ -408,13 +408,10 @@ class EvidenceService:
 
     def near_duplicates(self, case_id: str) -> list[NearDuplicateGroup]:
         """Groups of a case's items showing the same picture (PDQ distance <= 31, quality >= 50)."""
-        from .evidence.video import video_groups
+        from .evidence.case_groups import case_groups, entries_of
 
-        items = self.vault.list_items(case_id)
-        # Videos (issue 23) group with videos by vPDQ's rule over their 1 fps frame hashes.
-        return near_duplicate_groups((i.id, i.pdq, i.pdq_quality) for i in items) + video_groups(
-            (i.id, i.frame_pdq) for i in items
-        )
+        # Pictures, videos (vPDQ's rule) and pictures of a video's frames (issue 23).
+        return case_groups(entries_of(self.vault.list_items(case_id)))
 
     def build_takedown(
         self,

@@ -259,6 +259,10 @@ DOCUMENT_MESSAGES: dict[str, tuple[str, str]] = {
         "같은 이미지로 보이는 묶음 {n}: {exhibits} (연결 거리 최대 {dist}비트)",
         "Near-duplicate group {n}: {exhibits} (largest link {dist} bits)",
     ),
+    "pdq_frame_match": (
+        "  {picture}: 영상 {video}의 {at} 장면과 같은 그림 ({bits}비트 차이)",
+        "  {picture} shows the frame at {at} of video {video} ({bits} bits apart)",
+    ),
     "pdq_no_groups": (
         "같은 이미지로 보이는 항목이 없습니다 (PDQ 거리 {threshold}비트 이하).",
         "No near-duplicates (PDQ distance {threshold} bits or less).",

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Fetches real-world sample files for tests/test_realworld_images.py into .cache/samples/.
+#
+# The samples come from source distributions on PyPI (the only network CI has): Pillow's
+# Tests/images (real camera JPEGs, TIFF, WebP, GIF, PNG, JPEG 2000 and the fuzzer crash,
+# out-of-memory and timeout files Pillow collected) and pillow-heif's tests/images (HEIC,
+# AVIF, iPhone/Xiaomi/Canon files, truncated and corrupted ones). Each archive's SHA-256 is
+# pinned here: a changed download is refused, never used. Any failure exits non-zero, so
+# scripts/test.sh (and CI) fails instead of silently testing nothing.
+# EK_SKIP_SAMPLES=1 skips the fetch (offline development); the test then skips too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${EK_SKIP_SAMPLES:-}" = "1" ]; then
+  echo "fetch-samples: EK_SKIP_SAMPLES=1, not fetching real-world samples" >&2
+  exit 0
+fi
+PY="${PYTHON:-.venv/bin/python}"
+CACHE=.cache/samples
+mkdir -p "$CACHE/dl"
+
+# name version archive sha256 member-folder-inside-the-archive
+SAMPLES=(
+  "pillow 13.0.0 pillow-13.0.0.tar.gz cdcd1ba258178f7356d74170c9a81ba4eab6a5d55748bc402a5a2a6fe6be3510 pillow-13.0.0/Tests/images"
+  "pillow-heif 1.8.1 pillow_heif-1.8.1.tar.gz 521ebffb8a181d56c3904e5a61f20903edee0d9d3275967b8fb345f866215c06 pillow_heif-1.8.1/tests/images"
+)
+
+for entry in "${SAMPLES[@]}"; do
+  read -r name version file sha folder <<<"$entry"
+  stamp="$CACHE/$name-$version.ok"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sha" ]; then
+    continue
+  fi
+  archive="$CACHE/dl/$file"
+  if [ ! -f "$archive" ] || [ "$(sha256sum "$archive" | cut -d' ' -f1)" != "$sha" ]; then
+    rm -f "$archive"
+    "$PY" -m pip download --quiet --no-binary :all: --no-deps "$name==$version" -d "$CACHE/dl"
+  fi
+  got=$(sha256sum "$archive" | cut -d' ' -f1)
+  if [ "$got" != "$sha" ]; then
+    echo "fetch-samples: $archive has SHA-256 $got, expected $sha: refusing it" >&2
+    exit 1
+  fi
+  rm -rf "${CACHE:?}/$name-$version"
+  mkdir -p "$CACHE/$name-$version"
+  tar -xzf "$archive" -C "$CACHE/$name-$version" "$folder"
+  echo "$sha" >"$stamp"
+  echo "fetch-samples: $name $version: $(find "$CACHE/$name-$version" -type f | wc -l) files" >&2
+done

@@ -1,0 +1,147 @@
+"""Real-world and hostile image files, through the service into a real vault.
+
+The samples are files nobody on this team wrote: Pillow's and pillow-heif's own test
+images (real camera JPEGs and HEICs, every odd format Pillow reads, and the fuzzer crash,
+out-of-memory, timeout and out-of-bounds files their maintainers collected), fetched from
+PyPI by scripts/fetch-samples.sh into .cache/samples/ (pinned SHA-256). Without them this
+test FAILS, unless EK_SKIP_SAMPLES=1 says this is an offline development run.
+
+Each file is imported in a child process (tests/realworld_child.py) so a hang is caught
+by a per-file time limit and anything a C decoder prints lands on a stderr we check.
+Promises: every file is stored byte for byte (SHA-256 of what the vault gives back equals
+the file's) or refused with a Korean and English message; never a traceback, never a
+hang; no decoder output on stderr; preview and PDQ either there or plainly unavailable;
+the vault verifies at the end; peak memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / ".cache" / "samples"
+SETS = (
+    SAMPLES / "pillow-13.0.0" / "pillow-13.0.0" / "Tests" / "images",
+    SAMPLES / "pillow-heif-1.8.1" / "pillow_heif-1.8.1" / "tests" / "images",
+)
+# A file may take this long (a 33-megapixel 10-bit Canon HEIF takes ~8 s on one loaded core).
+PER_FILE_SECONDS = 60.0
+# The whole child (Python, Pillow, libheif, FFmpeg and the largest decoded photo) stays under this.
+MAX_RSS_MIB = 1536
+PREVIEW_STATES = {"jpeg", "undecodable", "too-large", "video", "audio", "pdf", "text", "archive", "other"}
+
+
+def _drawn_by_pillow(path: Path) -> bool:
+    """Pillow's own rendering references (text and shape drawing), not files from the world."""
+    n = path.name
+    return "imagedraw" in path.parts or (n.startswith(("imagedraw_", "test_")) and n.endswith(".png"))
+
+
+def sample_files() -> list[Path]:
+    missing = [s for s in SETS if not s.is_dir()]
+    if missing:
+        if os.environ.get("EK_SKIP_SAMPLES") == "1":
+            pytest.skip("EK_SKIP_SAMPLES=1: real-world samples not fetched")
+        pytest.fail(f"real-world samples missing ({missing[0]}): run scripts/fetch-samples.sh")
+    files = sorted(p for s in SETS for p in s.rglob("*") if p.is_file() and not _drawn_by_pillow(p))
+    return files
+
+
+def run_child(vault: Path, files: list[Path], tmp: Path) -> tuple[list[dict[str, Any]], str, list[str]]:
+    """Import ``files`` in a child; returns its records, its stderr and the files it hung on."""
+    records: list[dict[str, Any]] = []
+    hangs: list[str] = []
+    err_path = tmp / "child-stderr.txt"
+    todo = list(files)
+    with open(err_path, "wb") as err:
+        while todo:
+            listing = tmp / "list.txt"
+            listing.write_text("\n".join(str(p) for p in todo) + "\n", "utf-8")
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "tests.realworld_child", str(vault), str(listing), "verify"],
+                cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True,
+            )
+            lines: queue.Queue[str | None] = queue.Queue()
+
+            def pump(p: subprocess.Popen[str] = proc, q: queue.Queue[str | None] = lines) -> None:
+                assert p.stdout is not None
+                for line in p.stdout:
+                    q.put(line)
+                q.put(None)
+
+            threading.Thread(target=pump, daemon=True).start()
+            current, hung = -1, False
+            while True:
+                try:
+                    line = lines.get(timeout=PER_FILE_SECONDS)
+                except queue.Empty:
+                    hung = True
+                    proc.kill()
+                    break
+                if line is None:
+                    break
+                rec = json.loads(line)
+                if "start" in rec:
+                    current = rec["start"]
+                    continue
+                if "done" in rec:
+                    rec["path"] = str(todo[rec["done"]])
+                records.append(rec)
+            proc.wait()
+            if not hung:
+                break
+            hangs.append(str(todo[current]) if current >= 0 else "(before the first file)")
+            todo = todo[current + 1 :]
+    return records, err_path.read_text("utf-8", "replace"), hangs
+
+
+@pytest.mark.slow
+def test_real_world_images_stored_or_refused_clearly(tmp_path: Path) -> None:
+    files = sample_files()
+    assert len(files) > 700, "the sample sets shrank: check scripts/fetch-samples.sh"
+    t0 = time.monotonic()
+    records, stderr, hangs = run_child(tmp_path / "vault", files, tmp_path)
+    elapsed = time.monotonic() - t0
+    assert not hangs, f"no file may hang the import (limit {PER_FILE_SECONDS:.0f} s): {hangs}"
+    assert stderr.strip() == "", f"nothing may reach stderr (decoder noise or a traceback):\n{stderr[:3000]}"
+
+    done = {r["path"]: r for r in records if "done" in r}
+    assert set(done) == {str(p) for p in files}
+    crashes = {p: r["crash"] for p, r in done.items() if "crash" in r}
+    assert not crashes, f"tracebacks instead of a stored item or a clear refusal: {crashes}"
+    stored = 0
+    for path, rec in done.items():
+        if "refused" in rec:
+            ref = rec["refused"]
+            assert ref["en"] and ref["ko"] and ref["en"] != ref["ko"], path
+            assert "Traceback" not in ref["en"] + ref["ko"], path
+            continue
+        stored += 1
+        want = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        assert rec["sha256"] == want, f"{path}: the item's SHA-256 is not the file's"
+        assert rec["stored_sha256"] == want, f"{path}: the vault gives back other bytes"
+        assert rec["preview"] in PREVIEW_STATES, (path, rec["preview"])
+        if rec["preview"] == "jpeg" and rec["media_type"].startswith("image/"):
+            # A picture the app can show is a picture it can hash perceptually.
+            assert rec["pdq"] and len(rec["pdq"]) == 64, f"{path}: previewable but no PDQ"
+        if rec["pdq"] is None:
+            assert rec["preview"] != "jpeg" or not rec["media_type"].startswith("image/"), path
+    assert stored > 600  # most of them are ordinary files in formats the app stores as they are
+
+    final = [r for r in records if "verify" in r]
+    assert final and final[-1]["verify"] is True, final
+    rss = max(r["maxrss_kib"] for r in records if "maxrss_kib" in r) // 1024
+    assert rss < MAX_RSS_MIB, f"peak memory {rss} MiB"
+    print(f"\nreal-world images: {len(files)} files, {stored} stored, {len(files) - stored} refused, "
+          f"peak RSS {rss} MiB, {elapsed:.1f} s")

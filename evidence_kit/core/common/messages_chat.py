@@ -40,6 +40,10 @@ CHAT_WARNINGS_KO: list[tuple[str, str]] = [
      r"zone the exporting computer used to get UTC times",
      "이 내보내기 파일에는 정확한 시각(date_unixtime)이 없습니다(텔레그램 데스크톱 3.7.6 이전). 시간대를 알 수 "
      "없으니, 내보낸 컴퓨터의 시간대를 --zone 으로 알려 주면 UTC 시각을 계산합니다."),
+    (r"this export gives date_unixtime without the local date: the UTC times are exact, but the exporting "
+     r"computer's clock time is unknown; give its zone to see local times",
+     "이 내보내기 파일에는 정확한 시각(date_unixtime)만 있고 현지 날짜·시각이 없습니다. UTC 시각은 정확하지만 "
+     "내보낸 컴퓨터의 시계 시각은 알 수 없으니, 현지 시각을 보려면 --zone 으로 시간대를 알려 주세요."),
     (r"the exporting computer's UTC offset differs between messages \(daylight saving time\): (.*)",
      r"내보낸 컴퓨터의 UTC 시차가 메시지마다 다릅니다(서머타임): \1"),
     (r"only the text file was given: media that came with the export \(folder or ZIP\) are listed as missing; "

@@ -206,6 +206,12 @@ def _title_from_name(name: str) -> str:
     return ""
 
 
+LONE_JSON = (
+    "{name} is not named result.json: only this file was imported, not the folder it is in; "
+    "import the export folder to include its media"
+)
+
+
 def plan(paths: list[Path], chat: str | None = None) -> Plan:
     """Detect what the paths are; raises ChatFormatError (nothing stored) if unrecognised."""
     if not paths:
@@ -225,13 +231,17 @@ def plan(paths: list[Path], chat: str | None = None) -> Plan:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _plan_zip(p)
     if looks_like_telegram_json(head):
-        return _plan_folder(p.parent, result=p)
+        # Telegram Desktop names it result.json inside its own export folder. Any other name
+        # (a file saved or sent on its own, e.g. into Downloads) must not sweep in its neighbours.
+        return _plan_folder(p.parent, result=p, with_media=p.name == "result.json")
     if _looks_like_telegram_html(head):
         return _plan_folder(p.parent, chat=chat)
     return _plan_texts([Source(p.name, st.st_size, path=p)], [])
 
 
-def _plan_folder(folder: Path, result: Path | None = None, chat: str | None = None) -> Plan:
+def _plan_folder(
+    folder: Path, result: Path | None = None, chat: str | None = None, *, with_media: bool = True
+) -> Plan:
     warnings: list[str] = []
     rjson = result or folder / "result.json"
     try:
@@ -244,7 +254,9 @@ def _plan_folder(folder: Path, result: Path | None = None, chat: str | None = No
         if not looks_like_telegram_json(head):
             raise unrecognised(f"{rjson.name} is not a Telegram Desktop JSON export")
         name = rjson.relative_to(folder).as_posix()
-        media = _walk(folder, {name}, warnings)
+        media = _walk(folder, {name}, warnings) if with_media else []
+        if not with_media:
+            warnings.append(LONE_JSON.format(name=name))
         title = ""
         m = re.search(rb'"name"\s*:\s*"((?:[^"\\]|\\.){0,300})"', head[:4096])
         if m:

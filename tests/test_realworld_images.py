@@ -132,6 +132,9 @@ def test_real_world_images_stored_or_refused_clearly(tmp_path: Path) -> None:
         assert rec["sha256"] == want, f"{path}: the item's SHA-256 is not the file's"
         assert rec["stored_sha256"] == want, f"{path}: the vault gives back other bytes"
         assert rec["preview"] in PREVIEW_STATES, (path, rec["preview"])
+        if rec["media_type"].startswith(("image/", "video/")):
+            # Facts (size, format, EXIF) are there, or the item says plainly they are unavailable.
+            assert rec["image"] or "unavailable" in rec["metadata_note"], (path, rec["metadata_note"])
         if rec["preview"] == "jpeg" and rec["media_type"].startswith("image/"):
             # A picture the app can show is a picture it can hash perceptually.
             assert rec["pdq"] and len(rec["pdq"]) == 64, f"{path}: previewable but no PDQ"

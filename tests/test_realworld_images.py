@@ -29,6 +29,11 @@ from typing import Any
 
 import pytest
 
+from evidence_kit.core.vault.vault import Vault
+
+from .conftest import PASSPHRASE, fast_kdf
+from .test_cli import ek
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / ".cache" / "samples"
 SETS = (
@@ -148,3 +153,22 @@ def test_real_world_images_stored_or_refused_clearly(tmp_path: Path) -> None:
     assert rss < MAX_RSS_MIB, f"peak memory {rss} MiB"
     print(f"\nreal-world images: {len(files)} files, {stored} stored, {len(files) - stored} refused, "
           f"peak RSS {rss} MiB, {elapsed:.1f} s")
+
+
+def test_cli_add_of_hostile_tiffs_prints_no_decoder_noise(tmp_path: Path) -> None:
+    """Through the CLI as a person runs it: Pillow logs "More samples per pixel than can be
+    decoded" for these fuzzer files; the CLI saves them (they are evidence as they are) and
+    prints only its own lines."""
+    pillow = SETS[0]
+    if not pillow.is_dir():
+        sample_files()  # fails (or skips with EK_SKIP_SAMPLES=1) with the reason
+    hostile = [*sorted(pillow.glob("oom-*.tif")), pillow / "libtiff_segfault.tif"]
+    assert len(hostile) >= 2
+    vault = tmp_path / "vault"
+    Vault.create(vault, PASSPHRASE, kdf=fast_kdf()).lock()
+    assert ek(vault, "case", "new", "fuzz").returncode == 0
+    r = ek(vault, "add", *map(str, hostile))
+    assert r.returncode == 0, r.stderr
+    assert "More samples per pixel" not in r.stderr + r.stdout
+    assert "Traceback" not in r.stderr
+    assert ek(vault, "verify").returncode == 0

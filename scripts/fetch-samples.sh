@@ -17,6 +17,9 @@ fi
 PY="${PYTHON:-.venv/bin/python}"
 CACHE=.cache/samples
 mkdir -p "$CACHE/dl"
+sha256() {  # the same on Linux, macOS (no sha256sum) and Git Bash on Windows
+  "$PY" -c 'import hashlib, sys; print(hashlib.file_digest(open(sys.argv[1], "rb"), "sha256").hexdigest())' "$1"
+}
 
 # name version archive sha256 member-folder-inside-the-archive
 SAMPLES=(
@@ -31,11 +34,11 @@ for entry in "${SAMPLES[@]}"; do
     continue
   fi
   archive="$CACHE/dl/$file"
-  if [ ! -f "$archive" ] || [ "$(sha256sum "$archive" | cut -d' ' -f1)" != "$sha" ]; then
+  if [ ! -f "$archive" ] || [ "$(sha256 "$archive")" != "$sha" ]; then
     rm -f "$archive"
     "$PY" -m pip download --quiet --no-binary :all: --no-deps "$name==$version" -d "$CACHE/dl"
   fi
-  got=$(sha256sum "$archive" | cut -d' ' -f1)
+  got=$(sha256 "$archive")
   if [ "$got" != "$sha" ]; then
     echo "fetch-samples: $archive has SHA-256 $got, expected $sha: refusing it" >&2
     exit 1

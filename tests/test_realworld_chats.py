@@ -303,3 +303,29 @@ def test_kakao_android_english_2018_notice_and_joins(service: EvidenceService) -
     assert msgs[0].text.count("\n") == 2  # three lines
     assert msgs[-1].sender == "남재창" and msgs[-1].local_time == "2018-03-03T21:31"
     assert_tiles(rows, data)
+
+
+# --------------------------------------------------------------------------- the same, as Windows saves them
+
+_ORDER = {"whatsapp_chatminer_unicode.txt": "mdy", "whatsapp_pustur_short-chat.txt": "dmy"}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CHATS.glob("*.txt")))
+def test_crlf_and_bom_copies_read_the_same(service: EvidenceService, tmp_path: Path, name: str) -> None:
+    """The index served these files with LF; phones and PCs also write CRLF and a UTF-8 BOM.
+    Each sample re-saved that way gives the same records, each over its own bytes."""
+    case = service.create_case("crlf").id
+    kw: dict[str, Any] = {"zone": "Asia/Seoul", "date_order": _ORDER.get(name)}
+    plain = service.import_chat(case, [CHATS / name], **kw).chats[0]
+    win = tmp_path / name
+    win.write_bytes(b"\xef\xbb\xbf" + raw(name).replace(b"\n", b"\r\n"))
+    crlf = service.import_chat(case, [win], **kw).chats[0]
+    assert (crlf.message_count, crlf.event_count, crlf.missing_count, crlf.title) == (
+        plain.message_count, plain.event_count, plain.missing_count, plain.title,
+    )
+    a, b = service.chat_messages(plain.id), service.chat_messages(crlf.id)
+    # Texts stay as written (CRLF inside a multi-line message is kept), so compare them with LF.
+    assert [(m.kind, m.sender, m.local_time, m.text) for m in a] == [
+        (m.kind, m.sender, m.local_time, m.text.lstrip("\ufeff").replace("\r\n", "\n")) for m in b
+    ]
+    assert_tiles(b, win.read_bytes())

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import resource
 import sys
 import traceback
 from pathlib import Path
@@ -22,6 +21,32 @@ from evidence_kit.core.evidence.preview import make_preview
 from evidence_kit.core.service import EvidenceService
 
 PASSPHRASE = "correct horse battery staple"
+
+
+def peak_kib() -> int:
+    """This process's peak resident memory in KiB (0 where it cannot be read)."""
+    if sys.platform == "win32":
+        import ctypes
+        from ctypes import wintypes
+
+        class Counters(ctypes.Structure):
+            _fields_ = [("cb", wintypes.DWORD), ("PageFaultCount", wintypes.DWORD)] + [
+                (n, ctypes.c_size_t)
+                for n in ("PeakWorkingSetSize", "WorkingSetSize", "QuotaPeakPagedPoolUsage",
+                          "QuotaPagedPoolUsage", "QuotaPeakNonPagedPoolUsage", "QuotaNonPagedPoolUsage",
+                          "PagefileUsage", "PeakPagefileUsage")
+            ]
+
+        c = Counters()
+        c.cb = ctypes.sizeof(c)
+        proc = ctypes.windll.kernel32.GetCurrentProcess()  # type: ignore[attr-defined]
+        if not ctypes.windll.psapi.GetProcessMemoryInfo(proc, ctypes.byref(c), c.cb):  # type: ignore[attr-defined]
+            return 0
+        return int(c.PeakWorkingSetSize) // 1024
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # macOS counts bytes, Linux KiB
 
 
 def emit(obj: dict[str, object]) -> None:
@@ -68,14 +93,14 @@ def main() -> None:
         emit({"start": index})
         try:
             rec = one(svc, case_id, index, path)
-            rec["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            rec["maxrss_kib"] = peak_kib()
             emit(rec)
         except Exception as e:  # a traceback is the failure the parent reports
             emit({"done": index, "crash": f"{type(e).__name__}: {e}", "trace": traceback.format_exc()})
     if len(sys.argv) > 3 and sys.argv[3] == "verify":
         res = svc.verify_vault()
         emit({"verify": res.ok, "items": res.items_checked, "problems": res.problems[:5]})
-    emit({"maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss})
+    emit({"maxrss_kib": peak_kib()})
     svc.lock()
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from evidence_kit.core.chat.detect import LONE_JSON
+from evidence_kit.core.chat.detect import LONE_HTML, LONE_JSON
 from evidence_kit.core.chat.errors import DateOrderNeededError
 from evidence_kit.core.chat.import_telegram import NO_LOCAL_DATE, NO_UNIXTIME
 from evidence_kit.core.chat.timeutil import ZoneNeededError
@@ -329,3 +329,52 @@ def test_crlf_and_bom_copies_read_the_same(service: EvidenceService, tmp_path: P
         (m.kind, m.sender, m.local_time, m.text.lstrip("\ufeff").replace("\r\n", "\n")) for m in b
     ]
     assert_tiles(b, win.read_bytes())
+
+
+# --------------------------------------------------------------------------- an export saved on its own
+
+
+def _downloads(tmp_path: Path) -> Path:
+    """A folder like Downloads: other people's files next to the export someone picked."""
+    dl = tmp_path / "Downloads"
+    dl.mkdir()
+    (dl / "notes.txt").write_text("12/24/19, 11:23 - Someone Else: an unrelated diary line\n", "utf-8")
+    (dl / "holiday.jpg").write_bytes(b"\xff\xd8\xff\xe0 not evidence")
+    (dl / "sub").mkdir()
+    (dl / "sub" / "tax.pdf").write_bytes(b"%PDF-1.4 not evidence")
+    return dl
+
+
+def test_lone_telegram_json_in_downloads_takes_only_itself(service: EvidenceService, tmp_path: Path) -> None:
+    dl = _downloads(tmp_path)
+    name = "telegram_chatminer_single_export.json"
+    (dl / name).write_bytes(raw(name))
+    case = service.create_case("downloads").id
+    res = service.import_chat(case, [dl / name])
+    assert [i.original_name for i in service.items(case)] == [name]
+    assert res.chats[0].message_count == 2
+    assert LONE_JSON.format(name=name) in res.chats[0].warnings
+
+
+def test_lone_telegram_html_in_downloads_takes_only_itself(service: EvidenceService, tmp_path: Path) -> None:
+    """Before: a renamed messages.html made the importer read the folder, find notes.txt and
+    import THAT as a WhatsApp chat, with every other file of the folder as its media."""
+    from . import fixtures_telegram_html as fth
+
+    export = tmp_path / "export"
+    when = datetime(2024, 1, 1, 10, 0, tzinfo=UTC)
+    fth.write_html(export, "Chat", [fth.Msg(1, when, "A", "user1", "hello")])
+    dl = _downloads(tmp_path)
+    (dl / "chat.html").write_bytes((export / "messages.html").read_bytes())
+    case = service.create_case("downloads").id
+    assert service.detect_chat([dl / "chat.html"]).family == "telegram-html"
+    res = service.import_chat(case, [dl / "chat.html"], zone="UTC")
+    assert [i.original_name for i in service.items(case)] == ["chat.html"]
+    chat = res.chats[0]
+    assert chat.platform == "Telegram" and chat.message_count == 1
+    assert [m.text for m in service.chat_messages(chat.id) if m.kind == "message"] == ["hello"]
+    warning = LONE_HTML.format(name="chat.html")
+    assert warning in chat.warnings and "chat.html" in ko_warning(warning)
+    # Named messages.html it is the export folder's first page, as before.
+    res = service.import_chat(service.create_case("export").id, [export / "messages.html"], zone="UTC")
+    assert res.chats[0].message_count == 1 and not any("not named" in w for w in res.chats[0].warnings)

@@ -212,6 +212,12 @@ LONE_JSON = (
 )
 
 
+LONE_HTML = (
+    "{name} is not named messages.html: only this page was imported, not the folder it is in; "
+    "import the export folder to include its other pages and media"
+)
+
+
 def plan(paths: list[Path], chat: str | None = None) -> Plan:
     """Detect what the paths are; raises ChatFormatError (nothing stored) if unrecognised."""
     if not paths:
@@ -235,7 +241,11 @@ def plan(paths: list[Path], chat: str | None = None) -> Plan:
         # (a file saved or sent on its own, e.g. into Downloads) must not sweep in its neighbours.
         return _plan_folder(p.parent, result=p, with_media=p.name == "result.json")
     if _looks_like_telegram_html(head):
-        return _plan_folder(p.parent, chat=chat)
+        if telegram_html.MESSAGES_FILE.match(p.name) or p.name == "export_results.html":
+            return _plan_folder(p.parent, chat=chat)
+        # Renamed or saved on its own: the folder around it is not the export (it may be
+        # Downloads, whose other .txt files would otherwise be taken for the chat).
+        return _plan_lone_html(p, st.st_size, head)
     return _plan_texts([Source(p.name, st.st_size, path=p)], [])
 
 
@@ -378,6 +388,14 @@ def _plan_telegram_html(folder: Path, names: list[str], chat: str | None) -> Pla
     return Plan(
         PLATFORM_TELEGRAM, telegram_html.FAMILY, "", None, texts, media, folder=folder, title=title,
         warnings=warnings,
+    )
+
+
+def _plan_lone_html(p: Path, size: int, head: bytes) -> Plan:
+    """One Telegram HTML page not named messages*.html: that file alone, no media."""
+    return Plan(
+        PLATFORM_TELEGRAM, telegram_html.FAMILY, "", None, [Source(p.name, size, path=p)], [],
+        title=telegram_html_page.read_title(head), warnings=[LONE_HTML.format(name=p.name)],
     )
 
 

@@ -48,6 +48,10 @@ CHAT_WARNINGS_KO: list[tuple[str, str]] = [
      r"folder to include its media",
      r"\1 파일은 이름이 result.json이 아니므로 이 파일만 가져오고 들어 있던 폴더는 가져오지 않았습니다. 사진 등 "
      r"첨부 파일까지 넣으려면 내보내기 폴더를 가져오세요."),
+    (r"(.*) is not named messages\.html: only this page was imported, not the folder it is in; import the "
+     r"export folder to include its other pages and media",
+     r"\1 파일은 이름이 messages.html이 아니므로 이 페이지만 가져오고 들어 있던 폴더는 가져오지 않았습니다. 다른 "
+     r"페이지와 첨부 파일까지 넣으려면 내보내기 폴더를 가져오세요."),
     (r"the exporting computer's UTC offset differs between messages \(daylight saving time\): (.*)",
      r"내보낸 컴퓨터의 UTC 시차가 메시지마다 다릅니다(서머타임): \1"),
     (r"only the text file was given: media that came with the export \(folder or ZIP\) are listed as missing; "

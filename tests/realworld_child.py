@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
 
+from evidence_kit.core.common.errors import NotFoundError
 from evidence_kit.core.common.logsetup import configure_logging
 from evidence_kit.core.crypto.keys import floor_params
 from evidence_kit.core.evidence.preview import make_preview
@@ -63,17 +65,23 @@ def one(svc: EvidenceService, case_id: str, index: int, path: Path) -> dict[str,
         return out
     item = summary.added[0] if summary.added else summary.duplicates[0][1]
     out["duplicate"] = not summary.added
-    data = b"".join(svc.vault.iter_plaintext(item.id))
+    try:
+        data: bytes | None = b"".join(svc.vault.iter_plaintext(item.id))
+    except NotFoundError:  # record-only and nothing to keep redacted: only the hashes are kept
+        data = None
     out.update(
+        retained=item.retained,
+        item_stored_sha256=item.stored_sha256,
+        derivation=item.derivation,
         sha256=item.sha256,
-        stored_sha256=hashlib.sha256(data).hexdigest(),
+        stored_sha256=hashlib.sha256(data).hexdigest() if data is not None else None,
         media_type=item.media_type,
         image=bool(item.image),
         metadata_note=item.metadata_note,
         pdq=item.pdq,
         frames=len(item.frame_pdq or []),
     )
-    pv = make_preview(data, item.media_type)
+    pv = make_preview(data, item.media_type)  # None (nothing stored) gives the kind alone
     out["preview"] = "jpeg" if pv.jpeg else (pv.problem or pv.kind)
     return out
 
@@ -88,7 +96,9 @@ def main() -> None:
         case_id = svc.cases()[0].id
     else:
         svc.create_vault(PASSPHRASE, kdf=floor_params())
-        case_id = svc.create_case("real-world samples").id
+        # EK_RW_POLICY=record_only: a counselor's case, where pictures are kept only redacted.
+        policy = os.environ.get("EK_RW_POLICY", "")
+        case_id = svc.create_case("real-world samples", **({"policy": policy} if policy else {})).id
     for index, path in enumerate(paths):
         emit({"start": index})
         try:

@@ -63,7 +63,9 @@ def sample_files() -> list[Path]:
     return files
 
 
-def run_child(vault: Path, files: list[Path], tmp: Path) -> tuple[list[dict[str, Any]], str, list[str]]:
+def run_child(
+    vault: Path, files: list[Path], tmp: Path, policy: str = ""
+) -> tuple[list[dict[str, Any]], str, list[str]]:
     """Import ``files`` in a child; returns its records, its stderr and the files it hung on."""
     records: list[dict[str, Any]] = []
     hangs: list[str] = []
@@ -76,6 +78,7 @@ def run_child(vault: Path, files: list[Path], tmp: Path) -> tuple[list[dict[str,
             proc = subprocess.Popen(
                 [sys.executable, "-m", "tests.realworld_child", str(vault), str(listing), "verify"],
                 cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True,
+                env={**os.environ, "EK_RW_POLICY": policy},
             )
             lines: queue.Queue[str | None] = queue.Queue()
 
@@ -111,12 +114,27 @@ def run_child(vault: Path, files: list[Path], tmp: Path) -> tuple[list[dict[str,
     return records, err_path.read_text("utf-8", "replace"), hangs
 
 
+def _check_record_only(path: str, rec: dict[str, Any], original: str) -> None:
+    """A record-only item never holds the original: a pixelated copy whose hash the item
+    records, or nothing but the hashes."""
+    assert rec["retained"] is False, f"{path}: a record-only case kept the original"
+    if rec["stored_sha256"] is None:
+        assert rec["preview"] != "jpeg", path
+        return
+    assert rec["stored_sha256"] != original, f"{path}: the original's bytes are in the vault"
+    assert rec["stored_sha256"] == rec["item_stored_sha256"], f"{path}: the copy is not the one recorded"
+    assert rec["derivation"].startswith("pixelated"), (path, rec["derivation"])
+
+
 @pytest.mark.slow
-def test_real_world_images_stored_or_refused_clearly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("policy", ["", "record_only"])
+def test_real_world_images_stored_or_refused_clearly(tmp_path: Path, policy: str) -> None:
+    """``policy`` "" is a victim's case (originals kept); "record_only" a counselor's, where a
+    picture is kept only as a pixelated copy and anything else only as its hashes."""
     files = sample_files()
     assert len(files) > 700, "the sample sets shrank: check scripts/fetch-samples.sh"
     t0 = time.monotonic()
-    records, stderr, hangs = run_child(tmp_path / "vault", files, tmp_path)
+    records, stderr, hangs = run_child(tmp_path / "vault", files, tmp_path, policy)
     elapsed = time.monotonic() - t0
     assert not hangs, f"no file may hang the import (limit {PER_FILE_SECONDS:.0f} s): {hangs}"
     assert stderr.strip() == "", f"nothing may reach stderr (decoder noise or a traceback):\n{stderr[:3000]}"
@@ -135,6 +153,9 @@ def test_real_world_images_stored_or_refused_clearly(tmp_path: Path) -> None:
         stored += 1
         want = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         assert rec["sha256"] == want, f"{path}: the item's SHA-256 is not the file's"
+        if policy == "record_only":
+            _check_record_only(path, rec, want)
+            continue
         assert rec["stored_sha256"] == want, f"{path}: the vault gives back other bytes"
         assert rec["preview"] in PREVIEW_STATES, (path, rec["preview"])
         if rec["media_type"].startswith(("image/", "video/")):
@@ -151,8 +172,8 @@ def test_real_world_images_stored_or_refused_clearly(tmp_path: Path) -> None:
     assert final and final[-1]["verify"] is True, final
     rss = max(r["maxrss_kib"] for r in records if "maxrss_kib" in r) // 1024
     assert rss < MAX_RSS_MIB, f"peak memory {rss} MiB"
-    print(f"\nreal-world images: {len(files)} files, {stored} stored, {len(files) - stored} refused, "
-          f"peak RSS {rss} MiB, {elapsed:.1f} s")
+    print(f"\nreal-world images ({policy or 'keep'}): {len(files)} files, {stored} stored, "
+          f"{len(files) - stored} refused, peak RSS {rss} MiB, {elapsed:.1f} s")
 
 
 def test_cli_add_of_hostile_tiffs_prints_no_decoder_noise(tmp_path: Path) -> None:

@@ -39,7 +39,9 @@ SAMPLES = ROOT / ".cache" / "samples"
 SETS = (
     SAMPLES / "pillow-13.0.0" / "pillow-13.0.0" / "Tests" / "images",
     SAMPLES / "pillow-heif-1.8.1" / "pillow_heif-1.8.1" / "tests" / "images",
+    SAMPLES / "moviepy-2.2.1" / "moviepy-2.2.1" / "docs" / "_static" / "medias",
 )
+TRAILER = "trailer_bbb.mp4"  # 55 s of 1280x720 H.264 from moviepy's docs: a real camera-like video
 # A file may take this long (a 33-megapixel 10-bit Canon HEIF takes ~8 s on one loaded core).
 PER_FILE_SECONDS = 60.0
 # The whole child (Python, Pillow, libheif, FFmpeg and the largest decoded photo) stays under this.
@@ -167,6 +169,11 @@ def test_real_world_images_stored_or_refused_clearly(tmp_path: Path, policy: str
         if rec["pdq"] is None:
             assert rec["preview"] != "jpeg" or not rec["media_type"].startswith("image/"), path
     assert stored > 600  # most of them are ordinary files in formats the app stores as they are
+    (trailer,) = [r for p, r in done.items() if p.endswith(TRAILER)]
+    assert trailer["media_type"] == "video/mp4"
+    if not policy:
+        # One PDQ per second of video (issue 23): 55 s give 55 or 56 frame hashes.
+        assert 55 <= trailer["frames"] <= 56, trailer
 
     final = [r for r in records if "verify" in r]
     assert final and final[-1]["verify"] is True, final

@@ -49,6 +49,18 @@ CHAT_WARNINGS_KO: list[tuple[str, str]] = [
      r"zone the exporting computer used to get UTC times",
      "이 내보내기 파일에는 정확한 시각(date_unixtime)이 없습니다(텔레그램 데스크톱 3.7.6 이전). 시간대를 알 수 "
      "없으니, 내보낸 컴퓨터의 시간대를 --zone 으로 알려 주면 UTC 시각을 계산합니다."),
+    (r"this export gives date_unixtime without the local date: the UTC times are exact, but the exporting "
+     r"computer's clock time is unknown; give its zone to see local times",
+     "이 내보내기 파일에는 정확한 시각(date_unixtime)만 있고 현지 날짜·시각이 없습니다. UTC 시각은 정확하지만 "
+     "내보낸 컴퓨터의 시계 시각은 알 수 없으니, 현지 시각을 보려면 --zone 으로 시간대를 알려 주세요."),
+    (r"(.*) is not named result\.json: only this file was imported, not the folder it is in; import the export "
+     r"folder to include its media",
+     r"\1 파일은 이름이 result.json이 아니므로 이 파일만 가져오고 들어 있던 폴더는 가져오지 않았습니다. 사진 등 "
+     r"첨부 파일까지 넣으려면 내보내기 폴더를 가져오세요."),
+    (r"(.*) is not named messages\.html: only this page was imported, not the folder it is in; import the "
+     r"export folder to include its other pages and media",
+     r"\1 파일은 이름이 messages.html이 아니므로 이 페이지만 가져오고 들어 있던 폴더는 가져오지 않았습니다. 다른 "
+     r"페이지와 첨부 파일까지 넣으려면 내보내기 폴더를 가져오세요."),
     (r"the exporting computer's UTC offset differs between messages \(daylight saving time\): (.*)",
      r"내보낸 컴퓨터의 UTC 시차가 메시지마다 다릅니다(서머타임): \1"),
     (r"only the text file was given: media that came with the export \(folder or ZIP\) are listed as missing; "

@@ -181,6 +181,7 @@ class EvidenceService:
     ) -> None:
         vault = self.vault
         done_before = 0
+        item_progress(0, len(planned))  # the count is known once planned: say it before any bytes
         for index, plan in enumerate(planned):
             if cancel():
                 raise CancelledError()

@@ -124,11 +124,15 @@ class ImportActions(WorkspaceParts):
             return None
         svc = self.service
 
+        def files(done: int, total: int) -> None:
+            self._import_files = (done, total)  # one atomic assignment; the bar reads it
+
         def run(ctx: JobContext) -> ImportSummary:
             return svc.import_paths(case_id, paths, source, progress=ctx.progress, cancel=ctx.cancelled,
-                                    on_item=ctx.emit, regions=regions)
+                                    on_item=ctx.emit, item_progress=files, regions=regions)
 
         self._progress_items = False
+        self._import_files = (0, 0)
         job = self.worker.start(run, name="import", on_done=self._import_done, on_error=self._job_failed,
                                 on_progress=self._progress, on_item=self._import_item)
         self._show_job(job, t("Importing… Items are saved one by one; cancelling keeps those already saved."))

@@ -82,6 +82,10 @@ class JobActions(WorkspaceParts):
         self.progress.setValue(min(1000, done * 1000 // total))
         if self._progress_items:  # report/export count exhibits, not bytes (issue 16: "6 B / 6 B")
             self.progress.setFormat("%p%  " + t("({done} of {total})", done=done, total=total))
+        elif self._import_files is not None and self._import_files[1] > 0:  # issue 17: files and bytes
+            n_done, n_total = self._import_files
+            files = t("{done} / {total} files", done=f"{n_done:,}", total=f"{n_total:,}")
+            self.progress.setFormat(f"%p%  ({files} · {format_size(done)} / {format_size(total)})")
         else:
             self.progress.setFormat(f"%p%  ({format_size(done)} / {format_size(total)})")
 
@@ -103,4 +107,5 @@ class JobActions(WorkspaceParts):
 
     def _job_finished(self) -> None:
         self._job = None
+        self._import_files = None
         self.job_bar.setVisible(False)

@@ -153,6 +153,42 @@ def test_cancel_a_large_import(
     assert len(list((path / "blobs").glob("*/*.age"))) == len(ids)
 
 
+def test_import_progress_counts_files_and_bytes(
+    qtbot: QtBot, make_window: MakeWindow, vault_with_items: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    """Issue 17: a folder of many photos shows how many files of how many are done, and the bytes."""
+    folder = tmp_path / "canary-src" / "camera-roll"
+    folder.mkdir(parents=True)
+    for n in range(4):
+        (folder / f"IMG_{n:04d}.bin").write_bytes(CANARY + os.urandom(3 * 1024 * 1024) + bytes([n]))
+    path, _ids = vault_with_items
+    win = make_window(path)
+    unlock(qtbot, win)
+    ws = win.workspace
+    formats: list[str] = []
+    show = ws._progress
+
+    def record(done: int, total: int) -> None:
+        show(done, total)
+        formats.append(ws.progress.format())
+
+    ws._progress = record  # type: ignore[method-assign]  # connected when the job starts
+    for lang, word in (("en", "files"), ("ko", "파일")):
+        from evidence_kit.gui import i18n
+
+        i18n.set_language(lang)
+        formats.clear()
+        for p in folder.iterdir():  # other bytes each round: a duplicate would not be imported again
+            p.write_bytes(p.read_bytes() + lang.encode())
+        assert ws.start_import([folder], ws.detail.source_form.source()) is not None
+        wait_idle(qtbot, win)
+        assert formats, "no progress was shown"
+        assert all(word in f and ("MB" in f or "KB" in f or " B" in f) for f in formats), formats
+        counted = [f for f in formats if ("3 / 4" in f or "2 / 4" in f or "1 / 4" in f)]
+        assert counted, formats  # the file count moves while the bytes do
+    i18n.set_language("en")
+
+
 def test_drop_a_picture_without_a_file(
     qtbot: QtBot, make_window: MakeWindow, vault_with_items: tuple[Path, list[str]]
 ) -> None:

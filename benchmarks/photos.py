@@ -14,6 +14,7 @@ It also reports how far the PDQ hashes of the reduced JPEG decode used at import
 full-size hashes of the same files (bits; target <= 4 on typical photos).
 
 Usage: python benchmarks/photos.py [--jpegs 1000] [--heics 20] [--pdq-sample 40] [--dir DIR]
+                                  [--bases 50 --cache /tmp/ek-photo-set]
 """
 
 from __future__ import annotations
@@ -91,6 +92,43 @@ def _make(job: tuple[Path, int, str]) -> int:
     return path.stat().st_size
 
 
+def _make_derived(job: tuple[Path, int, int, int]) -> int:
+    """One base scene per worker call, then ``count`` photos of it that differ in content and
+    bytes: shifted by a few hundred pixels (as a second shot of the same scene is), brighter or
+    darker, other EXIF times. Generating 1,000 scenes from scratch takes ~25 min here; this
+    takes a few minutes and each photo is still a full 12-MP JPEG the importer must decode."""
+    from PIL import ImageChops, ImageEnhance
+
+    folder, base_seed, first, count = job
+    base = photo_like(base_seed)
+    rnd = random.Random(base_seed)
+    size = 0
+    for k in range(count):
+        i = first + k
+        im = ImageChops.offset(base, rnd.randrange(-400, 400), rnd.randrange(-300, 300))
+        im = ImageEnhance.Brightness(im).enhance(rnd.uniform(0.8, 1.2))
+        path = folder / f"IMG_{i:04d}.jpg"
+        im.save(path, "JPEG", quality=90, exif=_exif(i))  # type: ignore[attr-defined]
+        size += path.stat().st_size
+    return size
+
+
+def _jpeg_set(folder: Path, n: int, bases: int) -> int:
+    """``n`` JPEGs in ``folder`` from ``bases`` scenes; an existing complete set is reused."""
+    have = sorted(folder.glob("IMG_*.jpg"))
+    marker = folder.parent / f"{folder.name}.complete-{n}-{bases}"  # beside it: the folder is what gets added
+    if marker.exists() and len(have) == n:
+        return sum(p.stat().st_size for p in have)
+    for p in have:
+        p.unlink()
+    per = -(-n // bases)
+    jobs = [(folder, b, b * per, min(per, n - b * per)) for b in range(bases) if b * per < n]
+    with Pool(os.cpu_count() or 1) as pool:
+        total = sum(pool.map(_make_derived, jobs, chunksize=1))
+    marker.write_text("")
+    return total
+
+
 def cli() -> list[str]:
     exe = Path(sys.executable).with_name("evidence-kit")
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "evidence_kit"]
@@ -131,18 +169,25 @@ def main() -> int:
     ap.add_argument("--heics", type=int, default=20)
     ap.add_argument("--pdq-sample", type=int, default=40, help="JPEGs hashed at full size too")
     ap.add_argument("--dir", help="where to put the photos (default: a temp folder)")
+    ap.add_argument("--bases", type=int, default=0,
+                    help="derive the JPEGs from this many scenes (shifted, brightness, EXIF); 0 = every one new")
+    ap.add_argument("--cache", help="keep the generated JPEGs in this folder and reuse them next time")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ek-photos-", dir=args.dir))
     env = dict(os.environ, EVIDENCE_KIT_PASSPHRASE=PASSPHRASE)
     try:
-        sets = {"JPEG": work / "jpeg", "HEIC": work / "heic"}
+        sets = {"JPEG": Path(args.cache) if args.cache else work / "jpeg", "HEIC": work / "heic"}
         for folder in sets.values():
-            folder.mkdir()
-        jobs = [(sets["JPEG"] / f"IMG_{i:04d}.jpg", i, "jpeg") for i in range(args.jpegs)]
-        jobs += [(sets["HEIC"] / f"IMG_{5000 + i:04d}.heic", 5000 + i, "heic") for i in range(args.heics)]
+            folder.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
+        total = 0
+        jobs = [(sets["HEIC"] / f"IMG_{5000 + i:04d}.heic", 5000 + i, "heic") for i in range(args.heics)]
+        if args.bases:
+            total += _jpeg_set(sets["JPEG"], args.jpegs, args.bases)
+        else:
+            jobs += [(sets["JPEG"] / f"IMG_{i:04d}.jpg", i, "jpeg") for i in range(args.jpegs)]
         with Pool(os.cpu_count() or 1) as pool:
-            total = sum(pool.map(_make, jobs, chunksize=2))
+            total += sum(pool.map(_make, jobs, chunksize=2))
         made = time.perf_counter() - t0
         print(f"generated {args.jpegs} JPEG + {args.heics} HEIC 4032x3024 ({total / 1e6:.0f} MB) in {made:.0f} s")
         subprocess.run(["sync"], check=False)
@@ -150,7 +195,7 @@ def main() -> int:
         tiny.write_bytes(b"x")
         print(f"{os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
         for kind, folder in sets.items():
-            files = sorted(folder.iterdir())
+            files = sorted(folder.glob("IMG_*"))
             if not files:
                 continue
             for f in files:  # warm the page cache for both contenders alike
@@ -173,7 +218,7 @@ def main() -> int:
             print(f"ratio add / Pillow decode        {net / decode_t:8.2f}  (target <= 1.0)")
             with_pdq = sum(1 for it in json.loads(listed or "[]") if it.get("pdq"))
             print(f"items with a PDQ hash            {with_pdq} of {n}")
-        spread = pdq_spread(sorted(sets["JPEG"].iterdir()), args.pdq_sample)
+        spread = pdq_spread(sorted(sets["JPEG"].glob("IMG_*")), args.pdq_sample)
         dist = ", ".join(f"{bits} bits: {count}" for bits, count in sorted(spread.items()))
         print(f"PDQ of the reduced decode vs full size ({sum(spread.values())} JPEGs): {dist}")
         return 0

@@ -13,10 +13,8 @@ Target: add - fixed cost <= 1.0 x Pillow's full decode.
 It also reports how far the PDQ hashes of the reduced JPEG decode used at import are from
 full-size hashes of the same files (bits; target <= 4 on typical photos).
 
-JPEGs are derived: one generated scene per 25 photos, each photo a different crop, brightness
-and mirror of it (different bytes, different pixels), and kept in --cache between runs.
-
-Usage: python benchmarks/photos.py [--jpegs 1000] [--heics 20] [--pdq-sample 40] [--dir DIR] [--cache DIR]
+Usage: python benchmarks/photos.py [--jpegs 1000] [--heics 20] [--pdq-sample 40] [--dir DIR]
+                                  [--bases 50 --cache /tmp/ek-photo-set]
 """
 
 from __future__ import annotations
@@ -94,51 +92,41 @@ def _make(job: tuple[Path, int, str]) -> int:
     return path.stat().st_size
 
 
-BASE_SIZE = (4400, 3300)  # bases a little larger than the camera, so crops of one base differ
-PER_BASE = 25  # photos derived from each generated base
-
-
-def _make_family(job: tuple[Path, int, int, int]) -> int:
-    """Photos ``first`` .. ``first+count-1`` from one generated base: each a different crop,
-    brightness and tint of it, so the bytes and the pixels (and their PDQ) all differ, at a
-    fraction of the cost of generating every scene."""
-    from PIL import Image, ImageEnhance
+def _make_derived(job: tuple[Path, int, int, int]) -> int:
+    """One base scene per worker call, then ``count`` photos of it that differ in content and
+    bytes: shifted by a few hundred pixels (as a second shot of the same scene is), brighter or
+    darker, other EXIF times. Generating 1,000 scenes from scratch takes ~25 min here; this
+    takes a few minutes and each photo is still a full 12-MP JPEG the importer must decode."""
+    from PIL import ImageChops, ImageEnhance
 
     folder, base_seed, first, count = job
-    base = photo_like(base_seed, BASE_SIZE)
-    total = 0
-    for i in range(first, first + count):
-        rnd = random.Random(i)
-        dx, dy = rnd.randrange(BASE_SIZE[0] - SIZE[0]), rnd.randrange(BASE_SIZE[1] - SIZE[1])
-        im = base.crop((dx, dy, dx + SIZE[0], dy + SIZE[1]))  # type: ignore[attr-defined]
-        if i != first:
-            im = ImageEnhance.Brightness(im).enhance(rnd.uniform(0.75, 1.25))
-            if rnd.random() < 0.5:
-                im = im.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    base = photo_like(base_seed)
+    rnd = random.Random(base_seed)
+    size = 0
+    for k in range(count):
+        i = first + k
+        im = ImageChops.offset(base, rnd.randrange(-400, 400), rnd.randrange(-300, 300))
+        im = ImageEnhance.Brightness(im).enhance(rnd.uniform(0.8, 1.2))
         path = folder / f"IMG_{i:04d}.jpg"
-        im.save(path, "JPEG", quality=90, exif=_exif(i))
-        total += path.stat().st_size
-    return total
+        im.save(path, "JPEG", quality=90, exif=_exif(i))  # type: ignore[attr-defined]
+        size += path.stat().st_size
+    return size
 
 
-def cached_jpegs(n: int, root: Path) -> Path:
-    """``n`` derived photo-like JPEGs, generated once and kept under ``root`` between runs
-    (synthetic pictures, not evidence)."""
-    folder = root / f"jpeg-{n}-{PER_BASE}"
-    if folder.is_dir() and len(list(folder.glob("*.jpg"))) == n:
-        print(f"reusing {n} JPEGs in {folder}")
-        return folder
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp = folder.with_name(folder.name + ".part")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    jobs = [(tmp, 100_000 + first, first, min(PER_BASE, n - first)) for first in range(0, n, PER_BASE)]
-    t0 = time.perf_counter()
+def _jpeg_set(folder: Path, n: int, bases: int) -> int:
+    """``n`` JPEGs in ``folder`` from ``bases`` scenes; an existing complete set is reused."""
+    have = sorted(folder.glob("IMG_*.jpg"))
+    marker = folder.parent / f"{folder.name}.complete-{n}-{bases}"  # beside it: the folder is what gets added
+    if marker.exists() and len(have) == n:
+        return sum(p.stat().st_size for p in have)
+    for p in have:
+        p.unlink()
+    per = -(-n // bases)
+    jobs = [(folder, b, b * per, min(per, n - b * per)) for b in range(bases) if b * per < n]
     with Pool(os.cpu_count() or 1) as pool:
-        total = sum(pool.map(_make_family, jobs, chunksize=1))
-    tmp.rename(folder)
-    print(f"generated {n} JPEGs from {len(jobs)} bases ({total / 1e6:.0f} MB) in {time.perf_counter() - t0:.0f} s")
-    return folder
+        total = sum(pool.map(_make_derived, jobs, chunksize=1))
+    marker.write_text("")
+    return total
 
 
 def cli() -> list[str]:
@@ -180,29 +168,34 @@ def main() -> int:
     ap.add_argument("--jpegs", type=int, default=1000)
     ap.add_argument("--heics", type=int, default=20)
     ap.add_argument("--pdq-sample", type=int, default=40, help="JPEGs hashed at full size too")
-    ap.add_argument("--dir", help="where to put the vaults and HEICs (default: a temp folder)")
-    ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "ek-photos-cache"),
-                    help="where generated JPEGs are kept between runs")
+    ap.add_argument("--dir", help="where to put the photos (default: a temp folder)")
+    ap.add_argument("--bases", type=int, default=0,
+                    help="derive the JPEGs from this many scenes (shifted, brightness, EXIF); 0 = every one new")
+    ap.add_argument("--cache", help="keep the generated JPEGs in this folder and reuse them next time")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ek-photos-", dir=args.dir))
     env = dict(os.environ, EVIDENCE_KIT_PASSPHRASE=PASSPHRASE)
     try:
-        sets = {"JPEG": work / "jpeg", "HEIC": work / "heic"}
+        sets = {"JPEG": Path(args.cache) if args.cache else work / "jpeg", "HEIC": work / "heic"}
         for folder in sets.values():
-            folder.mkdir()
-        if args.jpegs:
-            sets["JPEG"] = cached_jpegs(args.jpegs, Path(args.cache))
-        jobs = [(sets["HEIC"] / f"IMG_{5000 + i:04d}.heic", 5000 + i, "heic") for i in range(args.heics)]
+            folder.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
+        total = 0
+        jobs = [(sets["HEIC"] / f"IMG_{5000 + i:04d}.heic", 5000 + i, "heic") for i in range(args.heics)]
+        if args.bases:
+            total += _jpeg_set(sets["JPEG"], args.jpegs, args.bases)
+        else:
+            jobs += [(sets["JPEG"] / f"IMG_{i:04d}.jpg", i, "jpeg") for i in range(args.jpegs)]
         with Pool(os.cpu_count() or 1) as pool:
-            total = sum(pool.map(_make, jobs, chunksize=2))
-        print(f"generated {args.heics} HEIC 4032x3024 ({total / 1e6:.0f} MB) in {time.perf_counter() - t0:.0f} s")
+            total += sum(pool.map(_make, jobs, chunksize=2))
+        made = time.perf_counter() - t0
+        print(f"generated {args.jpegs} JPEG + {args.heics} HEIC 4032x3024 ({total / 1e6:.0f} MB) in {made:.0f} s")
         subprocess.run(["sync"], check=False)
         tiny = work / "one-byte.bin"
         tiny.write_bytes(b"x")
         print(f"{os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
         for kind, folder in sets.items():
-            files = sorted(folder.iterdir())
+            files = sorted(folder.glob("IMG_*"))
             if not files:
                 continue
             for f in files:  # warm the page cache for both contenders alike
@@ -225,7 +218,7 @@ def main() -> int:
             print(f"ratio add / Pillow decode        {net / decode_t:8.2f}  (target <= 1.0)")
             with_pdq = sum(1 for it in json.loads(listed or "[]") if it.get("pdq"))
             print(f"items with a PDQ hash            {with_pdq} of {n}")
-        spread = pdq_spread(sorted(sets["JPEG"].iterdir()), args.pdq_sample)
+        spread = pdq_spread(sorted(sets["JPEG"].glob("IMG_*")), args.pdq_sample)
         dist = ", ".join(f"{bits} bits: {count}" for bits, count in sorted(spread.items()))
         print(f"PDQ of the reduced decode vs full size ({sum(spread.values())} JPEGs): {dist}")
         return 0

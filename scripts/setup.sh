@@ -33,6 +33,19 @@ PY="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e ".[test]"
+# pip runs again only when pyproject.toml changed (its hash is kept in .venv), so starting the
+# app stays quick and quiet; pip's own chatter is shown only when it fails.
+stamp=.venv/.evidence-kit-setup
+want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [ -x .venv/bin/evidence-kit ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  echo "Evidence Kit is set up in .venv"
+  exit 0
+fi
+rm -f "$stamp"
+out="$(.venv/bin/python -m pip install -q --upgrade pip 2>&1 && .venv/bin/python -m pip install -q -e ".[test]" 2>&1)" || {
+  printf '%s\n' "$out" >&2
+  echo "Setting up .venv failed (see pip's messages above)." >&2
+  exit 1
+}
+echo "$want" >"$stamp"
 echo "Evidence Kit is set up in .venv"

@@ -6,6 +6,8 @@ bash scripts/setup.sh
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 .venv/bin/ruff check evidence_kit tests benchmarks
 .venv/bin/mypy evidence_kit/core
+# Real-world samples (tests/test_realworld_*.py); a failed download fails the run.
+bash scripts/fetch-samples.sh
 set +e
 .venv/bin/python -m pytest "$@"
 rc=$?

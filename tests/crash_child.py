@@ -38,7 +38,10 @@ def main() -> None:
             res = v.add_bytes(case_id, body, ItemInput(name=f"shot-{seed}-{n}.png", method="paste"))
         if rng.random() < 0.3:  # sometimes re-import the same bytes: the duplicate path
             v.add_stream(case_id, io.BytesIO(body), ItemInput(name="again", method="paste"), total=len(body))
-        print("ACK", res.item.sha256, flush=True)
+        # One write per line: under PYTHONUNBUFFERED print() writes its parts separately, and a
+        # kill between them would leave a bare "ACK" that acknowledges nothing.
+        sys.stdout.write(f"ACK {res.item.sha256}\n")
+        sys.stdout.flush()
         if rng.random() < 0.3:
             v.flush()
     v.lock()

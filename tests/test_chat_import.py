@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -259,6 +260,30 @@ def test_kakao_families(shared_vault: Vault, tmp_path: Path, builder, label, zon
             assert piece == m.render()
 
 
+@pytest.mark.parametrize(
+    "builder",
+    [fx.kakao_pc_ko, fx.kakao_pc_en, fx.kakao_android_ko, fx.kakao_android_en, fx.kakao_ios_en,
+     fx.kakao_mac_csv, fx.kakao_android_en_lower_pm, fx.kakao_ios_en_no_file_line,
+     fx.kakao_pc_en_header_ko_times, lambda: fx.kakao_ios_ko_parts()[0]],
+)
+def test_detection_evidence_is_shown_in_korean_and_english(tmp_path: Path, builder) -> None:
+    from evidence_kit.core.common.i18n import detection_text
+
+    p = write(tmp_path, builder())
+    lines = detect([p]).detected_by
+    assert lines and lines[-1].startswith(("family KakaoTalk", "line 1: CSV header"))
+    for line in lines:
+        ko = detection_text(line, "ko")
+        assert detection_text(line, "en") == line
+        # every English word of the recorded line has a Korean wording; only names and format
+        # patterns (PC, iOS, YYYY. M. D., Talk_….txt, "Date,User,Message", language codes) remain
+        words = set(re.findall(r"[A-Za-z]{2,}", ko)) - {
+            "PC", "iOS", "Android", "Mac", "CSV", "YYYY", "MM", "DD", "HH", "SS", "Talk_", "txt", "Talk",
+            "Date", "User", "Message", "ko", "en",
+        }
+        assert not words, (line, ko)
+
+
 def test_kakao_ios_split_parts_are_one_chat(shared_vault: Vault, tmp_path: Path) -> None:
     vault = shared_vault
     case = vault.create_case("ios")
@@ -271,6 +296,28 @@ def test_kakao_ios_split_parts_are_one_chat(shared_vault: Vault, tmp_path: Path)
     assert items[0].group_id and items[0].group_id == items[1].group_id and items[1].group_part == 2
     texts = [m.text for m in messages(vault, chat.id) if m.kind == KIND_MESSAGE]
     assert texts == ["안녕", "정오\n이어지는 줄", "24시간제 줄", "둘째 파일"]
+
+
+def test_same_export_twice_is_one_chat_but_another_zone_is_a_new_reading(
+    shared_vault: Vault, tmp_path: Path
+) -> None:
+    vault = shared_vault
+    case = vault.create_case("twice")
+    paths = [write(tmp_path, part) for part in fx.kakao_ios_ko_parts()]
+    first = import_chat(vault, case.id, paths)
+    imports = [e for e in vault.log.events(case_id=case.id) if e.action == "chat-import"]
+    again = import_chat(vault, case.id, list(reversed(paths)))
+    assert again.already_imported and [c.id for c in again.chats] == [first.chats[0].id]
+    assert not again.stored and len(again.duplicates) == 2
+    store = ChatStore(vault)
+    assert [c.id for c in store.list_chats(case.id)] == [first.chats[0].id]
+    assert len(list(store.search(case.id, SearchQuery(text="둘째 파일")))) == 1  # one hit, not two
+    # the duplicate files are logged as every duplicate is; no second chat-import event
+    assert [e for e in vault.log.events(case_id=case.id) if e.action == "chat-import"] == imports
+    # The same files read in another zone are another reading of them, kept beside the first.
+    other = import_chat(vault, case.id, paths, zone="UTC")
+    assert not other.already_imported and other.chats[0].zone == "UTC"
+    assert len(store.list_chats(case.id)) == 2
 
 
 def test_kakao_android_zip_links_media_and_lists_placeholders(shared_vault: Vault, tmp_path: Path) -> None:

@@ -216,7 +216,7 @@ def test_folder_of_photos_one_progress_pdq_beside_import(
         progress=lambda d, t: byte_ticks.append((d, t)),
         item_progress=lambda d, t: item_ticks.append((d, t)),
     )
-    assert item_ticks == [(i, len(files)) for i in range(len(files) + 1)]  # (0, n) first: counted up front
+    assert item_ticks == [(i, len(files)) for i in range(len(files) + 1)]  # (0, n) once planned
     assert byte_ticks[-1] == (total, total)
     assert all(a[0] <= b[0] for a, b in itertools.pairwise(byte_ticks))
     by_name = {i.original_name: i for i in summary.added}

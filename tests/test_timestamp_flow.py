@@ -479,6 +479,15 @@ def test_nothing_connects_except_inside_the_explicit_stamp_command(
         assert all(r.ok for r in verify_bundle_timestamps(files, extra_roots=roots_given))
     finally:
         svc.lock()
+    # ... so the export says which TSAs need their root handed over (not a silent FAIL later)
+    out = tmp_path / "user-output"  # where the person chose to export (the leak canary skips it)
+    out.mkdir()
+    rc = cli.main(["--vault", str(vault), "--lang", "en", "export", str(out / "bundle"), "--case", "case"])
+    cap = capsys.readouterr()
+    assert rc == 0 and "not built into Evidence Kit" in cap.err and "--tsa-ca" in cap.err
+    assert all(t.url.split("//", 1)[1] in cap.err for t in (alpha, beta))  # each TSA named as stored
+    rc = cli.main(["--vault", str(vault), "--lang", "en", "export", str(out / "b2"), "--case", "case", "--json"])
+    assert rc == 0 and len(json.loads(capsys.readouterr().out)["private_tsa_roots"]) == 2
     assert guard.attempts == online, "something connected outside the stamp command"
 
 

@@ -38,7 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     text_args_from_os(args)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    from ..core.common.logsetup import configure_logging
+
+    configure_logging(args.verbose)  # decoders' own complaints about hostile files stay off stderr
     from ..core.common import portable
 
     portable.setup(args.portable)  # before anything reads a per-user location (issue 20)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.common.errors import UsageError
-from ..core.common.i18n import tr, warning_text
+from ..core.common.i18n import detection_text, tr, warning_text
 from .context import (
     Ctx,
     item_json,
@@ -30,6 +30,10 @@ def _chat_json(chat: Any) -> dict[str, Any]:
 def _one_line(text: str, limit: int = 160) -> str:
     """Terminal-safe preview: core/untrusted.py's rule set, cut at ``limit``."""
     return term(text[:limit]) + ("…" if len(text) > limit else "")
+
+
+def _title(chat: Any, lang: str) -> str:
+    return _one_line(chat.title, 80) if chat.title.strip() else tr("chat_untitled", lang)
 
 
 def _print_msg(m: Any) -> None:
@@ -55,10 +59,17 @@ def cmd_chat_import(ctx: Ctx) -> int:
         chat=ctx.args.chat,
     )
     ctx.say("chat_detected", label=res.label)
+    if not ctx.json:
+        for line in res.detected_by:
+            print(tr("chat_decided_by", ctx.lang, text=term(detection_text(line, ctx.lang), 200)))
     for chat in res.chats:
+        if res.already_imported:
+            ctx.say("chat_already_imported", title=_title(chat, ctx.lang), ref=chat.id[:8],
+                    messages=chat.message_count, when=term(chat.imported_utc[:16].replace("T", " ")) + " UTC")
+            continue
         ctx.say(
             "chat_imported",
-            title=_one_line(chat.title, 80),
+            title=_title(chat, ctx.lang),
             messages=chat.message_count,
             events=chat.event_count,
             missing=chat.missing_count,
@@ -80,6 +91,8 @@ def cmd_chat_import(ctx: Ctx) -> int:
     ctx.emit(
         {
             "label": res.label,
+            "already_imported": res.already_imported,
+            "detected_by": res.detected_by,
             "chats": [_chat_json(c) for c in res.chats],
             "stored": [item_json(i) for i in res.stored],
             "duplicates": [item_json(i) for i in res.duplicates],
@@ -169,8 +182,8 @@ def cmd_chat_show(ctx: Ctx) -> int:
     if ctx.json:
         ctx.emit({"chat": _chat_json(chat), "messages": [_msg_json(chat, m) for m in msgs]})
         return 0
-    zone = f"zone {term(chat.zone or '?')} ({term(chat.zone_source)})"
-    print(f"{_one_line(chat.title, 80)}  [{term(chat.label)}]  {zone}")
+    zone = f"{tr('chat_zone_word', ctx.lang)} {term(chat.zone or '?')} ({term(chat.zone_source)})"
+    print(f"{_title(chat, ctx.lang)}  [{term(chat.label)}]  {zone}")
     for w in chat.warnings[:20]:
         print(tr("chat_warning", ctx.lang, text=_one_line(warning_text(w, ctx.lang), 300)), file=sys.stderr)
     for m in msgs:

@@ -107,10 +107,14 @@ def cmd_export(ctx: Ctx) -> int:
 
         for line in receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, ctx.lang):
             print(line)
+        if res.private_tsa_roots:
+            tsas = ", ".join(untrusted.terminal_line(n, 80) for n in res.private_tsa_roots)
+            print(tr("bundle_private_tsa", ctx.lang, tsas=tsas), file=sys.stderr)
     ctx.emit({"path": str(res.path), "kind": res.kind, "report_id": res.report_id,
               "head": {"size": res.head_size, "root": res.head_root},
               "manifest_sha256": res.manifest_sha256, "fingerprint": res.fingerprint, "files": res.files,
-              "items": res.items, "pages": res.pages, "identical_confirmed": res.identical_confirmed})
+              "items": res.items, "pages": res.pages, "identical_confirmed": res.identical_confirmed,
+              "private_tsa_roots": res.private_tsa_roots})
     return 0
 
 

@@ -14,8 +14,10 @@ from .context import (
 
 
 def cmd_pdq(ctx: Ctx) -> int:
+    from ..core.documents.takedown_hashes import frame_matches_json
     from ..core.documents.takedown_model import plain
     from ..core.evidence.perceptual import MATCH_THRESHOLD, STATUS_NOT_IMAGE, STATUS_OK, STATUS_UNRELIABLE
+    from ..core.evidence.video import format_ms
 
     svc = ctx.unlock()
     case = ctx.case()
@@ -36,6 +38,9 @@ def cmd_pdq(ctx: Ctx) -> int:
         for n, g in enumerate(groups, 1):
             ctx.say("pdq_group", n=n, exhibits=", ".join(exhibit_label(ctx, items[m]) for m in g.members),
                     dist=g.max_link)
+            for fm in g.frame_matches:  # a screenshot of a video's frame (issue 23)
+                ctx.say("pdq_frame_match", picture=exhibit_label(ctx, items[fm.picture]),
+                        video=exhibit_label(ctx, items[fm.video]), at=format_ms(fm.at_ms), bits=fm.bits)
         if not groups:
             ctx.say("pdq_no_groups", threshold=MATCH_THRESHOLD)
         ctx.say(
@@ -63,7 +68,7 @@ def cmd_pdq(ctx: Ctx) -> int:
             ],
             "groups": [
                 {"exhibits": [items[m].exhibit for m in g.members], "nearest_bits": list(g.nearest),
-                 "max_link_bits": g.max_link}
+                 "max_link_bits": g.max_link, "video_frames": frame_matches_json(g, items)}
                 for g in groups
             ],
             "threshold_bits": MATCH_THRESHOLD,

@@ -29,7 +29,7 @@ from .crypto.keys import KdfParams
 from .documents.takedown_model import TakedownOptions, TakedownResult
 from .evidence.import_plan import ImportProblem, PlannedFile, plan_files
 from .evidence.ingest import Cancel, Progress, never_cancel, no_progress
-from .evidence.pdq_groups import NearDuplicateGroup, near_duplicate_groups
+from .evidence.pdq_groups import NearDuplicateGroup
 from .evidence.perceptual import PdqOutcome, is_image
 from .evidence.redact import Rect
 from .vault.vault import Vault
@@ -181,7 +181,7 @@ class EvidenceService:
     ) -> None:
         vault = self.vault
         done_before = 0
-        item_progress(0, len(planned))  # the count is known before the first byte is read
+        item_progress(0, len(planned))  # the count is known once planned: say it before any bytes
         for index, plan in enumerate(planned):
             if cancel():
                 raise CancelledError()
@@ -409,13 +409,10 @@ class EvidenceService:
 
     def near_duplicates(self, case_id: str) -> list[NearDuplicateGroup]:
         """Groups of a case's items showing the same picture (PDQ distance <= 31, quality >= 50)."""
-        from .evidence.video import video_groups
+        from .evidence.case_groups import case_groups, entries_of
 
-        items = self.vault.list_items(case_id)
-        # Videos (issue 23) group with videos by vPDQ's rule over their 1 fps frame hashes.
-        return near_duplicate_groups((i.id, i.pdq, i.pdq_quality) for i in items) + video_groups(
-            (i.id, i.frame_pdq) for i in items
-        )
+        # Pictures, videos (vPDQ's rule) and pictures of a video's frames (issue 23).
+        return case_groups(entries_of(self.vault.list_items(case_id)))
 
     def build_takedown(
         self,
@@ -442,11 +439,17 @@ class EvidenceService:
 
     # -- chat exports (issues 6 and 12)
 
-    def detect_chat(self, paths: Iterable[Path], *, lang: str = "en") -> Any:
+    def detect_chat(self, paths: Iterable[Path], *, lang: str = "en", chat: str | None = None) -> Any:
         """What a chat export looks like ("KakaoTalk PC, Korean, 2025"), storing nothing."""
         from .chat.importer import detect
 
-        return detect(paths, lang=lang)
+        return detect(paths, lang=lang, chat=chat)
+
+    def account_chats(self, paths: Iterable[Path]) -> list[tuple[str, str]]:
+        """A full-account Telegram HTML export's chats, (chat_NNN, name), to choose from."""
+        from .chat.detect import account_chats
+
+        return account_chats(list(paths))
 
     def import_chat(
         self,

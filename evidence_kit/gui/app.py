@@ -94,7 +94,9 @@ def no_screen() -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     private_umask()
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    from ..core.common.logsetup import configure_logging
+
+    configure_logging(args.verbose)  # decoders' own complaints about hostile files stay off stderr
     from ..core.common import portable
 
     portable.setup(args.portable)  # before Qt or settings read a per-user location (issue 20)

@@ -252,7 +252,10 @@ class CaptureDialog(QDialog):
                 title = safe_text(w.title, 80) or t("(untitled)")
                 app = safe_text(w.app or w.process, 40)
                 self.window_combo.addItem(f"{title} — {app}" if app else title, w.id)
-            self.window_note.setText("" if self.window_combo.count() else t("No other windows are open."))
+            ko, en = grabber.permission_note  # macOS: titles hidden until Screen Recording is allowed
+            permission = ko if language() == "ko" else en
+            empty = t("No other windows are open.")
+            self.window_note.setText("" if self.window_combo.count() else (permission or empty))
             idx = self.window_combo.findData(current)
             if idx >= 0:
                 self.window_combo.setCurrentIndex(idx)

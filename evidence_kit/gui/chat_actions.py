@@ -117,8 +117,14 @@ class ChatActions(WorkspaceParts):
         details: list[str] = []
         for res in results:
             for chat in res.chats:
+                title = safe_text(chat.title, 80) or tr("chat_untitled", lang)
+                if res.already_imported:
+                    lines.append(tr("chat_already_imported", lang, title=title, ref=chat.id[:8],
+                                    messages=chat.message_count,
+                                    when=chat.imported_utc[:16].replace("T", " ") + " UTC"))
+                    continue
                 zone = chat.zone or tr("chat_zone_unknown", lang)
-                lines.append(tr("chat_imported", lang, title=safe_text(chat.title, 80), messages=chat.message_count,
+                lines.append(tr("chat_imported", lang, title=title, messages=chat.message_count,
                                 events=chat.event_count, missing=chat.missing_count, files=len(res.stored),
                                 dups=len(res.duplicates), zone=f"{zone} ({chat.zone_source})"))
             details += [tr("chat_missing", lang, seq=m.seq, kind=m.kind, name=safe_text(m.name or m.detail, 80),

@@ -1,24 +1,19 @@
 """What the chat-import screen asks the core, with no widgets: describe an export, import it.
 
-The service has ``detect_chat`` and ``import_chat`` but nothing that lists the chats of a
-full-account Telegram HTML export (the CLI shows them in the error asking for ``--chat``).
-:func:`describe_export` catches that refusal and asks ``core.chat.detect.html_chats`` for
-the list, so the person can tick chats instead of typing a folder name; no rule about
-formats, zones or date orders lives here, only which core calls to make in which order.
+A full-account Telegram HTML export cannot be detected as one chat (the CLI asks for
+``--chat``); :func:`describe_export` catches that refusal and asks the service for the list of
+chats, so the person can tick chats instead of typing a folder name. No rule about formats,
+zones or date orders lives here, only which service calls to make in which order.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.chat.detect import html_chats
 from ..core.chat.errors import ChatFormatError
-from ..core.chat.importer import detect
 from ..core.chat.model import PLATFORM_TELEGRAM
 from ..core.evidence.ingest import Cancel, Progress
 from ..core.service import EvidenceService
@@ -61,30 +56,16 @@ class ChatImportRequest:
     chats: list[str] = field(default_factory=list)  # full-account HTML export: chat_NNN folders
 
 
-def _account_folder(paths: list[Path]) -> Path | None:
-    if len(paths) != 1:
-        return None
-    p = paths[0]
-    try:
-        st = os.lstat(p)
-    except OSError:
-        return None
-    if stat.S_ISDIR(st.st_mode):
-        return p
-    return p.parent if p.name == "export_results.html" else None
-
-
 def describe_export(service: EvidenceService, paths: list[Path], lang: str) -> ExportInfo:
     """Detect the export (reads a little, stores nothing); ChatFormatError when unrecognised."""
     try:
         return ExportInfo(list(paths), service.detect_chat(paths, lang=lang))
     except ChatFormatError:
-        folder = _account_folder(paths)
-        chats = html_chats(folder) if folder is not None else []
+        chats = service.account_chats(paths)
         if not chats:
             raise
     # A full-account Telegram HTML export: the core needs one chat; describe it by the first.
-    return ExportInfo(list(paths), detect(paths, lang=lang, chat=chats[0][0]), chats)
+    return ExportInfo(list(paths), service.detect_chat(paths, lang=lang, chat=chats[0][0]), chats)
 
 
 def import_export(

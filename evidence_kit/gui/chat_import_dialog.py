@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ..core.chat.timeutil import computer_zone_name, resolve_zone
 from ..core.common.errors import EvidenceKitError
+from ..core.common.i18n import detection_text
 from .chat_import import KOREA, ChatImportRequest, ExportInfo
 from .dialogs import scrolled
 from .display import safe_text
@@ -307,5 +308,10 @@ def found_text(info: ExportInfo) -> str:
             lines.append(t("Chat text: {names}", names=", ".join(safe_text(n, 80) for n in d.texts[:4])))
         if d.media_files:
             lines.append(t("{n} other file(s) (pictures, videos, documents) come with it.", n=d.media_files))
+        if d.detected_by:  # which lines told the format apart (issue 18); also in the custody log
+            lines.append(t("How this was recognised:"))
+            lang = language()
+            shown = d.detected_by if len(d.detected_by) <= 4 else [*d.detected_by[:3], d.detected_by[-1]]
+            lines += ["  · " + safe_text(detection_text(x, lang), 160) for x in shown]
     lines.append(t("The message count is known after the import."))
     return "\n".join(lines)

@@ -124,24 +124,15 @@ class ImportActions(WorkspaceParts):
             return None
         svc = self.service
 
-        last_bytes = [0, 0]
+        def files(done: int, total: int) -> None:
+            self._import_files = (done, total)  # one atomic assignment; the bar reads it
 
         def run(ctx: JobContext) -> ImportSummary:
-            def on_bytes(done: int, total: int) -> None:
-                last_bytes[:] = [done, total]
-                ctx.progress(done, total)
-
-            def on_files(done: int, total: int) -> None:
-                # read by _progress on the GUI thread; a tuple is replaced whole, never half-written
-                self._import_files = (done, total)
-                if last_bytes[1]:
-                    ctx.progress(*last_bytes)  # redraw the count even when the file was small
-
-            return svc.import_paths(case_id, paths, source, progress=on_bytes, cancel=ctx.cancelled,
-                                    on_item=ctx.emit, item_progress=on_files, regions=regions)
+            return svc.import_paths(case_id, paths, source, progress=ctx.progress, cancel=ctx.cancelled,
+                                    on_item=ctx.emit, item_progress=files, regions=regions)
 
         self._progress_items = False
-        self._import_files = (0, 0)  # until the core has counted the files in the folders
+        self._import_files = (0, 0)
         job = self.worker.start(run, name="import", on_done=self._import_done, on_error=self._job_failed,
                                 on_progress=self._progress, on_item=self._import_item)
         self._show_job(job, t("Importing… Items are saved one by one; cancelling keeps those already saved."))

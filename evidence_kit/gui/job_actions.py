@@ -32,7 +32,6 @@ class JobActions(WorkspaceParts):
             return svc.verify_vault(progress=ctx.progress, cancel=ctx.cancelled)
 
         self._progress_items = False
-        self._import_files = (0, 0)
         job = self.worker.start(run, name="verify", on_done=self._verify_done, on_error=self._job_failed,
                                 on_progress=self._progress)
         self._show_job(job, t("Checking every item against its SHA-256 and the custody log…"))
@@ -58,7 +57,6 @@ class JobActions(WorkspaceParts):
         if self.worker.busy or not self.service.is_unlocked:
             return None
         self._progress_items = counts_items
-        self._import_files = (0, 0)
 
         def done(result: Any) -> None:
             self._job_finished()
@@ -84,11 +82,10 @@ class JobActions(WorkspaceParts):
         self.progress.setValue(min(1000, done * 1000 // total))
         if self._progress_items:  # report/export count exhibits, not bytes (issue 16: "6 B / 6 B")
             self.progress.setFormat("%p%  " + t("({done} of {total})", done=done, total=total))
-        elif self._import_files[1] > 0:  # a folder import: files and bytes (issue 17)
-            files_done, files_total = self._import_files
-            self.progress.setFormat("%p%  " + t("{done} / {total} files · {size_done} / {size_total}",
-                                                done=f"{files_done:,}", total=f"{files_total:,}",
-                                                size_done=format_size(done), size_total=format_size(total)))
+        elif self._import_files is not None and self._import_files[1] > 0:  # issue 17: files and bytes
+            n_done, n_total = self._import_files
+            files = t("{done} / {total} files", done=f"{n_done:,}", total=f"{n_total:,}")
+            self.progress.setFormat(f"%p%  ({files} · {format_size(done)} / {format_size(total)})")
         else:
             self.progress.setFormat(f"%p%  ({format_size(done)} / {format_size(total)})")
 
@@ -110,5 +107,5 @@ class JobActions(WorkspaceParts):
 
     def _job_finished(self) -> None:
         self._job = None
-        self._import_files = (0, 0)
+        self._import_files = None
         self.job_bar.setVisible(False)

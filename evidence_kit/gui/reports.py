@@ -528,6 +528,9 @@ class ReportActions:
 
         anchor = receipt_lines(res.fingerprint, res.manifest_sha256, res.head_size, res.head_root, language())
         text += "\n\n" + "\n".join(anchor)
+        if res.private_tsa_roots:  # a user's own TSA root: the police need it too
+            text += "\n\n" + tr("bundle_private_tsa", language(),
+                                 tsas=", ".join(safe_text(n, 80) for n in res.private_tsa_roots))
         self.window.workspace.status.setText(t("Bundle exported."))
         where = Path(res.path)
         self.window.open_dialog(MessageDialog(self.window, t("Bundle exported."), text + "\n\n" + jargon_note(),

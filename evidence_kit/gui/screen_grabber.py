@@ -26,7 +26,7 @@ from ..core.evidence.capture import (
     ScreenInfo,
     make_context,
 )
-from ..core.platforms import can_list_native_windows, native_windows
+from ..core.platforms import can_list_native_windows, native_window_list, native_windows
 from ..core.platforms.desktop import Rect, WindowInfo
 from .x11_windows import X11Windows
 
@@ -97,6 +97,8 @@ class QtScreenGrabber:
     def __init__(self, *, clock: Clock | None = None, x11: X11Windows | None = None) -> None:
         self.clock = clock or Clock()
         self.x11 = x11 if x11 is not None else X11Windows()
+        # (Korean, English) when the OS hid the window titles until a permission is given (macOS)
+        self.permission_note: tuple[str, str] = ("", "")
 
     # -- what there is
 
@@ -108,7 +110,12 @@ class QtScreenGrabber:
         return self.x11.available or can_list_native_windows()
 
     def windows(self) -> list[WindowInfo]:
-        return self.x11.windows() if self.x11.available else native_windows()
+        if self.x11.available:
+            self.permission_note = ("", "")
+            return self.x11.windows()
+        found = native_window_list()
+        self.permission_note = (found.permission_ko, found.permission_en)
+        return found.windows
 
     def _qscreen(self, name: str | None) -> QScreen:
         screens = QGuiApplication.screens()

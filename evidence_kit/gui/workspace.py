@@ -73,7 +73,9 @@ class WorkspacePage(ImportActions, ChatActions, ItemActions, JobActions, QWidget
         self._open_dialog = open_dialog
         self._job: Job | None = None
         self._progress_items = False
-        self._import_files = (0, 0)  # (done, total) files of a running import; (0, 0) otherwise
+        # (files done, files in all) of the running import: set by the import job's thread, read
+        # when its byte progress arrives, so the bar says "312 / 1,000 files · 1.2 / 3.9 GB"
+        self._import_files: tuple[int, int] | None = None
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)

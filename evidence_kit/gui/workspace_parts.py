@@ -40,7 +40,6 @@ class WorkspaceParts(_Base):
     job_bar: QWidget
     _job: Job | None
     _progress_items: bool
-    _import_files: tuple[int, int]
     _show_error: Callable[[BaseException], None]
     _open_dialog: Callable[[QDialog], None]
 

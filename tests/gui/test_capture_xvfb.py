@@ -429,6 +429,44 @@ def test_offscreen_capture_explains_and_offers_import(qtbot: QtBot, open_service
     assert service.items(case.id) == []
 
 
+def test_macos_hidden_titles_explain_the_screen_recording_permission(
+    qtbot: QtBot, open_service: EvidenceService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On macOS without the Screen Recording permission, Quartz lists other apps' windows with
+    no titles; the window list says how to allow it instead of "no other windows"."""
+    from evidence_kit.core.platforms import macos
+    from evidence_kit.gui import screen_grabber
+
+    rows = [{"kCGWindowLayer": 0, "kCGWindowOwnerName": n, "kCGWindowOwnerPID": i, "kCGWindowNumber": i,
+             "kCGWindowBounds": {"X": 0, "Y": 0, "Width": 50, "Height": 50}} for i, n in enumerate(["Safari"], 1)]
+    mac = macos.MacPlatform(source=lambda: rows)
+    monkeypatch.setattr(screen_grabber, "native_window_list", lambda: mac.list_windows(own_pid=99))
+    monkeypatch.setattr(screen_grabber, "can_list_native_windows", lambda: True)
+    service = open_service
+    case = service.create_case("c")
+    host = QWidget()
+    qtbot.addWidget(host)
+    x11 = X11Windows()
+    assert not x11.available  # offscreen: no X11 tools to ask, as on macOS
+    flow = CaptureFlow(host, service=lambda: service, worker=Worker(host), case_id=lambda: case.id,
+                       show_error=lambda e: None, open_dialog=lambda d: d.open(),
+                       grabber=QtScreenGrabber(x11=x11))
+    for lang, expected in (("en", macos.PERMISSION_EN), ("ko", macos.PERMISSION_KO)):
+        i18n.set_language(lang)
+        dlg = flow.open_dialog()
+        assert isinstance(dlg, CaptureDialog)
+        dlg.refresh_windows()
+        assert dlg.window_combo.count() == 0 and dlg.window_note.full_text() == expected
+        dlg.reject()
+    # with the permission given, titles come back and the note goes away
+    rows[0]["kCGWindowName"] = "채팅방"
+    dlg = flow.open_dialog()
+    dlg.refresh_windows()
+    assert dlg.window_combo.count() == 1 and dlg.window_note.full_text() == ""
+    dlg.reject()
+    i18n.set_language("en")
+
+
 def test_capture_dialog_in_korean_is_translated_and_named(qtbot: QtBot, open_service: EvidenceService) -> None:
     service = open_service
     from .test_translations import english_words, unnamed_controls, visible_texts

@@ -6,6 +6,7 @@ a real vault, the real worker; the file choosers are skipped by giving the dialo
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,10 @@ def test_kakaotalk_english_asks_for_the_zone(
     win = opened(qtbot, make_window, vault_with_items[0])
     dlg = detect_in_dialog(qtbot, win, [src(tmp_path, name, data)])
     assert dlg.zone_box.isVisibleTo(dlg) and "without a time zone" in dlg.zone_why.text()
+    found = dlg.found.full_text()  # the lines that told the format apart are shown, not only logged
+    assert "How this was recognised:" in found and "family KakaoTalk PC" in found
+    if os.environ.get("EK_SHOTS"):
+        dlg.grab().save(os.path.join(os.environ["EK_SHOTS"], "chat-import-decided-by.png"))
     assert not dlg.import_button.isEnabled()  # English UI, English file: no zone is assumed
     assert dlg.problem.full_text() == "Choose the time zone."
     dlg.zone_combo.setCurrentIndex(dlg.zone_combo.findData("other"))

@@ -206,6 +206,18 @@ def _title_from_name(name: str) -> str:
     return ""
 
 
+LONE_JSON = (
+    "{name} is not named result.json: only this file was imported, not the folder it is in; "
+    "import the export folder to include its media"
+)
+
+
+LONE_HTML = (
+    "{name} is not named messages.html: only this page was imported, not the folder it is in; "
+    "import the export folder to include its other pages and media"
+)
+
+
 def plan(paths: list[Path], chat: str | None = None) -> Plan:
     """Detect what the paths are; raises ChatFormatError (nothing stored) if unrecognised."""
     if not paths:
@@ -225,13 +237,21 @@ def plan(paths: list[Path], chat: str | None = None) -> Plan:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _plan_zip(p)
     if looks_like_telegram_json(head):
-        return _plan_folder(p.parent, result=p)
+        # Telegram Desktop names it result.json inside its own export folder. Any other name
+        # (a file saved or sent on its own, e.g. into Downloads) must not sweep in its neighbours.
+        return _plan_folder(p.parent, result=p, with_media=p.name == "result.json")
     if _looks_like_telegram_html(head):
-        return _plan_folder(p.parent, chat=chat)
+        if telegram_html.MESSAGES_FILE.match(p.name) or p.name == "export_results.html":
+            return _plan_folder(p.parent, chat=chat)
+        # Renamed or saved on its own: the folder around it is not the export (it may be
+        # Downloads, whose other .txt files would otherwise be taken for the chat).
+        return _plan_lone_html(p, st.st_size, head)
     return _plan_texts([Source(p.name, st.st_size, path=p)], [])
 
 
-def _plan_folder(folder: Path, result: Path | None = None, chat: str | None = None) -> Plan:
+def _plan_folder(
+    folder: Path, result: Path | None = None, chat: str | None = None, *, with_media: bool = True
+) -> Plan:
     warnings: list[str] = []
     rjson = result or folder / "result.json"
     try:
@@ -244,7 +264,9 @@ def _plan_folder(folder: Path, result: Path | None = None, chat: str | None = No
         if not looks_like_telegram_json(head):
             raise unrecognised(f"{rjson.name} is not a Telegram Desktop JSON export")
         name = rjson.relative_to(folder).as_posix()
-        media = _walk(folder, {name}, warnings)
+        media = _walk(folder, {name}, warnings) if with_media else []
+        if not with_media:
+            warnings.append(LONE_JSON.format(name=name))
         title = ""
         m = re.search(rb'"name"\s*:\s*"((?:[^"\\]|\\.){0,300})"', head[:4096])
         if m:
@@ -296,6 +318,21 @@ def html_chats(folder: Path) -> list[tuple[str, str]]:
             continue
         out.append((sub, telegram_html_page.read_title(_read_head(page))))
     return out
+
+
+def account_chats(paths: list[Path]) -> list[tuple[str, str]]:
+    """The chats to choose from when ``paths`` is one full-account Telegram HTML export
+    (its folder or its ``export_results.html``); [] for anything else."""
+    if len(paths) != 1:
+        return []
+    p = paths[0]
+    try:
+        st = os.lstat(p)
+    except OSError:
+        return []
+    if stat.S_ISDIR(st.st_mode):
+        return html_chats(p)
+    return html_chats(p.parent) if p.name == "export_results.html" else []
 
 
 def _pick_chat(folder: Path, chat: str | None) -> Path:
@@ -351,6 +388,14 @@ def _plan_telegram_html(folder: Path, names: list[str], chat: str | None) -> Pla
     return Plan(
         PLATFORM_TELEGRAM, telegram_html.FAMILY, "", None, texts, media, folder=folder, title=title,
         warnings=warnings,
+    )
+
+
+def _plan_lone_html(p: Path, size: int, head: bytes) -> Plan:
+    """One Telegram HTML page not named messages*.html: that file alone, no media."""
+    return Plan(
+        PLATFORM_TELEGRAM, telegram_html.FAMILY, "", None, [Source(p.name, size, path=p)], [],
+        title=telegram_html_page.read_title(head), warnings=[LONE_HTML.format(name=p.name)],
     )
 
 

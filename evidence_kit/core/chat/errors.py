@@ -33,19 +33,6 @@ def unrecognised(detail: str) -> ChatFormatError:
     )
 
 
-class TelegramHtmlOnlyError(ChatFormatError):
-    ko = (
-        "HTML 형식의 텔레그램 내보내기입니다. 메시지 단위로 가져오려면 텔레그램 데스크톱에서 '대화 "
-        "기록 내보내기'를 다시 실행하고 형식을 'JSON(기계가 읽을 수 있는 형식)'으로 고르세요. 아무것도 "
-        "저장하지 않았습니다. HTML 폴더를 파일 그대로 보관하려면 'evidence-kit add 폴더'를 쓰세요."
-    )
-    en = (
-        "This is a Telegram export in HTML format. To import it message by message, run 'Export chat "
-        "history' again in Telegram Desktop and choose the format 'Machine-readable JSON'. Nothing was "
-        "stored. To keep the HTML folder as plain files, use 'evidence-kit add FOLDER'."
-    )
-
-
 class DateOrderNeededError(UsageError):
     """The file's dates could be day-first or month-first: the user must say which."""
 
@@ -81,7 +68,6 @@ __all__ = [
     "DateOrderConflictError",
     "DateOrderNeededError",
     "EvidenceKitError",
-    "TelegramHtmlOnlyError",
     "UnsafeZipError",
     "ZoneError",
     "unrecognised",

@@ -64,6 +64,8 @@ class ChatImportResult:
     date_order_source: str = ""
     zone: str = ""
     zone_source: str = ""
+    detected_by: list[str] = field(default_factory=list)  # the lines that decided family/language
+    already_imported: bool = False  # chats = the case's earlier chat from exactly these files
 
 
 
@@ -280,6 +282,24 @@ class ImportSession:
             item = self._store_file(m, "media", keep=not self.record_only)
             self.media.add(m.rel, MediaRef(item.id, ST_STORED if item.retained else ST_RECORDED, m.rel))
         self.vault.flush()
+
+    def earlier_import(self) -> Chat | None:
+        """The case's chat made from exactly these files, read with the same zone and date order.
+
+        Importing the same export twice would otherwise give two identical chats, and every
+        search hit twice; a later export of the same chat has other bytes and is a new chat."""
+        if self.res.stored:
+            return None
+        sources = ([self.zip_item.id] if self.zip_item else []) + [t.id for t in self.text_items]
+        for c in self.store.list_chats(self.case.id):
+            if (
+                c.source_items == sources
+                and c.complete
+                and c.date_order == self.order
+                and (not self.zone or c.zone == self.zone)
+            ):
+                return c
+        return None
 
     # ----------------------------------------------------------- parsing
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from . import telegram, telegram_html, telegram_html_page
@@ -25,6 +26,12 @@ log = logging.getLogger(__name__)
 NO_UNIXTIME = (
     "this export has no date_unixtime (Telegram Desktop before 3.7.6): the time zone is "
     "unknown; give the zone the exporting computer used to get UTC times"
+)
+# Exports trimmed by other tools (and seen in analyzers' test data) keep date_unixtime but
+# drop the local ``date``: the instant is exact, only the exporting computer's clock is unknown.
+NO_LOCAL_DATE = (
+    "this export gives date_unixtime without the local date: the UTC times are exact, but the "
+    "exporting computer's clock time is unknown; give its zone to see local times"
 )
 NO_HTML_OFFSET = (
     "this HTML export writes no UTC offset (older Telegram Desktop): the time zone is "
@@ -71,6 +78,13 @@ def _set_time_basis(msg: Message, conv: ZoneConverter | None, *, unknown_without
         msg.time_basis = "unknown"
 
 
+def _local_from_utc(msg: Message, zone: tzinfo | None) -> None:
+    """A message with only date_unixtime gets its local time from the zone the person gave."""
+    if msg.utc and not msg.local_time and zone is not None:
+        instant = datetime.strptime(msg.utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        msg.local_time = instant.astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def _note(chat: Chat, c: telegram.Converted, offsets: Counter[str]) -> None:
     if c.offset:
         offsets[c.offset] += 1
@@ -111,6 +125,7 @@ class _JsonChats:
     offsets: dict[str, Counter[str]] = field(default_factory=dict)
     last: dict[str, list[str]] = field(default_factory=dict)
     batch: list[Message] = field(default_factory=list)
+    unixtime_only: set[str] = field(default_factory=set)  # chats with date_unixtime but no local date
 
     def open(self, s: ImportSession, key: str) -> None:
         chat = s.new_chat()
@@ -149,6 +164,7 @@ def parse_telegram(s: ImportSession) -> None:
     item = s.text_items[0]
     st = _JsonChats()
     conv = _converter(s)
+    zone = resolve_zone(s.zone) if s.zone else None
     try:
         for kind, key, val in telegram.walk(CheckedPlaintext(s.vault, item, s.tick), cancel=s.cancel):
             if kind == "chat":
@@ -160,6 +176,9 @@ def parse_telegram(s: ImportSession) -> None:
                 c = telegram.convert(val, item.id, s.media)
                 msg = _message(chat, st.seqs[key], c)
                 _set_time_basis(msg, conv, unknown_without_time=True)
+                if msg.utc and not msg.local_time:
+                    st.unixtime_only.add(key)
+                    _local_from_utc(msg, zone)
                 _note(chat, c, st.offsets[key])
                 st.seqs[key] += 1
                 s.emit(chat, st.batch, msg, st.last[key])
@@ -167,7 +186,7 @@ def parse_telegram(s: ImportSession) -> None:
         _damaged(s, st, e)
     s.store.insert_messages(st.batch)
     for key, chat in st.chats.items():
-        _settle_zone(chat, st.offsets[key], s.user_zone, NO_UNIXTIME)
+        _settle_zone(chat, st.offsets[key], s.user_zone, NO_LOCAL_DATE if key in st.unixtime_only else NO_UNIXTIME)
         if not chat.title:
             chat.title = s.pl.title
     s.res.warnings = list(dict.fromkeys(w for ch in st.chats.values() for w in ch.warnings))

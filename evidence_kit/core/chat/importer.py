@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..common.errors import UsageError
@@ -49,6 +49,7 @@ class DetectResult:
     title: str
     texts: list[str]
     media_files: int
+    detected_by: list[str] = field(default_factory=list)  # the lines that decided family/language
 
 
 def detect(paths: Iterable[Any], *, lang: str = "en", chat: str | None = None) -> DetectResult:
@@ -72,6 +73,7 @@ def detect(paths: Iterable[Any], *, lang: str = "en", chat: str | None = None) -
             pl.title,
             [t.rel for t in pl.texts],
             len(pl.media),
+            list(pl.sniff.evidence) if pl.sniff else [],
         )
     finally:
         pl.close()
@@ -116,8 +118,13 @@ def import_chat(
             vault, case_id, pl, zone=zone, date_order=date_order, lang=lang, progress=progress, cancel=cancel
         )
         imp.decide()
+        imp.res.detected_by = list(pl.sniff.evidence) if pl.sniff else []
         imp.store_all()
-        _parse_all(imp)
+        earlier = imp.earlier_import()
+        if earlier is not None:
+            imp.res.chats, imp.res.already_imported = [earlier], True
+        else:
+            _parse_all(imp)
         res = imp.res
         res.zone = res.chats[0].zone if res.chats else imp.zone
         res.zone_source = res.chats[0].zone_source if res.chats else imp.zone_source

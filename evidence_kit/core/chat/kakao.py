@@ -59,10 +59,13 @@ FAMILY_LABELS = {
 
 # Title forms seen in real files: "<room> 님과 카카오톡 대화", "<room> <N> 카카오톡 대화" (group with its
 # member count), "<room> 님과의 카카오톡 대화", "<room> with KakaoTalk Chats", "KakaoTalk Chats with
-# <room>", "<room> KakaoTalk Chats"; trailing spaces are kept out of the title.
+# <room>", "<room> KakaoTalk Chats"; trailing spaces are kept out of the title. Older exports
+# (2014 iOS, 2018 Android, as kept in public analyzers' test data) wrote "<room>과 카카오톡
+# 대화.txt" and "KakaoTalk Chats <room>".
 TITLE = re.compile(
-    r"^\ufeff?(?:(?P<ko>.*?) (?:님과의? )?카카오톡 대화|(?P<en>.*?) with KakaoTalk Chats?"
-    r"|KakaoTalk Chats? with (?P<en2>.*?)|(?P<en3>.+?) KakaoTalk Chats?)\s*$"
+    r"^\ufeff?(?:(?P<ko>.*?) (?:님과의? )?카카오톡 대화|(?P<ko2>.+?)[과와] 카카오톡 대화\.txt"
+    r"|(?P<en>.*?) with KakaoTalk Chats?"
+    r"|KakaoTalk Chats? with (?P<en2>.*?)|KakaoTalk Chats? (?P<en4>.+?)|(?P<en3>.+?) KakaoTalk Chats?)\s*$"
 )
 SAVED = re.compile(r"^\ufeff?(?:저장한 날짜|Date Saved)\s*:\s*(?P<when>.*)$")
 IOS_FILE_LINE = re.compile(r"^\ufeff?Talk_.*\.txt$")
@@ -115,6 +118,12 @@ SYSTEM_WORDING: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^.+ (?:has been removed|was removed|kicked) .*$"), EV_KICKED),
     (re.compile(r"^This message has been hidden by the chatroom managers\.?$"), EV_HIDDEN),
 ]
+# KakaoTalk's own notice in group chats, on a line of its own without a time (seen in a 2018
+# Android export): it is no part of the message or event above it.
+POLICY_NOTICE = re.compile(
+    r"^You may temporarily be banned from using the service if other members report you for sending "
+    r"inappropriate messages\.$"
+)
 DELETED = re.compile(r"^(?:삭제된 메시지입니다\.?|This message (?:was|has been) deleted\.?)$")
 HIDDEN = re.compile(
     r"^(?:This message has been hidden by the chatroom managers\.?|채팅방 관리자가 메시지를 가렸습니다\.?)$"
@@ -174,7 +183,7 @@ def _wording(text: str) -> str:
 
 def room_title(m: re.Match[str]) -> str:
     """The chatroom's name from a :data:`TITLE` match, in whichever language matched."""
-    for k in ("ko", "en", "en2", "en3"):
+    for k in ("ko", "ko2", "en", "en2", "en4", "en3"):
         v = m.groupdict().get(k)
         if v is not None:
             return v.strip()
@@ -222,6 +231,8 @@ class KakaoParser:
             if m and not self.saved_at:
                 self.saved_at = m.group("when").strip()
                 return Start(KIND_EVENT, EV_SAVED_AT, written_time=self.saved_at, continuable=False)
+        if POLICY_NOTICE.match(s):
+            return Start(KIND_EVENT, EV_SYSTEM, continuable=False)
         if self.family == PC:
             return self._pc(s, off)
         return self._mobile(s, off)

@@ -76,7 +76,7 @@ class _Votes:
         m = TITLE.match(s)
         if m and not self.title:
             self.title = room_title(m)
-            self.head_lang = "ko" if m.group("ko") is not None else "en"
+            self.head_lang = "ko" if m.group("ko") is not None or m.group("ko2") is not None else "en"
             # Every text family can start with the room title: it shows KakaoTalk, not which one.
             self.vote(i, (PC, ANDROID, IOS), 2, "title line")
             return True

@@ -11,7 +11,7 @@ import locale
 import os
 from collections.abc import Mapping
 
-from .messages_chat import CHAT_MESSAGES, CHAT_WARNINGS_KO
+from .messages_chat import CHAT_DETECTION_KO, CHAT_MESSAGES, CHAT_WARNINGS_KO
 from .messages_documents import DOCUMENT_MESSAGES
 from .messages_timestamps import TIMESTAMP_MESSAGES
 from .messages_vault import VAULT_MESSAGES
@@ -53,6 +53,17 @@ def warning_text(text: str, lang: str) -> str:
         m = re.fullmatch(pattern, text, flags=re.S)
         if m:
             return m.expand(ko)
+    return text
+
+
+def detection_text(text: str, lang: str) -> str:
+    """A line of a chat export's detection evidence (recorded in English) in the reader's language."""
+    if lang != "ko":
+        return text
+    import re
+
+    for pattern, ko in CHAT_DETECTION_KO:
+        text = re.sub(pattern, ko, text)
     return text
 
 

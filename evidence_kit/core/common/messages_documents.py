@@ -17,6 +17,14 @@ DOCUMENT_MESSAGES: dict[str, tuple[str, str]] = {
         "주의: 일부 파일의 해시값을 다시 확인하지 못해 '원본과 상위없음'을 확인됨으로 표시하지 않았습니다.",
         "Note: some files' hashes were not re-checked, so 'identical to the originals' is not marked as confirmed.",
     ),
+    "bundle_private_tsa": (
+        "참고: {tsas}의 타임스탬프는 Evidence Kit에 들어 있지 않은 루트 인증서로 확인됩니다. 수사관이 "
+        "같은 루트 인증서를 받아 'evidence-kit verify 묶음 --tsa-ca 루트.pem'으로 확인해야 인정됩니다. "
+        "그 인증서 파일을 묶음과 따로 전달하세요.",
+        "Note: the timestamps from {tsas} chain to a root certificate that is not built into Evidence "
+        "Kit. They count only when the investigator has the same root and runs 'evidence-kit verify "
+        "BUNDLE --tsa-ca ROOT.pem'. Hand that certificate file over separately from the bundle.",
+    ),
     "bundle_written": (
         "증거 묶음을 만들었습니다: {path} (파일 {files}개, 증거 {items}개, 보고서 {pages}쪽)\n서명 키 "
         "지문 {fp}\n매니페스트 SHA-256 {sha}",
@@ -250,6 +258,10 @@ DOCUMENT_MESSAGES: dict[str, tuple[str, str]] = {
     "pdq_group": (
         "같은 이미지로 보이는 묶음 {n}: {exhibits} (연결 거리 최대 {dist}비트)",
         "Near-duplicate group {n}: {exhibits} (largest link {dist} bits)",
+    ),
+    "pdq_frame_match": (
+        "  {picture}: 영상 {video}의 {at} 장면과 같은 그림 ({bits}비트 차이)",
+        "  {picture} shows the frame at {at} of video {video} ({bits} bits apart)",
     ),
     "pdq_no_groups": (
         "같은 이미지로 보이는 항목이 없습니다 (PDQ 거리 {threshold}비트 이하).",

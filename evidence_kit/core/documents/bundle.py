@@ -29,7 +29,7 @@ import hashlib
 import io
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,7 @@ from ..common.errors import CancelledError, InputError, IntegrityError
 from ..common.model import Item
 from ..crypto.keys import public_key_pem
 from ..evidence.ingest import Cancel, Progress, never_cancel, no_progress
+from ..timestamps.bundle import private_root_tsas
 from .bundle_sinks import BundleSink, open_sink
 from .bundle_texts import evidence_csv, readme_text
 from .snapshot import (
@@ -83,6 +84,8 @@ class ExportResult:
     identical_confirmed: bool
     head_size: int = 0
     head_root: str = ""
+    # TSAs whose timestamps chain to a root not built in: police need that root (--tsa-ca)
+    private_tsa_roots: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -147,6 +150,7 @@ def export_bundle(
     return ExportResult(
         out, kind, snap.report_id, written.manifest_sha, snap.fingerprint, written.files, len(snap.items),
         written.pages, confirmed, head_size=snap.head.size, head_root=snap.head.root.hex(),
+        private_tsa_roots=private_root_tsas(snap.timestamp_files),
     )
 
 

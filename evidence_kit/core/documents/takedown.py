@@ -52,8 +52,8 @@ from ... import __version__
 from ..common.clock import iso_utc
 from ..common.errors import CancelledError, InputError
 from ..common.fsutil import atomic_write_bytes, ensure_private_dir, fsync_dir
+from ..evidence.case_groups import case_groups, entries_of
 from ..evidence.ingest import Cancel, Progress, never_cancel, no_progress
-from ..evidence.pdq_groups import near_duplicate_groups
 from ..evidence.perceptual import PdqOutcome, is_image, status_of
 from .takedown_forms import TakedownPackage
 from .takedown_guide import guide_story, guide_text
@@ -169,10 +169,7 @@ def _gather(
             vault.complete_legacy_hashes(it.id, cancel=cancel)
     items = vault.list_items(case_id)
     by_outcome = {o.item.id: o for o in outcomes}
-    groups = near_duplicate_groups((i.id, i.pdq, i.pdq_quality) for i in items)
-    from ..evidence.video import video_groups
-
-    groups += video_groups((i.id, i.frame_pdq) for i in items)  # issue 23: vPDQ's rule
+    groups = case_groups(entries_of(items))  # pictures, videos, pictures of video frames (issue 23)
     platforms, problems = collect_targets(items)
     ordered = {i.id: i for i in items}
     problems += pdq_problems([by_outcome.get(i.id) or PdqOutcome(i, status_of(i)) for i in ordered.values()])

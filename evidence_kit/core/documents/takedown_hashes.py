@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..common.model import Item
+from ..evidence.pdq_groups import NearDuplicateGroup
 from ..evidence.perceptual import MATCH_THRESHOLD, MIN_QUALITY, STATUS_OK, hasher_info
 from .takedown_forms import TakedownPackage
 from .takedown_model import csv_cell, exhibit_label, utf8_safe
@@ -86,11 +87,21 @@ def hashes_json(pkg: TakedownPackage, rows: list[dict[str, Any]]) -> bytes:
                 "exhibits": [pkg.by_id[m].exhibit for m in g.members],
                 "nearest_bits": list(g.nearest),
                 "max_link_bits": g.max_link,
+                "video_frames": frame_matches_json(g, pkg.by_id),
             }
             for g in pkg.groups
         ],
     }
     return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def frame_matches_json(g: NearDuplicateGroup, by_id: Mapping[str, Item]) -> list[dict[str, int | None]]:
+    """A group's picture-to-video-frame links: which exhibit shows which moment of which video."""
+    return [
+        {"exhibit": by_id[fm.picture].exhibit, "video_exhibit": by_id[fm.video].exhibit, "at_ms": fm.at_ms,
+         "bits": fm.bits}
+        for fm in g.frame_matches
+    ]
 
 
 # Videos (issue 23): PDQ of frames sampled at 1 per second, compared with vPDQ's matching rule.

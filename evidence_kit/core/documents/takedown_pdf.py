@@ -21,6 +21,7 @@ from ..common.fsutil import atomic_write_bytes
 from ..common.model import Item
 from ..evidence.pdq_groups import NearDuplicateGroup
 from ..evidence.perceptual import MATCH_THRESHOLD, MIN_QUALITY
+from ..evidence.video import format_ms
 from . import pdfstyle
 from .pdfstyle import FONT  # one embedded font for every document
 from .takedown_model import FIELD_CHARS, URL_CHARS, exhibit_label, plain
@@ -146,11 +147,16 @@ def distribution_flowables(
                 d.P("PDQ", "cell_b"),
             ]
         ]
+        shows = {fm.picture: fm for fm in sorted(g.frame_matches, key=lambda f: -f.bits)}  # closest wins
         for key, near in zip(g.members, g.nearest, strict=True):
             it = items_by_id.get(key)
             if it is None:
                 continue
             dk, de = bilingual("d4u_distance", d=near)
+            fm, video = shows.get(key), None
+            if fm is not None and (video := items_by_id.get(fm.video)) is not None:
+                fk, fe = bilingual("d4u_frame", video=exhibit_label(video.exhibit), at=format_ms(fm.at_ms))
+                dk, de = f"{dk} · {fk}", f"{de} · {fe}"
             where = d.u(it.source.url, URL_CHARS) or d.u(it.source.chatroom or it.source.description, 300) or "—"
             rows.append(
                 [

@@ -98,13 +98,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "d4u_groups": ("3. 같은 이미지가 발견된 곳 (유포 경로)", "3. Where the same picture was found"),
     "d4u_groups_intro": (
         "PDQ 지각 해시 거리가 {threshold}비트 이하인 항목은 같은 사진이 다시 올려지거나 잘리거나 다시 "
-        "압축된 것으로 봅니다 (품질 {quality} 미만 해시는 비교하지 않음).",
+        "압축된 것으로 봅니다 (품질 {quality} 미만 해시는 비교하지 않음). 영상은 1초마다 뽑은 장면으로 "
+        "비교하고, 화면 캡처가 영상의 한 장면과 같으면 그 장면의 시각을 적습니다.",
         "Items whose PDQ perceptual hashes are at most {threshold} bits apart are taken as the same "
-        "picture re-posted, cropped or recompressed (hashes below quality {quality} are not compared).",
+        "picture re-posted, cropped or recompressed (hashes below quality {quality} are not compared). "
+        "Videos are compared by frames taken once a second; a capture that shows a video's frame is "
+        "listed with the time of that frame.",
     ),
     "d4u_groups_none": ("같은 이미지로 보이는 항목이 없습니다.", "No near-duplicates were found."),
     "d4u_group": ("묶음 {n}", "Group {n}"),
     "d4u_distance": ("가장 가까운 항목과의 거리 {d}비트", "{d} bits from its nearest match"),
+    "d4u_frame": ("{video}의 {at} 장면", "frame at {at} of {video}"),
     "d4u_problems": ("4. 확인이 필요한 항목", "4. Please check"),
     "d4u_problems_none": ("없음", "None"),
     "d4u_captures": (

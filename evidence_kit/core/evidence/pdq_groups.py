@@ -25,17 +25,29 @@ _BATCH = 4_000_000  # candidate pairs verified at once by the index (~200 MB of 
 
 
 @dataclass(frozen=True)
+class FrameMatch:
+    """A picture that shows a frame of a video: the frame at ``at_ms`` is ``bits`` away."""
+
+    picture: str
+    video: str
+    at_ms: int
+    bits: int
+
+
+@dataclass(frozen=True)
 class NearDuplicateGroup:
     """Items whose PDQ hashes chain together within the threshold (single linkage).
 
     ``members`` keep the input order; ``nearest[k]`` is the distance from member k to the
     closest other member; ``max_link`` the largest distance among the links that joined the
     group (members at the two ends of a chain may be further apart than the threshold).
+    ``frame_matches``: the links between a picture and a video frame (case_groups.py).
     """
 
     members: tuple[str, ...]
     nearest: tuple[int, ...]
     max_link: int
+    frame_matches: tuple[FrameMatch, ...] = ()
 
 
 def _words(hexes: Sequence[str]) -> Any:

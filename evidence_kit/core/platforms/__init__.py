@@ -41,11 +41,18 @@ def current() -> Platform:
 def native_windows() -> list[WindowInfo]:
     """Other programs' windows from the OS (Windows, macOS); [] on Linux, where
     gui/capture.py asks X11 itself."""
-    return current().list_windows().windows
+    return native_window_list().windows
+
+
+def native_window_list() -> WindowList:
+    """As :func:`native_windows`, with why titles are hidden (macOS screen-recording permission)."""
+    return current().list_windows()
 
 
 def can_list_native_windows() -> bool:
     return sys.platform in ("win32", "darwin")
 
 
-__all__ = ["Platform", "WindowList", "can_list_native_windows", "current", "for_name", "native_windows"]
+__all__ = [
+    "Platform", "WindowList", "can_list_native_windows", "current", "for_name", "native_window_list", "native_windows",
+]

@@ -112,6 +112,21 @@ def bundle_entries(
     return files
 
 
+def private_root_tsas(files: Mapping[str, bytes]) -> list[str]:
+    """The TSAs in a bundle's ``timestamps/`` whose chain ends at a root not built into
+    Evidence Kit (a user's own ``--tsa-ca``): police count those tokens only if they are given
+    the same root, so the export says so."""
+    try:
+        index = parse_canonical(files[BUNDLE_INDEX])
+    except (KeyError, ValueError, UnicodeDecodeError):
+        return []
+    names: list[str] = []
+    for e in index.get("tokens", []):
+        if e.get("root_sha256") not in KNOWN_ROOTS and str(e.get("tsa", "")) not in names:
+            names.append(str(e.get("tsa", "")))
+    return names
+
+
 def openssl_commands(files: Mapping[str, bytes]) -> list[str]:
     """The stock command for every token in a bundle's ``timestamps/`` (for README-VERIFY)."""
     try:

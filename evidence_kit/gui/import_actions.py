@@ -124,11 +124,21 @@ class ImportActions(WorkspaceParts):
             return None
         svc = self.service
 
-        def files(done: int, total: int) -> None:
-            self._import_files = (done, total)  # one atomic assignment; the bar reads it
-
         def run(ctx: JobContext) -> ImportSummary:
-            return svc.import_paths(case_id, paths, source, progress=ctx.progress, cancel=ctx.cancelled,
+            sent = [0, 0]  # the last byte figures, sent again when only the file count moved
+
+            def byte_progress(done: int, total: int) -> None:
+                sent[:] = [done, total]
+                ctx.progress(done, total)
+
+            def files(done: int, total: int) -> None:
+                self._import_files = (done, total)  # one atomic assignment; the bar reads it
+                if sent[1]:
+                    # A file's count comes after its last bytes: without this the bar would
+                    # keep "3 / 4 files" while the last photo's PDQ runs, and at the end.
+                    ctx.progress(sent[0], sent[1])
+
+            return svc.import_paths(case_id, paths, source, progress=byte_progress, cancel=ctx.cancelled,
                                     on_item=ctx.emit, item_progress=files, regions=regions)
 
         self._progress_items = False

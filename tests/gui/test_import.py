@@ -186,6 +186,7 @@ def test_import_progress_counts_files_and_bytes(
         assert all(word in f and ("MB" in f or "KB" in f or " B" in f) for f in formats), formats
         counted = [f for f in formats if ("3 / 4" in f or "2 / 4" in f or "1 / 4" in f)]
         assert counted, formats  # the file count moves while the bytes do
+        assert "4 / 4" in formats[-1], formats  # the last file's count is shown, not left at 3 / 4
     i18n.set_language("en")
 
 

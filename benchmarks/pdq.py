@@ -108,7 +108,7 @@ def grouping(n_items: int) -> dict[str, float]:
     t_index, c_index = time.perf_counter() - t0, time.process_time() - c0
     found = {frozenset(int(k) for k in g.members) for g in groups}
     expected = {frozenset(t) for t in truth}
-    words = pdq_groups._words(hexes)
+    words = pdq_groups.hash_words(hexes)
     t0 = time.perf_counter()
     scan = pdq_groups.brute_force_pairs(words, pq.MATCH_THRESHOLD)
     t_scan = time.perf_counter() - t0

@@ -153,7 +153,7 @@ def _pairs(found: tuple[object, object, object] | None) -> set[tuple[int, int, i
 
 def test_multi_index_equals_brute_force(monkeypatch: pytest.MonkeyPatch) -> None:
     hexes = _random_with_planted(2000, 150, seed=7)
-    words = pdq_groups._words(hexes)
+    words = pdq_groups.hash_words(hexes)
     for threshold in (31, 20, 8):
         assert _pairs(pdq_groups.index_pairs(words, threshold)) == _pairs(
             pdq_groups.brute_force_pairs(words, threshold)
@@ -167,7 +167,7 @@ def test_tight_clusters_fall_back_to_a_scan() -> None:
     rng = np.random.default_rng(3)
     root = bytes(rng.integers(0, 256, 32, dtype=np.uint8)).hex()
     cluster = [_flip(root, rng.choice(256, 3, replace=False).tolist()) for _ in range(400)]
-    words = pdq_groups._words(cluster)
+    words = pdq_groups.hash_words(cluster)
     assert pdq_groups.index_pairs(words, 31) is None  # the index would compare nearly every pair anyway
     groups = pdq_groups.near_duplicate_groups((str(i), h, 100) for i, h in enumerate(cluster))
     assert len(groups) == 1 and len(groups[0].members) == 400

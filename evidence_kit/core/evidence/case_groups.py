@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import perceptual as pq
-from .pdq_groups import FrameMatch, NearDuplicateGroup, near_duplicate_groups
-from .video import VPDQ_QUALITY, video_groups
+from .pdq_groups import FrameMatch, NearDuplicateGroup, hash_words, near_duplicate_groups
+from .video import usable_frames, video_groups
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +45,6 @@ def entries_of(items: Iterable[Any]) -> list[GroupEntry]:
     return [GroupEntry(i.id, i.pdq, i.pdq_quality, i.frame_pdq) for i in items]
 
 
-def _words(hexes: Sequence[str]) -> Any:
-    import numpy as np
-
-    return np.frombuffer(bytes.fromhex("".join(hexes)), dtype=">u8").reshape(len(hexes), 4).astype(np.uint64)
-
-
 def frame_matches(
     entries: Sequence[GroupEntry], *, threshold: int = pq.MATCH_THRESHOLD, min_quality: int = pq.MIN_QUALITY
 ) -> list[FrameMatch]:
@@ -63,13 +57,13 @@ def frame_matches(
     ]
     if not pics:
         return []
-    pic_words = _words([str(e.pdq).lower() for e in pics])
+    pic_words = hash_words([str(e.pdq) for e in pics])
     out: list[FrameMatch] = []
     for v in entries:
-        usable = [f for f in v.frames or [] if int(f[2]) >= max(VPDQ_QUALITY, min_quality) and pq.is_valid_hex(f[1])]
+        usable = usable_frames(v.frames or [])  # vPDQ's own rule: quality >= 50
         if not usable:
             continue
-        frame_words = _words([str(f[1]).lower() for f in usable])
+        frame_words = hash_words([str(f[1]) for f in usable])
         for s in range(0, len(pics), _BLOCK):
             d = np.bitwise_count(pic_words[s : s + _BLOCK, None, :] ^ frame_words[None, :, :]).sum(axis=2)
             best = d.argmin(axis=1)

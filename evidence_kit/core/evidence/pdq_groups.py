@@ -50,7 +50,8 @@ class NearDuplicateGroup:
     frame_matches: tuple[FrameMatch, ...] = ()
 
 
-def _words(hexes: Sequence[str]) -> Any:
+def hash_words(hexes: Sequence[str]) -> Any:
+    """256-bit hashes as an N x 4 array of 64-bit words, for vectorised Hamming distances."""
     import numpy as np
 
     raw = bytes.fromhex("".join(hexes))
@@ -195,7 +196,7 @@ def near_duplicate_groups(
     n = len(keys)
     if n < 2:
         return []
-    words = _words(hexes)
+    words = hash_words(hexes)
     found = index_pairs(words, threshold) if n > SCAN_BELOW else None
     ii, jj, dd = found if found is not None else brute_force_pairs(words, threshold)
     if len(ii) == 0:

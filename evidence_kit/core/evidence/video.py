@@ -364,20 +364,21 @@ def frame_hashes(
     return out
 
 
-def _usable(frames: list[Any]) -> list[str]:
-    return [str(f[1]) for f in frames if int(f[2]) >= VPDQ_QUALITY and pq.is_valid_hex(f[1])]
+def usable_frames(frames: list[Any]) -> list[Any]:
+    """The ``[ms, hex, quality]`` rows vPDQ compares: valid hashes of quality >= 50."""
+    return [f for f in frames if int(f[2]) >= VPDQ_QUALITY and pq.is_valid_hex(f[1])]
 
 
 def _best_distances(a: list[Any], b: list[Any]) -> tuple[Any, Any] | None:
     """For each usable frame of ``a`` the distance to its closest frame of ``b``, and the reverse;
     in blocks so that two hour-long videos (3600 x 3600 frames) stay within a few MB."""
-    ha, hb = _usable(a), _usable(b)
+    ha, hb = usable_frames(a), usable_frames(b)
     if not ha or not hb:
         return None
     import numpy as np
 
-    wa = np.array([[int(h[i : i + 16], 16) for i in range(0, 64, 16)] for h in ha], dtype=np.uint64)
-    wb = np.array([[int(h[i : i + 16], 16) for i in range(0, 64, 16)] for h in hb], dtype=np.uint64)
+    wa = pdq_groups.hash_words([str(f[1]) for f in ha])
+    wb = pdq_groups.hash_words([str(f[1]) for f in hb])
     best_a = np.full(len(ha), 257, dtype=np.int64)
     best_b = np.full(len(hb), 257, dtype=np.int64)
     for s in range(0, len(ha), 256):

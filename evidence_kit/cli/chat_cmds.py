@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..core.common.clock import utc_display
 from ..core.common.errors import UsageError
 from ..core.common.i18n import detection_text, tr, warning_text
 from .context import (
@@ -65,7 +66,7 @@ def cmd_chat_import(ctx: Ctx) -> int:
     for chat in res.chats:
         if res.already_imported:
             ctx.say("chat_already_imported", title=_title(chat, ctx.lang), ref=chat.id[:8],
-                    messages=chat.message_count, when=term(chat.imported_utc[:16].replace("T", " ")) + " UTC")
+                    messages=chat.message_count, when=utc_display(chat.imported_utc))
             continue
         ctx.say(
             "chat_imported",

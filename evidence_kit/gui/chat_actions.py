@@ -13,6 +13,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtWidgets import QMenu, QPushButton
 
+from ..core.common.clock import utc_display
 from ..core.common.errors import EvidenceKitError
 from ..core.common.i18n import tr, warning_text
 from .chat_import import ChatImportRequest, ExportInfo, describe_export, import_export
@@ -121,7 +122,7 @@ class ChatActions(WorkspaceParts):
                 if res.already_imported:
                     lines.append(tr("chat_already_imported", lang, title=title, ref=chat.id[:8],
                                     messages=chat.message_count,
-                                    when=chat.imported_utc[:16].replace("T", " ") + " UTC"))
+                                    when=utc_display(chat.imported_utc)))
                     continue
                 zone = chat.zone or tr("chat_zone_unknown", lang)
                 lines.append(tr("chat_imported", lang, title=title, messages=chat.message_count,

@@ -171,6 +171,8 @@ def test_import_progress_counts_files_and_bytes(
     def record(done: int, total: int) -> None:
         show(done, total)
         formats.append(ws.progress.format())
+        if os.environ.get("EK_SHOTS"):
+            ws.grab().save(os.path.join(os.environ["EK_SHOTS"], f"import-progress-{len(formats)}.png"))
 
     ws._progress = record  # type: ignore[method-assign]  # connected when the job starts
     for lang, word in (("en", "files"), ("ko", "파일")):

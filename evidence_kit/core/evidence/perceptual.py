@@ -153,12 +153,11 @@ def _native_hasher() -> Any:
         return _native[0]
 
 
-def _compute_native(fn: Any, rgb: Any) -> tuple[str, int]:
+def _luma(rgb: Any) -> Any:
+    """pdqhash.compute's luma exactly: float64 arithmetic in the same order, then float32;
+    done a band of rows at a time so the temporaries stay in cache (twice as fast, same bits)."""
     import numpy as np
 
-    # Exactly pdqhash.compute's luma (float64 arithmetic, then float32).
-    # pdqhash's luma: the same float64 operations in the same order, then float32; done a
-    # band of rows at a time so the temporaries stay in cache (twice as fast, same bits).
     height, width = rgb.shape[0], rgb.shape[1]
     gray = np.empty((height, width), dtype=np.float32)
     for y in range(0, height, 64):
@@ -167,6 +166,13 @@ def _compute_native(fn: Any, rgb: Any) -> tuple[str, int]:
         acc += band[:, :, 1] * 0.587
         acc += band[:, :, 2] * 0.114
         gray[y : y + 64] = acc
+    return gray
+
+
+def _hash_luma(fn: Any, gray: Any) -> tuple[str, int]:
+    """pdqHash256FromFloatLuma over an H x W float32 luma buffer (which it overwrites)."""
+    import numpy as np
+
     scratch = np.zeros_like(gray)
     b64 = np.zeros((64, 64), dtype=np.float32)
     b16x64 = np.zeros((16, 64), dtype=np.float32)
@@ -180,6 +186,18 @@ def _compute_native(fn: Any, rgb: Any) -> tuple[str, int]:
     # pdqhash's hash_to_vector: bit k is (w[k >> 4] >> (k & 15)) & 1, listed from k = 255 down.
     bits = [(words[(k & 255) >> 4] >> (k & 15)) & 1 for k in range(255, -1, -1)]
     return _vector_to_hex(bits), int(quality.value)
+
+
+def _compute_native(fn: Any, rgb: Any, *, fast: bool = True) -> tuple[str, int]:
+    """PDQ of an H x W x 3 uint8 array through the C++ core. For a large picture the 64 x 64
+    downsample is computed by :mod:`.pdq_fast` (same values up to rounding, ~20x cheaper)
+    and handed to the same C++ function; it falls back to the full filter when rounding
+    could change a bit or the quality. ``fast=False`` always runs the full filter."""
+    from . import pdq_fast
+
+    gray = _luma(rgb)
+    small = pdq_fast.downsample(gray) if fast else None
+    return _hash_luma(fn, small if small is not None else gray)
 
 
 def _compute(im: Any) -> tuple[str, int]:

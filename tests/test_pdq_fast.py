@@ -134,3 +134,27 @@ def test_real_world_images_hash_the_same_both_ways() -> None:
         assert quick == full, path.name
         checked += 1
     assert checked >= 3
+
+
+def test_pillow_f_conversion_is_pdqhash_luma_for_every_rgb_value() -> None:
+    """perceptual._pillow_luma relies on Pillow's RGB -> "F" giving pdqhash's float64-then-
+    float32 luma bit for bit: checked over all 2^24 colours, a quarter at a time."""
+    for quarter in range(4):
+        v = np.arange(quarter << 22, (quarter + 1) << 22, dtype=np.uint32)
+        rgb = np.stack([(v >> 16) & 255, (v >> 8) & 255, v & 255], axis=-1).astype(np.uint8).reshape(1024, 4096, 3)
+        expected = pq._luma(rgb)
+        got = pq._pillow_luma(Image.fromarray(rgb, "RGB"))
+        assert got.dtype == np.float32
+        assert np.array_equal(got, expected), quarter
+
+
+@native
+def test_every_mode_hashes_as_python_threatexchange_does() -> None:
+    """Grey, grey+alpha, palette, RGBA and 16-bit pictures go through RGB first, as before."""
+    import pdqhash
+
+    base = camera_photo(7, (1400, 1000))
+    for mode in ("L", "LA", "P", "RGBA", "I;16", "CMYK"):
+        im = base.convert("L").convert(mode) if mode in ("LA", "I;16") else base.convert(mode)
+        vector, quality = pdqhash.compute(pq._rgb_array(im))
+        assert pq.pdq_from_image(im) == (pq._vector_to_hex(vector), int(quality)), mode

@@ -14,16 +14,17 @@ the edges included. Applying them is ~1.5 ms for a 3-MP image.
 
 The result is the same downsample up to rounding: the C++ float32 running sums drift
 (over 1,000 generated 3-MP photos: up to 0.009 in a sampled value, 0.020 in a DCT
-coefficient, 2 in the quality metric's gradient sum), ours far less. A PDQ bit is "coefficient > median",
-so rounding can only change a bit when a DCT coefficient lies within that drift of the
-median. :func:`downsample` therefore computes the 16 x 16 coefficients itself and gives up
-(returns None, and the caller runs the C++ filter over every pixel as before) when any
-coefficient next to the median is closer than :data:`GAP_TOLERANCE` (1.5x the largest
-difference measured), or when the quality could move to another integer
-(:data:`QUALITY_MARGIN`); flat screenshots and drawings, whose coefficients tie exactly,
-always take the C++ path (~15% of the generated photos do too). The hash is then computed
-by the same C++ function from the 64 x 64 buffer (its filter is the identity at 64 x 64),
-so the DCT, quality and bits are the reference code's.
+coefficient, 2 in the quality metric's gradient sum), ours far less. A PDQ bit is
+"coefficient > median", so rounding can only change a bit when a DCT coefficient lies
+within that drift of the median. :func:`downsample` therefore computes the 16 x 16
+coefficients itself and gives up (returns None, and the caller runs the C++ filter over
+every pixel as before) when any coefficient next to the median is closer than
+:data:`GAP_TOLERANCE` (1.5x the largest difference measured), or when the quality could
+move to another integer (:data:`QUALITY_MARGIN`); flat screenshots and drawings, whose
+coefficients tie exactly, always take the C++ path (about one generated photo in five
+does too). The hash is then computed by the same C++ function from the 64 x 64 buffer
+(its filter is the identity at 64 x 64), so the DCT, quality and bits are the reference
+code's.
 tests/test_pdq_fast.py compares both ways on photos, the reference vectors, Pillow's test
 images and generated sizes.
 """

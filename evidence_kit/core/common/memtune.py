@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD = 32 * 1024 * 1024  # glibc's largest allowed value on 64-bit; above a 3-MP float buffer
-TRIM_THRESHOLD = 256 * 1024 * 1024  # free memory kept before giving it back to the system
+TRIM_THRESHOLD = 64 * 1024 * 1024  # free memory kept before giving it back (256 MB measured no faster)
 
 _lock = threading.Lock()
 _done: list[bool] = []

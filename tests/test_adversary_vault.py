@@ -223,7 +223,10 @@ def test_rollback_to_older_copy_detected(tmp_path: Path, capsys: pytest.CaptureF
         v.lock()
 
     # Restoring the backup on purpose: confirmed once, logged, then quiet.
+    capsys.readouterr()
     assert _cli(path, "unlock-check", "--accept-older-vault") == 0
+    said = capsys.readouterr()
+    assert f"The copy last opened on this computer had {newer_size} log entries" in said.out + said.err
     assert _cli(path, "verify") == 0
     v = Vault.unlock(path, PASSPHRASE)
     try:
@@ -234,7 +237,7 @@ def test_rollback_to_older_copy_detected(tmp_path: Path, capsys: pytest.CaptureF
         v.lock()
 
 
-def test_divergent_copy_with_longer_log_detected(tmp_path: Path) -> None:
+def test_divergent_copy_with_longer_log_detected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An older copy grown past the last head seen is still not a continuation of it."""
     path = tmp_path / "v"
     v = Vault.create(path, PASSPHRASE, kdf=fast_kdf())
@@ -261,6 +264,10 @@ def test_divergent_copy_with_longer_log_detected(tmp_path: Path) -> None:
         assert "does not continue" in v.alerts[0] and "이어지지 않습니다" in v.older.message("ko")
     finally:
         v.lock()
+    capsys.readouterr()
+    assert _cli(path, "unlock-check", "--accept-older-vault", lang="ko") == 0
+    said = capsys.readouterr()
+    assert "이 사본을 쓰기로 한 것을 확인했습니다" in said.out + said.err
 
 
 def test_state_is_outside_the_vault_and_holds_no_evidence(tmp_path: Path) -> None:

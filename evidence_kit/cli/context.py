@@ -156,7 +156,10 @@ def accept_older(ctx: Ctx) -> None:
     if getattr(ctx.args, "accept_older_vault", False) and vault.older is not None:
         older = vault.older
         vault.accept_older_vault()
-        ctx.say("older_vault_accepted", seen=older.seen.size, now=older.now_size)
+        # A copy whose log went another way may have as many entries as the one last seen:
+        # "older" would then read oddly ("9 entries ..., now 9").
+        key = "diverged_vault_accepted" if older.diverged else "older_vault_accepted"
+        ctx.say(key, seen=older.seen.size, now=older.now_size)
 
 
 def parse_region(text: str) -> Rect:

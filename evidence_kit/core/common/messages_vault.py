@@ -14,10 +14,16 @@ VAULT_MESSAGES: dict[str, tuple[str, str]] = {
         "Vault unlocked. {cases} case(s), {events} log entries.",
     ),
     "older_vault_accepted": (
-        "예전 사본으로 되돌린 것을 확인했습니다 (이 컴퓨터에서 본 기록 {seen}건, 지금 {now}건). "
-        "보관 기록에 남겼습니다.",
-        "Restoring the older copy was confirmed ({seen} entries last seen on this computer, now {now}). "
-        "This is recorded in the custody log.",
+        "예전 사본으로 되돌린 것을 확인했습니다. 이 컴퓨터에서 마지막으로 연 사본의 기록은 {seen}건, "
+        "이 사본은 {now}건입니다. 보관 기록에 남겼습니다.",
+        "Restoring the older copy was confirmed. The copy last opened on this computer had {seen} log "
+        "entries; this one has {now}. This is recorded in the custody log.",
+    ),
+    "diverged_vault_accepted": (
+        "이 사본을 쓰기로 한 것을 확인했습니다. 이 컴퓨터에서 본 기록({seen}건)과 이어지지 않는 사본입니다 "
+        "(이 사본의 기록 {now}건). 보관 기록에 남겼습니다.",
+        "Using this copy was confirmed, although its log does not continue the one last seen on this "
+        "computer ({seen} entries then, {now} in this copy). This is recorded in the custody log.",
     ),
     "older_vault_hint": (
         "백업을 일부러 되돌린 것이라면 --accept-older-vault 로 한 번 확인하세요. "

@@ -304,3 +304,22 @@ def test_decoder_messages_never_reach_stderr(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     assert r.stdout.split() == ["4", "True"]
+
+
+@pytest.mark.parametrize(("name", "kind"), [("scan.jp2", "image/jp2"), ("scan.j2k", "image/j2c"), ("SCAN.J2C", "image/j2c")])
+def test_jpeg_2000_is_typed_as_an_image_with_size_pdq_and_preview(
+    service: EvidenceService, tmp_path: Path, name: str, kind: str
+) -> None:
+    """Scanners and some forensic tools write JPEG 2000: a bare codestream used to be typed
+    application/octet-stream, so it got no dimensions, PDQ or preview."""
+    im = photo(73, 640, 480)
+    buf = io.BytesIO()
+    im.save(buf, format="JPEG2000", no_jp2=name.lower().endswith((".j2k", ".j2c")))
+    f = tmp_path / name
+    f.write_bytes(buf.getvalue())
+    case = service.create_case("c")
+    item = service.import_paths(case.id, [f]).added[0]
+    assert item.media_type == kind
+    assert (item.image["width"], item.image["height"]) == (640, 480)
+    assert item.pdq and pq.hamming(item.pdq, pq.pdq_from_bytes(encode(im))[0]) <= pq.MATCH_THRESHOLD
+    assert make_preview(buf.getvalue(), item.media_type).jpeg

@@ -36,6 +36,10 @@ _MAGIC: list[tuple[bytes, int, str]] = [
     (b"BM", 0, "image/bmp"),
     (b"\x1a\x45\xdf\xa3", 0, "video/webm"),
     (b"OggS", 0, "audio/ogg"),
+    # JPEG 2000: the JP2 signature box, and a bare codestream (.j2k/.j2c, which Python's
+    # mimetypes does not know and which were typed application/octet-stream).
+    (b"\x00\x00\x00\x0cjP  \r\n\x87\n", 0, "image/jp2"),
+    (b"\xff\x4f\xff\x51", 0, "image/j2c"),
 ]
 
 

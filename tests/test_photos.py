@@ -306,7 +306,9 @@ def test_decoder_messages_never_reach_stderr(tmp_path: Path) -> None:
     assert r.stdout.split() == ["4", "True"]
 
 
-@pytest.mark.parametrize(("name", "kind"), [("scan.jp2", "image/jp2"), ("scan.j2k", "image/j2c"), ("SCAN.J2C", "image/j2c")])
+@pytest.mark.parametrize(
+    ("name", "kind"), [("scan.jp2", "image/jp2"), ("scan.j2k", "image/j2c"), ("SCAN.J2C", "image/j2c")]
+)
 def test_jpeg_2000_is_typed_as_an_image_with_size_pdq_and_preview(
     service: EvidenceService, tmp_path: Path, name: str, kind: str
 ) -> None:

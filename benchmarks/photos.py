@@ -13,8 +13,13 @@ Target: add - fixed cost <= 1.0 x Pillow's full decode.
 It also reports how far the PDQ hashes of the reduced JPEG decode used at import are from
 full-size hashes of the same files (bits; target <= 4 on typical photos).
 
+A third set, "real HEIC", is the camera HEIC/HEIF photos (5 MP and more) among
+pillow-heif's own test files, which scripts/fetch-samples.sh downloads into .cache/samples:
+an iPhone's pug and arrow (12 MP), a Xiaomi (5 MP), Canon .hif files (12 and 33 MP, the
+latter 10-bit), an Apple spatial photo; nobody here made them.
+
 Usage: python benchmarks/photos.py [--jpegs 1000] [--heics 20] [--pdq-sample 40] [--dir DIR]
-                                  [--bases 50 --cache /tmp/ek-photo-set]
+                                  [--bases 50 --cache /tmp/ek-photo-set] [--no-real-heic]
 """
 
 from __future__ import annotations
@@ -129,6 +134,29 @@ def _jpeg_set(folder: Path, n: int, bases: int) -> int:
     return total
 
 
+REAL_HEIC = Path(__file__).resolve().parents[1] / ".cache" / "samples" / "pillow-heif-1.8.1" / "pillow_heif-1.8.1"
+REAL_HEIC_FILES = (
+    "tests/images/heif_other/pug.heic",
+    "tests/images/heif_other/arrow.heic",
+    "tests/images/heif_other/cat.hif",
+    "tests/images/heif_other/spatial_photo.heic",
+    "tests/images/heif_special/xiaomi.heic",
+    "tests/images/heif_special/aux_YCbCr.heic",
+    "tests/images/heif_special/guitar_cw90.hif",
+)
+
+
+def _real_heic_set(folder: Path) -> int:
+    """Copies of the real camera HEIC/HEIF samples (renamed IMG_* so the set is globbed alike)."""
+    n = 0
+    for i, rel in enumerate(REAL_HEIC_FILES):
+        src = REAL_HEIC / rel
+        if src.is_file():
+            shutil.copyfile(src, folder / f"IMG_{9000 + i:04d}{src.suffix}")
+            n += 1
+    return n
+
+
 def cli() -> list[str]:
     exe = Path(sys.executable).with_name("evidence-kit")
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "evidence_kit"]
@@ -172,13 +200,17 @@ def main() -> int:
     ap.add_argument("--bases", type=int, default=0,
                     help="derive the JPEGs from this many scenes (shifted, brightness, EXIF); 0 = every one new")
     ap.add_argument("--cache", help="keep the generated JPEGs in this folder and reuse them next time")
+    ap.add_argument("--no-real-heic", action="store_true", help="skip the real camera HEIC samples")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ek-photos-", dir=args.dir))
     env = dict(os.environ, EVIDENCE_KIT_PASSPHRASE=PASSPHRASE)
     try:
-        sets = {"JPEG": Path(args.cache) if args.cache else work / "jpeg", "HEIC": work / "heic"}
+        sets = {"JPEG": Path(args.cache) if args.cache else work / "jpeg", "HEIC": work / "heic",
+                "real HEIC": work / "real-heic"}
         for folder in sets.values():
             folder.mkdir(parents=True, exist_ok=True)
+        if not args.no_real_heic and not _real_heic_set(sets["real HEIC"]):
+            print("real HEIC samples not found: run scripts/fetch-samples.sh (or pass --no-real-heic)")
         t0 = time.perf_counter()
         total = 0
         jobs = [(sets["HEIC"] / f"IMG_{5000 + i:04d}.heic", 5000 + i, "heic") for i in range(args.heics)]
@@ -201,7 +233,7 @@ def main() -> int:
             for f in files:  # warm the page cache for both contenders alike
                 f.read_bytes()
             decode_t = min(pillow_decode_all(files) for _ in range(2))
-            vault = work / f"vault-{kind}"
+            vault = work / f"vault-{kind.replace(' ', '-')}"
             subprocess.run([sys.executable, "-c", SETUP, str(vault), PASSPHRASE], check=True)
             fixed = timed([*cli(), "--vault", str(vault), "add", str(tiny)], env)
             whole = timed([*cli(), "--vault", str(vault), "add", str(folder)], env)

@@ -376,12 +376,10 @@ def hasher_info() -> dict[str, str]:
         if v:
             libs.append(f"{label} {v}")
     decoder = f"Pillow {pillow_version}" + (f" ({', '.join(libs)})" if libs else "")
-    # How to reproduce it: what a reviewer re-hashing the file needs to know.
-    method = (
-        f"JPEGs decoded at the 1/2-1/8 DCT scale keeping >= {PDQ_MIN_SIDE} px on the short side; "
-        "the Jarosz filter evaluated at its 64x64 samples when rounding cannot change the result, "
-        "else pdqhash's full filter"
-    )
+    # How to reproduce it, for a reviewer re-hashing the file: JPEGs decoded at the DCT scale
+    # keeping PDQ_MIN_SIDE px, the blur evaluated at its samples (pdq_fast) unless rounding
+    # could matter. An identifier, not a sentence: reports print event fields as recorded.
+    method = f"jpeg-min-side-{PDQ_MIN_SIDE}; sampled-jarosz-v1 (docs/takedown.md)"
     return {"algorithm": "PDQ", "implementation": impl, "decoder": decoder, "method": method}
 
 

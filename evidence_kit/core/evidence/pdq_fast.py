@@ -32,6 +32,7 @@ images and generated sizes.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from typing import Any
 
 SIDE = 64
@@ -123,23 +124,37 @@ def _robust(buf: Any) -> bool:
     return min(100, (total - QUALITY_MARGIN) // 90) == min(100, (total + QUALITY_MARGIN) // 90)
 
 
-def downsample(gray: Any) -> Any | None:
-    """The 64 x 64 float32 buffer PDQ would sample from ``gray`` (H x W float32 luma), or
-    None when the image is small or rounding could matter (then use the C++ filter)."""
+def applies(height: int, width: int) -> bool:
+    """Whether a picture this size takes the fast path at all (small ones: the C++ filter)."""
+    return height * width >= MIN_PIXELS and min(height, width) >= SIDE
+
+
+def downsample_strips(strips: Iterable[tuple[int, Any]], height: int, width: int) -> Any | None:
+    """Like :func:`downsample`, from the luma given a band of rows at a time: ``(first row,
+    rows x width float32)`` in order. A 33-MP picture then never needs its whole luma in
+    memory (132 MB, plus a copy), only one band and a height x 64 array of partial sums."""
     import numpy as np
 
-    height, width = gray.shape
-    if height * width < MIN_PIXELS or min(height, width) < SIDE:
+    if not applies(height, width):
         return None
     # einsum, not matmul: numpy's matmul hands these to OpenBLAS, whose own threads then
     # spin beside the import's workers (measured: +40% CPU for the same import).
     along_rows, spans = filter_rows(width)
     partial = np.empty((height, SIDE), dtype=np.float64)
-    for j, (a, b) in enumerate(spans):
-        partial[:, j] = np.einsum("ij,j->i", gray[:, a:b], along_rows[j, a:b])
+    for y, band in strips:
+        rows = partial[y : y + band.shape[0]]
+        for j, (a, b) in enumerate(spans):
+            rows[:, j] = np.einsum("ij,j->i", band[:, a:b], along_rows[j, a:b])
     along_cols, col_spans = filter_rows(height)
     out = np.empty((SIDE, SIDE), dtype=np.float64)
     for i, (a, b) in enumerate(col_spans):
         out[i] = np.einsum("j,jk->k", along_cols[i, a:b].astype(np.float64), partial[a:b])
     buf = out.astype(np.float32)
     return buf if _robust(buf) else None
+
+
+def downsample(gray: Any) -> Any | None:
+    """The 64 x 64 float32 buffer PDQ would sample from ``gray`` (H x W float32 luma), or
+    None when the image is small or rounding could matter (then use the C++ filter)."""
+    height, width = gray.shape
+    return downsample_strips([(0, gray)], height, width)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -214,22 +215,44 @@ def _hash_gray(fn: Any, gray: Any, *, fast: bool = True) -> tuple[str, int]:
     return _hash_luma(fn, np.array(gray, dtype=np.float32, order="C", copy=True))
 
 
+LUMA_BAND = 256  # rows of luma made at a time from a decoded picture
+
+
+def _pillow_luma_bands(rgb: Any) -> Iterator[tuple[int, Any]]:
+    """pdqhash's luma through Pillow's own RGB -> "F" conversion, a band of rows at a time:
+    bit-identical for every one of the 2^24 RGB values (tests/test_pdq_fast.py checks them
+    all) and ~3x cheaper than packing the pixels into an RGB array and weighting them in
+    numpy; bands keep every buffer small (no fresh pages for a 132-MB luma of 33 MP)."""
+    import numpy as np
+
+    for y in range(0, rgb.height, LUMA_BAND):
+        band = rgb.crop((0, y, rgb.width, min(rgb.height, y + LUMA_BAND)))
+        yield y, np.asarray(band.convert("F"))
+
+
 def _pillow_luma(im: Any) -> Any:
-    """pdqhash's luma through Pillow's own RGB -> "F" conversion: bit-identical for every
-    one of the 2^24 RGB values (tests/test_pdq_fast.py checks them all) and ~3x cheaper
-    than packing the pixels into an RGB array and weighting them in numpy. Read-only."""
+    """The whole luma of a picture as one writable H x W float32 array (see the bands)."""
     import numpy as np
 
     rgb = im if im.mode == "RGB" else im.convert("RGB")
-    return np.asarray(rgb.convert("F"))
+    gray = np.empty((rgb.height, rgb.width), dtype=np.float32)
+    for y, band in _pillow_luma_bands(rgb):
+        gray[y : y + band.shape[0]] = band
+    return gray
 
 
 def _compute(im: Any) -> tuple[str, int]:
+    from . import pdq_fast
+
     fn = _native_hasher()
-    if fn is not None:
-        return _hash_gray(fn, _pillow_luma(im))
-    vector, quality = _pdqhash().compute(_rgb_array(im))
-    return _vector_to_hex(vector), int(quality)
+    if fn is None:
+        vector, quality = _pdqhash().compute(_rgb_array(im))
+        return _vector_to_hex(vector), int(quality)
+    rgb = im if im.mode == "RGB" else im.convert("RGB")
+    small = pdq_fast.downsample_strips(_pillow_luma_bands(rgb), rgb.height, rgb.width)
+    if small is not None:
+        return _hash_luma(fn, small)
+    return _hash_luma(fn, _pillow_luma(rgb))  # the C++ filter over every pixel, in place
 
 
 def decode_image(data: bytes, *, max_pixels: int = MAX_PDQ_PIXELS, min_side: int = 0) -> Any:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .common import memtune
 from .common.clock import Clock
 from .common.errors import CancelledError, InputError, VaultLockedError
 from .common.model import (
@@ -150,7 +149,6 @@ class EvidenceService:
         summary = ImportSummary()
         planned, summary.problems = plan_files(paths)
         total = sum(p.size for p in planned)
-        memtune.keep_freed_buffers()  # photos: reuse decode buffers instead of fresh pages
         pipeline = PdqPipeline(vault)
         try:
             self._import_planned(

@@ -194,25 +194,10 @@ def _hash_luma(fn: Any, gray: Any) -> tuple[str, int]:
     return _vector_to_hex(bits), int(quality.value)
 
 
-def _compute_native(fn: Any, rgb: Any, *, fast: bool = True) -> tuple[str, int]:
-    """PDQ of an H x W x 3 uint8 array through the C++ core (see :func:`_hash_gray`)."""
-    return _hash_gray(fn, _luma(rgb), fast=fast)
-
-
-def _hash_gray(fn: Any, gray: Any, *, fast: bool = True) -> tuple[str, int]:
-    """PDQ of pdqhash's float32 luma through the C++ core. For a large picture the 64 x 64
-    downsample is computed by :mod:`.pdq_fast` (same values up to rounding, ~20x cheaper)
-    and handed to the same C++ function; it falls back to the full filter when rounding
-    could change a bit or the quality. ``fast=False`` always runs the full filter."""
-    import numpy as np
-
-    from . import pdq_fast
-
-    small = pdq_fast.downsample(gray) if fast else None
-    if small is not None:
-        return _hash_luma(fn, small)
-    # The C++ filter works in place: never on a buffer someone else may still read.
-    return _hash_luma(fn, np.array(gray, dtype=np.float32, order="C", copy=True))
+def _compute_native(fn: Any, rgb: Any) -> tuple[str, int]:
+    """PDQ of an H x W x 3 uint8 array exactly as pdqhash.compute makes it (numpy luma, the
+    C++ filter over every pixel): the reference the import's faster path is tested against."""
+    return _hash_luma(fn, _luma(rgb))
 
 
 LUMA_BAND = 256  # rows of luma made at a time from a decoded picture
